@@ -1,0 +1,303 @@
+"""Check the data lines of one sheet for one sector: every line accepted or rejected, with reasons.
+
+Column checks are declared by `schema.Column.kind`; each distinct raw value of a
+column is parsed once (trackers repeat the same statuses, communes and dates on
+thousands of lines). Cross-column and cross-row rules (duplicates, dates in the
+wrong order, actions without their problem) follow per sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from domain.issue_catalogue import Issue, display_value, make_issue
+from domain.reference import Reference, Sector
+from domain.text import fold
+from domain.vocabulary import OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES, PROBLEM_STATUS, ACTION_STATUS, VOCABULARIES
+from loaders import cell_values as cv
+from loaders.header_detection import HeaderMatch
+from loaders.schema import OUTPUT_COLUMNS, SheetSchema
+from loaders.settings import Settings
+
+FAR_FUTURE = dt.timedelta(days=365)
+DataLine = tuple[int, list]  # (Excel line, cells)
+
+
+@dataclass
+class SheetOutcome:
+    frame: pd.DataFrame  # accepted rows (warned ones included)
+    rejected: pd.DataFrame  # rejected rows: source_row + the cells as read, by canonical label
+    issues: list[Issue]
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+
+
+@dataclass
+class Vocabularies:
+    """Lookup tables built once per load, with the site's own synonyms."""
+
+    tables: dict[str, dict[str, str]]
+    expected: dict[str, str]
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Vocabularies":
+        tables, expected = {}, {}
+        for name, vocab in VOCABULARIES.items():
+            tables[name] = vocab.lookup_table(settings.values.get(name))
+            expected[name] = vocab.expected_text()
+        for label, words in settings.categories.items():
+            table = tables["category"]
+            table[fold(label)] = label
+            for word in words:
+                table[fold(word)] = label
+            expected["category"] += f", « {label} »"
+        return cls(tables, expected)
+
+
+@dataclass
+class Context:
+    reference: Reference
+    vocabularies: Vocabularies
+    as_of: dt.date
+    source_file: str
+    sector: Sector | None
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _parser_for(kind: str, ctx: Context):
+    if kind == "date":
+        return cv.parse_date
+    if kind == "bool":
+        return cv.parse_bool
+    if kind == "int":
+        return cv.parse_int
+    if kind.startswith("vocab:"):
+        table = ctx.vocabularies.tables[kind[6:]]
+        return lambda raw: cv.parse_vocab(raw, table)
+    return cv.parse_text  # text, ref, partner, commune: read as text, checked below
+
+
+_ERROR_FOR_KIND = {"date": "invalid_date", "bool": "invalid_value", "int": "invalid_number"}
+_BOOL_EXPECTED = "« Oui », « Non » ou vide (X, O/N, 1/0, Présent/Absent acceptés)"
+
+
+class _Collector:
+    """Issues and rejections for one sheet, in line order."""
+
+    def __init__(self, sheet: str, lines: list[int]):
+        self.sheet = sheet
+        self.lines = lines
+        self.issues: list[tuple[int, Issue]] = []
+        self.rejected: set[int] = set()
+
+    def add(self, index: int, code: str, column: str, value: object = None, **extra) -> None:
+        issue = make_issue(code, sheet=self.sheet, row=self.lines[index], column=column, value=value, **extra)
+        self.issues.append((index, issue))
+        if issue.severity == "error":
+            self.rejected.add(index)
+
+
+def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], ctx: Context,
+                   problem_refs: dict[str, tuple[int, bool, str]] | None = None) -> SheetOutcome:
+    """Validate `data` lines of one sheet. For actions, `problem_refs` maps ref_key -> (line, accepted, ref)."""
+    lines = [line for line, _ in data]
+    out = _Collector(schema.key, lines)
+    values: dict[str, list] = {}
+    for col in schema.columns:
+        index = header.columns.get(col.field)
+        if index is None:
+            values[col.field] = [None] * len(data)
+            continue
+        raw = [cells[index] if index < len(cells) else "" for _, cells in data]
+        parser = _parser_for(col.kind, ctx)
+        memo = {}
+        parsed = []
+        for i, cell in enumerate(raw):
+            try:
+                result = memo[cell]
+            except KeyError:
+                result = memo[cell] = parser(cell)
+            except TypeError:  # unhashable never comes from calamine, but stay safe
+                result = parser(cell)
+            value, ok = result
+            if value is None:
+                formula = ctx.formulas.get((lines[i], index)) if ctx.formulas else None
+                if formula:
+                    out.add(i, "formula_without_value", col.label, formula)
+                elif not ok:
+                    code = "invalid_value" if col.kind.startswith("vocab:") else _ERROR_FOR_KIND[col.kind]
+                    expected = ctx.vocabularies.expected.get(col.kind[6:]) if col.kind.startswith("vocab:") else _BOOL_EXPECTED
+                    out.add(i, code, col.label, cell, expected=expected)
+                elif col.required:
+                    out.add(i, "missing_value", col.label)
+            parsed.append(value)
+        values[col.field] = parsed
+    _RULES[schema.key](schema, values, out, ctx, problem_refs)
+    return _outcome(schema, header, data, values, out, ctx)
+
+
+def _check_dates(schema: SheetSchema, values: dict, out: _Collector, ctx: Context, past_fields: tuple[str, ...]) -> None:
+    horizon = ctx.as_of + FAR_FUTURE
+    for col in schema.columns:
+        if col.kind != "date":
+            continue
+        for i, day in enumerate(values[col.field]):
+            if day is None:
+                continue
+            if day > horizon:
+                out.add(i, "date_far_future", col.label, day, as_of=ctx.as_of)
+            elif col.field in past_fields and day > ctx.as_of:
+                out.add(i, "event_in_future", col.label, day, as_of=ctx.as_of)
+
+
+def _first_lines(keys: list, out: _Collector, column: str, code: str, shown: list) -> dict:
+    """Reject every repeat of a key, pointing at the line that used it first."""
+    first: dict = {}
+    for i, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in first:
+            out.add(i, code, column, shown[i], first_row=out.lines[first[key]])
+        else:
+            first[key] = i
+    return first
+
+
+def _meeting_rules(schema, values, out, ctx, _refs) -> None:
+    date_label = schema.column("meeting_date").label
+    _first_lines(values["meeting_date"], out, date_label, "duplicate_meeting", values["meeting_date"])
+    values["kind"] = [k or "ordinary" for k in values["kind"]]
+    for i, (day, status) in enumerate(zip(values["meeting_date"], values["status"])):
+        if day and status == "held" and ctx.as_of < day <= ctx.as_of + FAR_FUTURE:
+            out.add(i, "held_in_future", date_label, day, as_of=ctx.as_of)
+    _check_dates(schema, values, out, ctx, past_fields=())
+
+
+def _problem_rules(schema, values, out, ctx, _refs) -> None:
+    ref_label = schema.column("problem_id").label
+    keys = [cv.ref_key(r) if r else None for r in values["problem_id"]]
+    _first_lines(keys, out, ref_label, "duplicate_ref", values["problem_id"])
+    resolved_label = schema.column("resolved_on").label
+    due_label = schema.column("due_on").label
+    for i in range(len(keys)):
+        reported, resolved, due = values["reported_on"][i], values["resolved_on"][i], values["due_on"][i]
+        status = values["status"][i]
+        if reported and resolved and resolved < reported:
+            out.add(i, "resolved_before_reported", resolved_label, resolved, other=cv.parse_text(reported)[0])
+        if status == "resolved" and resolved is None:
+            out.add(i, "resolved_without_date", resolved_label, values["problem_id"][i])
+        if status in OPEN_PROBLEM_STATUSES and resolved is not None:
+            out.add(i, "closing_date_but_open", resolved_label, resolved, expected=PROBLEM_STATUS.labels[status])
+        if reported and due and due < reported:
+            out.add(i, "due_before_reported", due_label, due, other=cv.parse_text(reported)[0])
+    _check_communes(schema, values, out, ctx)
+    _check_dates(schema, values, out, ctx, past_fields=("reported_on", "resolved_on"))
+
+
+def _check_communes(schema, values, out, ctx: Context) -> None:
+    label = schema.column("commune_name").label
+    memo: dict[str, object] = {}
+    insee_codes, names = [], []
+    for i, typed in enumerate(values["commune_name"]):
+        if typed is None:
+            insee_codes.append(None)
+            names.append(None)
+            continue
+        if typed not in memo:
+            memo[typed] = ctx.reference.match_commune(typed)
+        commune = memo[typed]
+        if commune is None:
+            out.add(i, "unknown_commune", label, typed)
+            insee_codes.append(None)
+            names.append(typed)
+            continue
+        insee_codes.append(commune.insee)
+        names.append(commune.name)
+        if ctx.sector and commune.insee not in ctx.sector.communes:
+            out.add(i, "commune_outside_sector", label, typed, expected=ctx.sector.name)
+    values["commune_insee"] = insee_codes
+    values["commune_name"] = names
+
+
+def _partner_type_from_name(name: str, table: dict[str, str]) -> str | None:
+    words = fold(name).split()
+    for n in (3, 2, 1):
+        if len(words) >= n and (code := table.get(" ".join(words[:n]))):
+            return code
+    return None
+
+
+def _action_rules(schema, values, out, ctx, problem_refs) -> None:
+    ref_label = schema.column("action_id").label
+    keys = [cv.ref_key(r) if r else None for r in values["action_id"]]
+    _first_lines(keys, out, ref_label, "duplicate_ref", values["action_id"])
+    problem_label = schema.column("problem_id").label
+    done_label = schema.column("done_on").label
+    due_label = schema.column("due_on").label
+    partner_table = ctx.vocabularies.tables["partner_type"]
+    for i in range(len(keys)):
+        ref = values["problem_id"][i]
+        if ref is not None and problem_refs is not None:
+            known = problem_refs.get(cv.ref_key(ref))
+            if known is None:
+                out.add(i, "unknown_problem", problem_label, ref)
+            elif not known[1]:
+                out.add(i, "problem_rejected", problem_label, ref, first_row=known[0])
+            else:
+                values["problem_id"][i] = known[2]  # the problem's own spelling of its reference
+        status, done, due, started = values["status"][i], values["done_on"][i], values["due_on"][i], values["started_on"][i]
+        if status == "done" and done is None:
+            out.add(i, "done_without_date", done_label, values["action_id"][i])
+        if status in OPEN_ACTION_STATUSES and done is not None:
+            out.add(i, "closing_date_but_open", done_label, done, expected=ACTION_STATUS.labels[status])
+        if started and due and due < started:
+            out.add(i, "due_before_reported", due_label, due, other=cv.parse_text(started)[0])
+        if values["partner_type"][i] is None and values["partner"][i]:
+            values["partner_type"][i] = _partner_type_from_name(values["partner"][i], partner_table)
+    _check_dates(schema, values, out, ctx, past_fields=("done_on",))
+
+
+_RULES = {"meetings": _meeting_rules, "problems": _problem_rules, "actions": _action_rules}
+_DATE_FIELDS = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}
+_BOOL_FIELDS = {"mayor_present", "municipal_police_present", "national_police_present"}
+
+
+def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], values: dict, out: _Collector,
+             ctx: Context) -> SheetOutcome:
+    keep = [i for i in range(len(data)) if i not in out.rejected]
+    columns: dict[str, object] = {}
+    for name in OUTPUT_COLUMNS[schema.key]:
+        if name == "sector_id":
+            columns[name] = pd.array([ctx.sector.sector_id if ctx.sector else None] * len(keep), dtype="str")
+        elif name == "source_file":
+            columns[name] = pd.array([ctx.source_file] * len(keep), dtype="str")
+        elif name == "source_row":
+            columns[name] = pd.array([data[i][0] for i in keep], dtype="int64")
+        elif name in _DATE_FIELDS:
+            columns[name] = pd.to_datetime(pd.Series([values[name][i] for i in keep], dtype="object"), errors="raise").astype("datetime64[us]")
+        elif name in _BOOL_FIELDS:
+            columns[name] = pd.array([values[name][i] for i in keep], dtype="boolean")
+        elif name == "attendees":
+            columns[name] = pd.array([values[name][i] for i in keep], dtype="Int64")
+        else:
+            columns[name] = pd.array([values[name][i] for i in keep], dtype="str")
+    frame = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in columns.items()})
+    rejected_rows = sorted(out.rejected)
+    rejected = pd.DataFrame(
+        {"source_row": [data[i][0] for i in rejected_rows],
+         **{col.label: [_shown_cell(data[i][1], header.columns.get(col.field)) for i in rejected_rows]
+            for col in schema.columns}}
+    )
+    issues = [issue for _, issue in sorted(out.issues, key=lambda pair: pair[0])]
+    return SheetOutcome(frame, rejected, issues, len(data), len(keep), len(rejected_rows))
+
+
+def _shown_cell(cells: list, index: int | None) -> str:
+    """A rejected row's cell as the user typed it, so the report can show the whole line."""
+    if index is None or index >= len(cells) or cells[index] == "":
+        return ""
+    return display_value(cells[index])
