@@ -39,18 +39,20 @@ def _clean_header(cell: object) -> str:
     return " ".join(str(cell).split())
 
 
-def _score(row: list, lookup: dict[str, str], schema: SheetSchema) -> tuple[int, int]:
+def _score(row: list, lookup: dict[str, str], schema: SheetSchema) -> tuple[bool, int, int]:
+    """(every required column named, columns named, required columns named) for one line."""
     fields = {lookup.get(fold(cell)) for cell in row if isinstance(cell, str) and cell.strip()}
     required = sum(1 for c in schema.columns if c.required and c.field in fields)
-    return required, len(fields - {None})
+    total_required = sum(1 for c in schema.columns if c.required)
+    return required == total_required, len(fields - {None, SECTOR_COLUMN.field}), required
 
 
 def find_header(sheet: RawSheet, schema: SheetSchema, lookup: dict[str, str]) -> HeaderMatch | None:
-    """The line among the first ones that names the most required columns (at least two)."""
-    best_line, best_score = None, (1, 0)
+    """The line among the first ones that names the most columns (at least two required ones)."""
+    best_line, best_score = None, (False, 0, 0)
     for index, row in enumerate(sheet.rows[: limits.HEADER_SEARCH_ROWS]):
         score = _score(row, lookup, schema)
-        if score > best_score:
+        if score[2] >= 2 and score > best_score:
             best_line, best_score = index, score
     if best_line is None:
         return None
@@ -76,9 +78,9 @@ def find_header(sheet: RawSheet, schema: SheetSchema, lookup: dict[str, str]) ->
     return match
 
 
-def header_score(sheet: RawSheet, schema: SheetSchema, lookup: dict[str, str]) -> tuple[int, int]:
+def header_score(sheet: RawSheet, schema: SheetSchema, lookup: dict[str, str]) -> tuple[bool, int, int]:
     """How well the best line of `sheet` matches `schema` (used to recognise a CSV or an oddly named sheet)."""
-    return max((_score(row, lookup, schema) for row in sheet.rows[: limits.HEADER_SEARCH_ROWS]), default=(0, 0))
+    return max((_score(row, lookup, schema) for row in sheet.rows[: limits.HEADER_SEARCH_ROWS]), default=(False, 0, 0))
 
 
 def _name_key(name: str) -> str:

@@ -199,7 +199,7 @@ def _assign_sheets(sheets: list[RawSheet], fmt: str, base_name: str, lookups: di
         raw = sheets[0]
         scores = {key: header_score(raw, SHEETS[key], lookups[key]) for key in SHEET_ORDER}
         best = max(scores, key=scores.get)
-        key = best if scores[best][0] >= 2 else sheet_from_file_name(base_name)
+        key = best if scores[best][2] >= 2 else sheet_from_file_name(base_name)
         if key is None:
             return {}, None, [make_issue("csv_sheet_unknown")]
         assigned[key] = raw
@@ -221,7 +221,7 @@ def _assign_sheets(sheets: list[RawSheet], fmt: str, base_name: str, lookups: di
     for raw in unplaced:  # "Feuil1" holding the problems: recognised by its headers
         scores = {key: header_score(raw, SHEETS[key], lookups[key]) for key in SHEET_ORDER if key not in assigned}
         best = max(scores, key=scores.get) if scores else None
-        if best and scores[best][0] >= 2 and not _is_blank_sheet(raw):
+        if best and scores[best][2] >= 2 and not _is_blank_sheet(raw):
             assigned[best] = raw
         elif not _is_blank_sheet(raw):
             issues.append(make_issue("extra_sheet", value=raw.name))

@@ -26,7 +26,7 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # A formula cell whose <v> is missing or empty: <c r="E8"><f>1+1</f></c>
 _FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v/>)?</c>'
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v\s*/>)?</c>'
 )
 
 

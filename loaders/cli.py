@@ -1,0 +1,135 @@
+"""Command line for admins and CI: list sectors, validate and normalize trackers, write the template.
+
+    python -m loaders sectors --json
+    python -m loaders validate FILE... [--secteur NAME] [--json]
+    python -m loaders normalize FILE... [--secteur NAME] --out DIR
+    python -m loaders template [--secteur NAME] --out FILE.xlsx
+
+Exit codes: 0 no error, 1 an error in some file, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+import pandas as pd
+
+from domain.issue_catalogue import SEVERITY_LABELS
+from domain.reference import default_reference
+from loaders.normalized_csv import write_normalized
+from loaders.schema import SHEETS
+from loaders.tracker_loader import SHEET_ORDER, TrackerResult, empty_frames, load
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # French usage errors, exit 2
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m loaders", description="Lecture et contrôle des tableaux de suivi des GPO.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sectors = sub.add_parser("sectors", help="liste des secteurs du référentiel")
+    sectors.add_argument("--json", action="store_true", help="sortie JSON")
+    validate = sub.add_parser("validate", help="contrôle un ou plusieurs fichiers")
+    validate.add_argument("files", nargs="+", metavar="FICHIER")
+    validate.add_argument("--secteur", help="secteur du fichier (sinon lu dans le fichier ou son nom)")
+    validate.add_argument("--json", action="store_true", help="rapport JSON")
+    validate.add_argument("--date", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    normalize = sub.add_parser("normalize", help="écrit les lignes acceptées en CSV normalisés")
+    normalize.add_argument("files", nargs="+", metavar="FICHIER")
+    normalize.add_argument("--secteur")
+    normalize.add_argument("--out", required=True, metavar="DOSSIER")
+    normalize.add_argument("--date", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    template = sub.add_parser("template", help="écrit le modèle vierge de tableau de suivi")
+    template.add_argument("--secteur")
+    template.add_argument("--out", required=True, metavar="FICHIER.xlsx")
+    return parser
+
+
+def _as_of(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        print(f"Erreur d'utilisation : --date « {text} » n'est pas une date AAAA-MM-JJ.", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    reference = default_reference()
+    if args.command == "sectors":
+        return _sectors(reference, args.json)
+    if args.command == "template":
+        from loaders.template_writer import write_template
+
+        if args.secteur and reference.match_sector(args.secteur) is None:
+            print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
+            return 2
+        path = write_template(args.out, sector=reference.match_sector(args.secteur) if args.secteur else None,
+                              reference=reference)
+        print(f"Modèle écrit : {path}")
+        return 0
+    as_of = _as_of(args.date)
+    results: list[TrackerResult] = []
+    for name in args.files:
+        results += load(name, sector=args.secteur, as_of=as_of, reference=reference)
+    if args.command == "validate":
+        if args.json:
+            json.dump({"files": [r.as_json() for r in results]}, sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            print(_report(results))
+    else:
+        frames = empty_frames()
+        for key in SHEET_ORDER:
+            parts = [r.frames[key] for r in results if len(r.frames[key])]
+            if parts:
+                frames[key] = pd.concat(parts, ignore_index=True)
+        for path in write_normalized(frames, args.out):
+            print(f"Écrit : {path}")
+        bad = [r for r in results if not r.ok]
+        if bad:
+            print(f"{len(bad)} fichier(s) avec erreurs : seules les lignes acceptées ont été écrites "
+                  "(détail : python -m loaders validate).", file=sys.stderr)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _sectors(reference, as_json: bool) -> int:
+    rows = [
+        {"sector_id": s.sector_id, "name": s.name, "csp": s.csp_id, "communes": list(s.communes), "cadence": s.cadence}
+        for s in reference.sectors.values()
+    ]
+    if as_json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for s in reference.sectors.values():
+            rythme = "tous les 15 jours" if s.cadence == "fortnightly" else "mensuel"
+            print(f"{s.sector_id:26} {s.name:34} CSP {reference.csps[s.csp_id].name:20} {len(s.communes):2} commune(s), {rythme}")
+    return 0
+
+
+def _report(results: list[TrackerResult]) -> str:
+    """The readable French report: one block per file and sector."""
+    reference = default_reference()
+    blocks = []
+    for r in results:
+        sector = reference.sectors.get(r.sector_id or "")
+        title = f"{r.file} — secteur {sector.name}" if sector else f"{r.file} — secteur non déterminé"
+        verdict = "OK" if r.ok else "ERREURS"
+        lines = [f"{title} : {verdict}"]
+        for key, count in r.counts.items():
+            lines.append(f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
+                         f"{count.rows_rejected} rejetée(s)")
+        for issue in r.issues:
+            lines.append(f"  [{SEVERITY_LABELS[issue.severity]}] {issue.message}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -1,0 +1,35 @@
+"""Write normalized frames as CSV: UTF-8, domain.md column names, ISO dates, true/false booleans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.schema import OUTPUT_COLUMNS
+
+
+def to_csv_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The frame as text cells: dates YYYY-MM-DD, booleans true/false/empty, empty for missing."""
+    out = pd.DataFrame(index=frame.index)
+    for column in OUTPUT_COLUMNS[key]:
+        series = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index)
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[column] = series.dt.strftime("%Y-%m-%d").astype("object").where(series.notna(), "")
+        elif isinstance(series.dtype, pd.BooleanDtype):
+            out[column] = series.map(lambda v: "" if v is pd.NA else ("true" if v else "false")).astype("object")
+        else:
+            out[column] = series.astype("object").where(series.notna(), "").map(str)
+    return out
+
+
+def write_normalized(frames: dict[str, pd.DataFrame], out_dir: Path | str) -> list[Path]:
+    """meetings.csv, problems.csv, actions.csv in `out_dir` (created if needed)."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key in ("meetings", "problems", "actions"):
+        path = folder / f"{key}.csv"
+        to_csv_frame(frames[key], key).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    return written
