@@ -132,7 +132,10 @@ def parse_int(raw: object) -> tuple[int | None, bool]:
 
 def parse_text(raw: object) -> tuple[str | None, bool]:
     """Free text, trimmed; numbers and dates written back the way the user typed them."""
-    if _is_empty(raw):
+    if type(raw) is str:
+        text = raw.strip()
+        return (text or None), True
+    if raw is None:
         return None, True
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw)), True
@@ -147,7 +150,7 @@ def parse_text(raw: object) -> tuple[str | None, bool]:
 
 def ref_key(ref: str) -> str:
     """How two references are compared: "p-01 " and "P-01" are the same problem."""
-    return re.sub(r"\s+", "", ref).upper()
+    return "".join(ref.split()).upper()
 
 
 def parse_vocab(raw: object, table: dict[str, str]) -> tuple[str | None, bool]:

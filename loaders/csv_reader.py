@@ -26,9 +26,9 @@ def read_csv(data: bytes, sheet_name: str) -> tuple[list[RawSheet], list[Issue]]
     try:
         for record in reader:
             if len(rows) >= limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
-                return [], [make_issue("too_many_rows", sheet=sheet_name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))]
+                return [], [make_issue("too_many_rows", sheet_name=sheet_name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))]
             if len(record) > limits.MAX_COLUMNS:
-                return [], [make_issue("too_many_columns", sheet=sheet_name, value=len(record), limit=limits.MAX_COLUMNS)]
+                return [], [make_issue("too_many_columns", sheet_name=sheet_name, value=len(record), limit=limits.MAX_COLUMNS)]
             rows.append(record)
     except csv.Error as exc:
         return [], [make_issue("unreadable_file", value=f"CSV mal formé : {exc}")]

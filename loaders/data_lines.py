@@ -16,10 +16,12 @@ _FOOTER_WORDS = re.compile(
 
 
 def _is_blank(cells: list) -> bool:
-    for cell in cells:
-        if cell != "" and not (isinstance(cell, str) and not cell.strip()):
-            return False
-    return True
+    filled = len(cells) - cells.count("")
+    if filled == 0:
+        return True
+    if filled > 3:  # the common case, decided without a Python loop
+        return False
+    return all(cell == "" or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def data_lines(sheet: RawSheet, header_line: int) -> list[DataLine]:

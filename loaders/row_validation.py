@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
+
+import numpy as np
 
 import pandas as pd
 
@@ -34,6 +37,7 @@ class SheetOutcome:
     rows_read: int
     rows_accepted: int
     rows_rejected: int
+    values: dict[str, list] = field(default_factory=dict)  # parsed values per field, one per data line
 
 
 @dataclass
@@ -81,6 +85,7 @@ def _parser_for(kind: str, ctx: Context):
     return cv.parse_text  # text, ref, partner, commune: read as text, checked below
 
 
+_TEXT_KINDS = {"text", "ref", "partner", "commune", "sector"}
 _ERROR_FOR_KIND = {"date": "invalid_date", "bool": "invalid_value", "int": "invalid_number"}
 _BOOL_EXPECTED = "« Oui », « Non » ou vide (X, O/N, 1/0, Présent/Absent acceptés)"
 
@@ -106,36 +111,43 @@ def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine
     """Validate `data` lines of one sheet. For actions, `problem_refs` maps ref_key -> (line, accepted, ref)."""
     lines = [line for line, _ in data]
     out = _Collector(schema.key, lines)
+    width = max(header.columns.values(), default=0) + 1
+    rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))] for _, cells in data]
     values: dict[str, list] = {}
     for col in schema.columns:
         index = header.columns.get(col.field)
         if index is None:
             values[col.field] = [None] * len(data)
             continue
-        raw = [cells[index] if index < len(cells) else "" for _, cells in data]
+        raw = list(map(itemgetter(index), rows))
+        if col.kind in _TEXT_KINDS:  # mostly unique strings: no memo, no call per cell
+            column = [(c.strip() or None) if c.__class__ is str else cv.parse_text(c)[0] for c in raw]
+            values[col.field] = column
+            if col.required:
+                for i in [i for i, v in enumerate(column) if v is None]:
+                    formula = ctx.formulas.get((lines[i], index)) if ctx.formulas else None
+                    if formula:
+                        out.add(i, "formula_without_value", col.label, formula)
+                    else:
+                        out.add(i, "missing_value", col.label)
+            continue
         parser = _parser_for(col.kind, ctx)
-        memo = {}
-        parsed = []
-        for i, cell in enumerate(raw):
-            try:
-                result = memo[cell]
-            except KeyError:
-                result = memo[cell] = parser(cell)
-            except TypeError:  # unhashable never comes from calamine, but stay safe
-                result = parser(cell)
-            value, ok = result
-            if value is None:
-                formula = ctx.formulas.get((lines[i], index)) if ctx.formulas else None
-                if formula:
-                    out.add(i, "formula_without_value", col.label, formula)
-                elif not ok:
-                    code = "invalid_value" if col.kind.startswith("vocab:") else _ERROR_FOR_KIND[col.kind]
-                    expected = ctx.vocabularies.expected.get(col.kind[6:]) if col.kind.startswith("vocab:") else _BOOL_EXPECTED
-                    out.add(i, code, col.label, cell, expected=expected)
-                elif col.required:
-                    out.add(i, "missing_value", col.label)
-            parsed.append(value)
-        values[col.field] = parsed
+        memo = {cell: parser(cell) for cell in set(raw)}  # cells are str, numbers, dates: hashable
+        bad = {cell for cell, (value, ok) in memo.items() if value is None and (col.required or not ok)}
+        value_of = {cell: value for cell, (value, _) in memo.items()}
+        values[col.field] = [value_of[cell] for cell in raw]
+        if not bad:
+            continue
+        for i in [i for i, cell in enumerate(raw) if cell in bad]:
+            formula = ctx.formulas.get((lines[i], index)) if ctx.formulas else None
+            if formula:
+                out.add(i, "formula_without_value", col.label, formula)
+            elif not memo[raw[i]][1]:
+                code = "invalid_value" if col.kind.startswith("vocab:") else _ERROR_FOR_KIND[col.kind]
+                expected = ctx.vocabularies.expected.get(col.kind[6:]) if col.kind.startswith("vocab:") else _BOOL_EXPECTED
+                out.add(i, code, col.label, raw[i], expected=expected)
+            else:
+                out.add(i, "missing_value", col.label)
     _RULES[schema.key](schema, values, out, ctx, problem_refs)
     return _outcome(schema, header, data, values, out, ctx)
 
@@ -179,7 +191,7 @@ def _meeting_rules(schema, values, out, ctx, _refs) -> None:
 
 def _problem_rules(schema, values, out, ctx, _refs) -> None:
     ref_label = schema.column("problem_id").label
-    keys = [cv.ref_key(r) if r else None for r in values["problem_id"]]
+    keys = [("".join(r.split()).upper() if r else None) for r in values["problem_id"]]  # cv.ref_key, inlined
     _first_lines(keys, out, ref_label, "duplicate_ref", values["problem_id"])
     resolved_label = schema.column("resolved_on").label
     due_label = schema.column("due_on").label
@@ -233,31 +245,36 @@ def _partner_type_from_name(name: str, table: dict[str, str]) -> str | None:
 
 def _action_rules(schema, values, out, ctx, problem_refs) -> None:
     ref_label = schema.column("action_id").label
-    keys = [cv.ref_key(r) if r else None for r in values["action_id"]]
+    keys = [("".join(r.split()).upper() if r else None) for r in values["action_id"]]  # cv.ref_key, inlined
     _first_lines(keys, out, ref_label, "duplicate_ref", values["action_id"])
     problem_label = schema.column("problem_id").label
     done_label = schema.column("done_on").label
     due_label = schema.column("due_on").label
     partner_table = ctx.vocabularies.tables["partner_type"]
-    for i in range(len(keys)):
-        ref = values["problem_id"][i]
-        if ref is not None and problem_refs is not None:
-            known = problem_refs.get(cv.ref_key(ref))
+    problem_ids, partner_types = values["problem_id"], values["partner_type"]
+    if problem_refs is not None:
+        found = {ref: problem_refs.get("".join(ref.split()).upper()) for ref in set(problem_ids) if ref is not None}
+        for i, ref in enumerate(problem_ids):
+            if ref is None:
+                continue
+            known = found[ref]
             if known is None:
                 out.add(i, "unknown_problem", problem_label, ref)
             elif not known[1]:
                 out.add(i, "problem_rejected", problem_label, ref, first_row=known[0])
             else:
-                values["problem_id"][i] = known[2]  # the problem's own spelling of its reference
-        status, done, due, started = values["status"][i], values["done_on"][i], values["due_on"][i], values["started_on"][i]
-        if status == "done" and done is None:
-            out.add(i, "done_without_date", done_label, values["action_id"][i])
-        if status in OPEN_ACTION_STATUSES and done is not None:
+                problem_ids[i] = known[2]  # the problem's own spelling of its reference
+    rows = zip(values["status"], values["done_on"], values["due_on"], values["started_on"], values["partner"])
+    for i, (status, done, due, started, partner) in enumerate(rows):
+        if status == "done":
+            if done is None:
+                out.add(i, "done_without_date", done_label, values["action_id"][i])
+        elif done is not None and status in OPEN_ACTION_STATUSES:
             out.add(i, "closing_date_but_open", done_label, done, expected=ACTION_STATUS.labels[status])
         if started and due and due < started:
             out.add(i, "due_before_reported", due_label, due, other=cv.parse_text(started)[0])
-        if values["partner_type"][i] is None and values["partner"][i]:
-            values["partner_type"][i] = _partner_type_from_name(values["partner"][i], partner_table)
+        if partner_types[i] is None and partner:
+            partner_types[i] = _partner_type_from_name(partner, partner_table)
     _check_dates(schema, values, out, ctx, past_fields=("done_on",))
 
 
@@ -269,6 +286,7 @@ _BOOL_FIELDS = {"mayor_present", "municipal_police_present", "national_police_pr
 def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], values: dict, out: _Collector,
              ctx: Context) -> SheetOutcome:
     keep = [i for i in range(len(data)) if i not in out.rejected]
+    take = (lambda column: column) if len(keep) == len(data) else (lambda column: [column[i] for i in keep])
     columns: dict[str, object] = {}
     for name in OUTPUT_COLUMNS[schema.key]:
         if name == "sector_id":
@@ -278,13 +296,13 @@ def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], val
         elif name == "source_row":
             columns[name] = pd.array([data[i][0] for i in keep], dtype="int64")
         elif name in _DATE_FIELDS:
-            columns[name] = pd.to_datetime(pd.Series([values[name][i] for i in keep], dtype="object"), errors="raise").astype("datetime64[us]")
+            columns[name] = _day_array(take(values[name]))
         elif name in _BOOL_FIELDS:
-            columns[name] = pd.array([values[name][i] for i in keep], dtype="boolean")
+            columns[name] = pd.array(take(values[name]), dtype="boolean")
         elif name == "attendees":
-            columns[name] = pd.array([values[name][i] for i in keep], dtype="Int64")
+            columns[name] = pd.array(take(values[name]), dtype="Int64")
         else:
-            columns[name] = pd.array([values[name][i] for i in keep], dtype="str")
+            columns[name] = pd.array(take(values[name]), dtype="str")
     frame = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in columns.items()})
     rejected_rows = sorted(out.rejected)
     rejected = pd.DataFrame(
@@ -293,7 +311,17 @@ def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], val
             for col in schema.columns}}
     )
     issues = [issue for _, issue in sorted(out.issues, key=lambda pair: pair[0])]
-    return SheetOutcome(frame, rejected, issues, len(data), len(keep), len(rejected_rows))
+    return SheetOutcome(frame, rejected, issues, len(data), len(keep), len(rejected_rows), values)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min
+
+
+def _day_array(days: list) -> np.ndarray:
+    """dates / None -> datetime64[us], converting each distinct date once (numpy's own conversion is slow)."""
+    offset = {d: (d.toordinal() - _EPOCH_ORDINAL if d is not None else _NAT) for d in set(days)}
+    return np.array([offset[d] for d in days], dtype=np.int64).view("datetime64[D]").astype("datetime64[us]")
 
 
 def _shown_cell(cells: list, index: int | None) -> str:

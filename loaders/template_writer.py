@@ -73,7 +73,8 @@ _RULES = (
     "dans la colonne « Réf problème », la référence du problème qu'elle traite.",
     "Problème résolu : statut « Résolu » et date de résolution. Action terminée : statut « Réalisée » et date de "
     "réalisation.",
-    "Ne supprimez pas les lignes anciennes : l'historique sert au bilan du GPO. Classez plutôt avec les filtres.",
+    "Ne supprimez pas les lignes anciennes : l'historique sert au bilan du GPO. Utilisez plutôt les filtres pour "
+    "masquer les lignes closes.",
     "Enregistrez au format .xlsx (Excel) ou .ods (LibreOffice), puis déposez le fichier sur le tableau de bord : "
     "chaque ligne est contrôlée et chaque erreur est signalée avec son numéro de ligne.",
 )
@@ -143,7 +144,7 @@ def _fill_lists(wb: Workbook, values: dict[str, list[str]]) -> dict[str, str]:
 
 def _list_validation(source: str, label: str) -> DataValidation:
     return DataValidation(
-        type="list", formula1=f"={source}", allow_blank=True, showDropDown=False,
+        type="list", formula1=source, allow_blank=True, showDropDown=False,
         showErrorMessage=True, errorStyle="stop", errorTitle="Valeur non reconnue",
         error=f"« {label} » : choisissez une valeur dans la liste déroulante (valeurs détaillées dans l'onglet "
               f"« {GUIDE_SHEET} »).",
@@ -287,12 +288,12 @@ def _fill_guide(ws, sector: Sector | None, reference: Reference, values: dict[st
     for key in DATA_SHEET_ORDER:
         schema = SHEETS[key]
         row += 1
-        line(f"Feuille « {schema.label} » : une colonne par ligne ci-dessous", font=Font(bold=True, size=13, color="1F4E78"))
+        line(f"Feuille « {schema.label} » : les colonnes", font=Font(bold=True, size=13, color="1F4E78"))
         table_row(("Colonne", "Obligatoire", "Ce qu'il faut saisir"), header=True)
         for col in schema.columns:
             text = col.help[:1].upper() + col.help[1:] if col.help else ""
             list_key = _list_key(col)
-            if list_key and list_key != "bool":
+            if list_key and list_key != "bool" and not all(v in text for v in values[list_key]):
                 text += f". Valeurs : {', '.join(values[list_key])}."
             table_row((col.label, "Oui" if col.required else "Non", text), required=col.required)
     row += 1

@@ -9,6 +9,7 @@ with a file-level error and no rows.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -88,7 +89,23 @@ def _read_source(source: bytes | str | os.PathLike) -> tuple[bytes | None, Issue
     return path.read_bytes(), None
 
 
-def load(
+def load(source: bytes | str | os.PathLike, **options) -> list[TrackerResult]:
+    """Read one tracker file into normalized frames and issues, split per sector (see `_load`).
+
+    The cyclic garbage collector is paused meanwhile: a tracker read makes
+    millions of short-lived cells and lists with no cycles, and collection
+    passes over them cost more than the whole validation.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(source, **options)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(
     source: bytes | str | os.PathLike,
     *,
     filename: str | None = None,
@@ -135,7 +152,7 @@ def load(
     lookups = {key: header_lookup(schema, settings) for key, schema in SHEETS.items()}
     assigned, sector_raw, sheet_issues = _assign_sheets(sheets, inspection.format, base_name, lookups, settings)
     file_issues += sheet_issues
-    if any(i.severity == ERROR for i in sheet_issues):
+    if not assigned:
         return _failed(shown_name, hint, file_issues)
 
     headers: dict[str, HeaderMatch] = {}
@@ -275,6 +292,9 @@ def _split_by_sector(lines: dict[str, list[DataLine]], headers: dict[str, Header
         groups[default] = {key: [] for key in lines}
     for key, sheet_lines in lines.items():
         column = headers[key].sector_column
+        if column is None and default is not None:  # the usual tracker: one sector, no Secteur column
+            groups.setdefault(default, {k: [] for k in lines})[key].extend(sheet_lines)
+            continue
         memo: dict = {}
         for line, cells in sheet_lines:
             if column is None:
@@ -339,9 +359,7 @@ def _validate_group(file: str, sector_id: str | None, assigned: dict[str, RawShe
             sheet_issues += outcome.issues
             if key == "problems" and problem_refs is not None:
                 accepted = set(outcome.frame["source_row"].tolist())
-                index = headers[key].columns.get("problem_id")
-                for line, cells in data:
-                    ref = parse_text(cells[index] if index is not None and index < len(cells) else "")[0]
+                for (line, _), ref in zip(data, outcome.values["problem_id"]):
                     if ref is not None:
                         problem_refs.setdefault(ref_key(ref), (line, line in accepted, ref))
         extra = pre_rejected.get(key, [])

@@ -12,6 +12,7 @@ import html
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from posixpath import join as posix_join, normpath
 
 import defusedxml.ElementTree as SafeET
@@ -25,6 +26,7 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # A formula cell whose <v> is missing or empty: <c r="E8"><f>1+1</f></c>
+_SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formula-scan")
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v\s*/>)?</c>'
 )
@@ -36,7 +38,9 @@ def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for broken files
         return [], [_unreadable(exc)]
-    formulas = _xlsx_formulas_without_value(data) if fmt == "xlsx" else {}
+    # The formula scan inflates the sheet XML with zlib, which releases the GIL:
+    # run it beside calamine's parse rather than after it.
+    scan = _SCANNER.submit(_xlsx_formulas_without_value, data) if fmt == "xlsx" else None
     sheets: list[RawSheet] = []
     try:
         for meta in book.sheets_metadata:
@@ -44,16 +48,19 @@ def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
                 continue  # chart sheets, dialog sheets
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height > limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
-                return [], [make_issue("too_many_rows", sheet=meta.name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))]
+                return [], [make_issue("too_many_rows", sheet_name=meta.name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))]
             if sheet.total_width > limits.MAX_COLUMNS:
-                return [], [make_issue("too_many_columns", sheet=meta.name, value=sheet.total_width, limit=limits.MAX_COLUMNS)]
+                return [], [make_issue("too_many_columns", sheet_name=meta.name, value=sheet.total_width, limit=limits.MAX_COLUMNS)]
             rows = sheet.to_python(skip_empty_area=False)
             _fill_merged(rows, sheet.merged_cell_ranges or [])
-            sheets.append(RawSheet(meta.name, rows, formulas.get(meta.name, {})))
+            sheets.append(RawSheet(meta.name, rows))
     except Exception as exc:
         return [], [_unreadable(exc)]
     finally:
         book.close()
+    formulas = scan.result() if scan else {}
+    for sheet in sheets:
+        sheet.formulas_without_value = formulas.get(sheet.name, {})
     return sheets, []
 
 
