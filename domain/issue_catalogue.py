@@ -67,6 +67,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "date_far_future": (WARNING, "Ligne {row}, colonne « {column} » : date très lointaine ({value}), plus d'un an après le {as_of}."),
     "event_in_future": (WARNING, "Ligne {row}, colonne « {column} » : la date {value} est dans le futur (référence : {as_of})."),
     "held_in_future": (WARNING, "Ligne {row}, colonne « {column} » : réunion marquée « Tenue » à une date future ({value} ; référence : {as_of})."),
+    "planned_in_past": (WARNING, "Ligne {row}, colonne « {column} » : réunion encore « Prévue » à une date passée ({value} ; référence : {as_of}) ; indiquez si elle s'est tenue."),
     "sector_info_mismatch": (WARNING, "Feuille « Secteur » : {column} « {value} » ne correspond pas au référentiel ({expected})."),
     "sector_not_given": (WARNING, "Secteur non précisé ; le fichier ne contient aucune ligne, il n'y a donc rien à rattacher."),
     "duplicate_column": (WARNING, "Feuille « {sheet_label} » : deux colonnes correspondent à « {column} » ; seule la première est lue, la colonne « {value} » est ignorée."),

@@ -186,6 +186,8 @@ def _meeting_rules(schema, values, out, ctx, _refs) -> None:
     for i, (day, status) in enumerate(zip(values["meeting_date"], values["status"])):
         if day and status == "held" and ctx.as_of < day <= ctx.as_of + FAR_FUTURE:
             out.add(i, "held_in_future", date_label, day, as_of=ctx.as_of)
+        elif day and status == "planned" and day < ctx.as_of:
+            out.add(i, "planned_in_past", date_label, day, as_of=ctx.as_of)
     _check_dates(schema, values, out, ctx, past_fields=())
 
 

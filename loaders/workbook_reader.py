@@ -26,42 +26,55 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # A formula cell whose <v> is missing or empty: <c r="E8"><f>1+1</f></c>
-_SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formula-scan")
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbook-read")
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v\s*/>)?</c>'
 )
 
 
 def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
-    """All worksheets as raw grids, or a file-level issue. Never raises for bad data."""
+    """All worksheets as raw grids, or a file-level issue. Never raises for bad data.
+
+    calamine releases the GIL while it parses a sheet, so the sheets are parsed
+    side by side on this machine's two cores (one workbook handle per thread),
+    and the xlsx formula scan (zlib, GIL released too) runs beside them.
+    """
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            names = [m.name for m in book.sheets_metadata if "WorkSheet" in str(m.typ)]  # skip chart sheets
     except Exception as exc:  # calamine raises several types for broken files
         return [], [_unreadable(exc)]
-    # The formula scan inflates the sheet XML with zlib, which releases the GIL:
-    # run it beside calamine's parse rather than after it.
-    scan = _SCANNER.submit(_xlsx_formulas_without_value, data) if fmt == "xlsx" else None
+    scan = _POOL.submit(_xlsx_formulas_without_value, data) if fmt == "xlsx" else None
+    parts = [_POOL.submit(_read_sheet, data, name) for name in names]
     sheets: list[RawSheet] = []
-    try:
-        for meta in book.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue  # chart sheets, dialog sheets
-            sheet = book.get_sheet_by_name(meta.name)
-            if sheet.total_height > limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
-                return [], [make_issue("too_many_rows", sheet_name=meta.name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))]
-            if sheet.total_width > limits.MAX_COLUMNS:
-                return [], [make_issue("too_many_columns", sheet_name=meta.name, value=sheet.total_width, limit=limits.MAX_COLUMNS)]
-            rows = sheet.to_python(skip_empty_area=False)
-            _fill_merged(rows, sheet.merged_cell_ranges or [])
-            sheets.append(RawSheet(meta.name, rows))
-    except Exception as exc:
-        return [], [_unreadable(exc)]
-    finally:
-        book.close()
+    issues: list[Issue] = []
+    for future in parts:
+        sheet, problem = future.result()
+        if problem and not issues:
+            issues.append(problem)
+        if sheet:
+            sheets.append(sheet)
     formulas = scan.result() if scan else {}
+    if issues:
+        return [], issues
     for sheet in sheets:
         sheet.formulas_without_value = formulas.get(sheet.name, {})
     return sheets, []
+
+
+def _read_sheet(data: bytes, name: str) -> tuple[RawSheet | None, Issue | None]:
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.total_height > limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
+                return None, make_issue("too_many_rows", sheet_name=name, limit=f"{limits.MAX_ROWS:,}".replace(",", " "))
+            if sheet.total_width > limits.MAX_COLUMNS:
+                return None, make_issue("too_many_columns", sheet_name=name, value=sheet.total_width, limit=limits.MAX_COLUMNS)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
+            return RawSheet(name, rows), None
+    except Exception as exc:
+        return None, _unreadable(exc)
 
 
 def _unreadable(exc: Exception) -> Issue:
