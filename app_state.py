@@ -9,6 +9,7 @@ import streamlit as st
 
 from domain.reference import Reference, default_reference
 from loaders import TrackerResult, load
+from loaders.activity import latest_activity
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
 TRACKER_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".csv"}
@@ -17,6 +18,12 @@ TRACKER_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".csv"}
 @st.cache_resource
 def reference() -> Reference:
     return default_reference()
+
+
+@st.cache_resource(show_spinner=False)
+def demo_reference_date() -> dt.date:
+    """In demo mode the reference date follows the data: the day of its latest recorded activity."""
+    return latest_activity(sample_results(dt.date.today()))
 
 
 @st.cache_resource(show_spinner="Lecture des tableaux de démonstration…")

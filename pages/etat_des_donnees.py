@@ -8,7 +8,7 @@ import app_state
 from loaders.report_table import issues_table, status_table
 
 reference = app_state.reference()
-as_of = st.sidebar.date_input("Date de référence", value=dt.date.today(), format="DD/MM/YYYY", key="as_of")
+as_of = st.sidebar.date_input("Date de référence", value=app_state.demo_reference_date(), format="DD/MM/YYYY", key="as_of")
 
 st.title("État des données des GPO")
 st.info("Données de démonstration : tableaux de suivi fictifs des 17 secteurs, fournis avec l'application.", icon="ℹ️")
@@ -23,7 +23,7 @@ col3.metric("Actions suivies", f"{int(status['Actions'].sum()):,}".replace(",", 
 col4.metric("Lignes non importées", int(status["Lignes non importées"].sum()))
 
 st.subheader("Tableaux par secteur")
-st.dataframe(status, hide_index=True, width="stretch", key="status_table")
+st.dataframe(status, hide_index=True, width="stretch", height=35 * (len(status) + 1) + 3, key="status_table")
 
 st.subheader("Anomalies relevées")
 issues = issues_table(results, reference)
