@@ -1,7 +1,5 @@
 """Page « État des données »: what each sector's tracker gave, and every anomaly with its line."""
 
-import datetime as dt
-
 import streamlit as st
 
 import app_state
