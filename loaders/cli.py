@@ -4,8 +4,12 @@
     python -m loaders validate FILE... [--secteur NAME] [--json]
     python -m loaders normalize FILE... [--secteur NAME] --out DIR
     python -m loaders template [--secteur NAME] --out FILE.xlsx
+    python -m loaders import FILE... [--secteur NAME] [--as USER] [--yes]
+    python -m loaders export --secteur NAME --out FILE.xlsx
 
-Exit codes: 0 no error, 1 an error in some file, 2 a usage error.
+Exit codes: 0 no error (import: everything asked was imported), 1 an error in
+some file (import: something was not imported), 2 a usage error.
+`import` and `export` use the store named by GPO_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -49,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="écrit le modèle vierge de tableau de suivi")
     template.add_argument("--secteur")
     template.add_argument("--out", required=True, metavar="FICHIER.xlsx")
+    store_import = sub.add_parser("import", help="contrôle et importe des tableaux dans la base")
+    store_import.add_argument("files", nargs="+", metavar="FICHIER")
+    store_import.add_argument("--secteur")
+    store_import.add_argument("--as", dest="user", default=None, metavar="UTILISATEUR",
+                              help="nom enregistré avec l'import (défaut : l'utilisateur du système)")
+    store_import.add_argument("--yes", action="store_true",
+                              help="importer même si des lignes de l'import précédent disparaissent")
+    store_import.add_argument("--date", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    export = sub.add_parser("export", help="écrit les données actuelles d'un secteur dans un tableau de suivi")
+    export.add_argument("--secteur", required=True)
+    export.add_argument("--out", required=True, metavar="FICHIER.xlsx")
     return parser
 
 
@@ -77,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
                               reference=reference)
         print(f"Modèle écrit : {path}")
         return 0
+    if args.command in ("import", "export"):
+        from loaders.store_commands import run_export, run_import
+
+        if args.secteur and reference.match_sector(args.secteur) is None:
+            print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
+            return 2
+        if args.command == "export":
+            return run_export(reference, args.secteur, args.out)
+        return run_import(reference, args.files, sector=args.secteur, user=args.user, accept_vanished=args.yes,
+                          as_of=_as_of(args.date))
     as_of = _as_of(args.date)
     results: list[TrackerResult] = []
     for name in args.files:
@@ -86,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dump({"files": [r.as_json() for r in results]}, sys.stdout, ensure_ascii=False, indent=2)
             print()
         else:
-            print(_report(results))
+            print(report(results))
     else:
         frames = empty_frames()
         for key in SHEET_ORDER:
@@ -117,7 +142,7 @@ def _sectors(reference, as_json: bool) -> int:
     return 0
 
 
-def _report(results: list[TrackerResult]) -> str:
+def report(results: list[TrackerResult]) -> str:
     """The readable French report: one block per file and sector."""
     reference = default_reference()
     blocks = []

@@ -1,0 +1,77 @@
+"""Open the store named by GPO_DATABASE_URL (default: SQLite under data/) and bring its schema up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from store import tables
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gpo.sqlite"
+
+
+def database_url() -> str:
+    return os.environ.get("GPO_DATABASE_URL") or f"sqlite:///{DEFAULT_PATH}"
+
+
+def _create_v1(conn: sa.Connection) -> None:
+    tables.metadata.create_all(conn, tables=[t for t in tables.metadata.sorted_tables if t.name != "schema_version"])
+
+
+# (version, step). Append only: a deployed store replays the steps it has not seen.
+MIGRATIONS = [(1, _create_v1)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(engine: sa.Engine, attempts: int = 5) -> int:
+    """Apply the missing migration steps, each in its own transaction. Returns the version reached.
+
+    Two processes starting on a new store race to create it: the loser's step
+    fails on "already exists" or on the version's primary key, and it simply
+    looks again at what the winner did.
+    """
+    for attempt in range(attempts):
+        try:
+            return _migrate_once(engine)
+        except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _migrate_once(engine: sa.Engine) -> int:
+    with engine.begin() as conn:
+        tables.schema_version.create(conn, checkfirst=True)
+        current = conn.execute(sa.select(sa.func.max(tables.schema_version.c.version))).scalar() or 0
+    for version, step in MIGRATIONS:
+        if version > current:
+            with engine.begin() as conn:
+                step(conn)
+                conn.execute(tables.schema_version.insert().values(version=version, applied_at=dt.datetime.now()))
+            current = version
+    return current
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the importer
+    cursor.execute("PRAGMA busy_timeout=30000")  # two animators importing at once wait, not fail
+    cursor.close()
+
+
+def open_store(url: str | None = None) -> sa.Engine:
+    """An engine on the store, schema migrated. A SQLite file's folder is created if needed."""
+    url = url or database_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    migrate(engine)
+    return engine

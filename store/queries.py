@@ -1,0 +1,105 @@
+"""Read the store: a sector's current data (its latest import), older states, the import history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+
+from domain.issue_catalogue import Issue
+from store import tables
+from store.frames import from_records
+
+SHEETS = ("meetings", "problems", "actions")
+
+
+def current_import_id(conn: sa.Connection, sector_id: str, at: dt.datetime | None = None) -> int | None:
+    """The sector's latest import (at a past moment when `at` is given)."""
+    query = sa.select(sa.func.max(tables.imports.c.import_id)).where(tables.imports.c.sector_id == sector_id)
+    if at is not None:
+        query = query.where(tables.imports.c.imported_at <= at)
+    return conn.execute(query).scalar()
+
+
+def current_import_ids(conn: sa.Connection, sector_ids: list[str] | None = None, at: dt.datetime | None = None) -> dict[str, int]:
+    imp = tables.imports.c
+    query = sa.select(imp.sector_id, sa.func.max(imp.import_id)).group_by(imp.sector_id)
+    if sector_ids is not None:
+        query = query.where(imp.sector_id.in_(sector_ids))
+    if at is not None:
+        query = query.where(imp.imported_at <= at)
+    return {sector: import_id for sector, import_id in conn.execute(query)}
+
+
+def _frames_for(conn: sa.Connection, import_ids: list[int]) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for key, table in tables.ROW_TABLES.items():
+        rows = []
+        if import_ids:
+            order = [table.c.sector_id, table.c.source_file, table.c.source_row]
+            result = conn.execute(sa.select(table).where(table.c.import_id.in_(import_ids)).order_by(*order))
+            rows = [dict(r) for r in result.mappings()]
+        frames[key] = from_records(rows, key)
+    return frames
+
+
+def import_frames(conn: sa.Connection, import_id: int) -> dict[str, pd.DataFrame]:
+    return _frames_for(conn, [import_id])
+
+
+def current_frames(engine: sa.Engine, sector_ids: list[str] | None = None, at: dt.datetime | None = None) -> dict[str, pd.DataFrame]:
+    """Meetings, problems and actions of the sectors' current imports (or as they stood at `at`)."""
+    with engine.connect() as conn:
+        ids = current_import_ids(conn, sector_ids, at)
+        return _frames_for(conn, sorted(ids.values()))
+
+
+def import_history(engine: sa.Engine, sector_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every import, newest first, with whether it is the sector's current data."""
+    imp = tables.imports
+    query = sa.select(imp).order_by(imp.c.import_id.desc())
+    if sector_ids is not None:
+        query = query.where(imp.c.sector_id.in_(sector_ids))
+    with engine.connect() as conn:
+        frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()],
+                             columns=[c.name for c in imp.columns])
+        current = set(current_import_ids(conn, sector_ids).values())
+    frame["current"] = frame["import_id"].isin(current)
+    return frame
+
+
+def import_issues(engine: sa.Engine, import_id: int) -> list[Issue]:
+    ii = tables.import_issues
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(ii).where(ii.c.import_id == import_id).order_by(ii.c.position)).mappings()
+        return [Issue(r["code"], r["severity"], r["sheet"], r["row"], r["column_label"], r["value"], r["message"]) for r in rows]
+
+
+def rejected_rows(engine: sa.Engine, import_id: int) -> pd.DataFrame:
+    rr = tables.rejected_rows
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(rr).where(rr.c.import_id == import_id).order_by(rr.c.sheet, rr.c.source_row))
+        return pd.DataFrame([dict(r) for r in rows.mappings()], columns=["import_id", "sheet", "source_row", "cells_json"])
+
+
+def raw_file(engine: sa.Engine, sha256: str) -> bytes | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
+
+
+def freshness(engine: sa.Engine) -> dict[str, dt.datetime]:
+    """Date of the last import per sector."""
+    imp = tables.imports.c
+    with engine.connect() as conn:
+        return {s: d for s, d in conn.execute(sa.select(imp.sector_id, sa.func.max(imp.imported_at)).group_by(imp.sector_id))}
+
+
+def demo_sectors(engine: sa.Engine) -> set[str]:
+    """Sectors whose current data are the shipped demonstration trackers."""
+    with engine.connect() as conn:
+        ids = list(current_import_ids(conn).values())
+        if not ids:
+            return set()
+        imp = tables.imports.c
+        return {s for s, in conn.execute(sa.select(imp.sector_id).where(imp.import_id.in_(ids), imp.demo.is_(True)))}

@@ -1,0 +1,182 @@
+"""The store: round trip, idempotence, rollback, concurrency, history, the diff, export round trip, access."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from conftest import AS_OF, FIXTURES
+from domain.reference import default_reference
+from loaders import load
+from loaders.schema import SHEETS
+from loaders.tracker_export import write_filled_tracker
+from store import tables
+from store.database import SCHEMA_VERSION, open_store
+from store.imports import DUPLICATE, FILE_ERROR, READY, REFUSED, ImportNotAllowed, Uploader, commit_import, plan_import
+from store.queries import current_frames, import_history, import_issues, raw_file, rejected_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+ADMIN = Uploader("Cne Meyer")
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+
+
+def _import(engine, path, *, sector=None, uploader=ADMIN, accept_vanished=False, when=None, data=None):
+    data = data if data is not None else Path(path).read_bytes()
+    result = load(data, filename=Path(path).name, sector=sector, as_of=AS_OF)[0]
+    plan = plan_import(engine, result, data, uploader)
+    if plan.status != READY:
+        return plan, None
+    return plan, commit_import(engine, plan, data, uploader, accept_vanished=accept_vanished, as_of=AS_OF, now=when)
+
+
+def _count(engine, table):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+
+
+def test_schema_is_versioned(engine):
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.max(tables.schema_version.c.version))).scalar() == SCHEMA_VERSION
+
+
+def test_round_trip_gives_the_loader_frames(engine):
+    path = SAMPLES / "suivi_gpo_forbach.xlsx"
+    _, import_id = _import(engine, path)
+    stored = current_frames(engine, ["forbach"])
+    loaded = load(path, as_of=AS_OF)[0].frames
+    for key in SHEETS:
+        pd.testing.assert_frame_equal(stored[key], loaded[key].reset_index(drop=True), check_like=False)
+    history = import_history(engine)
+    assert history.loc[0, ["import_id", "sector_id", "imported_by", "problems_accepted"]].tolist() == [import_id, "forbach", "Cne Meyer", 16]
+    assert raw_file(engine, history.loc[0, "sha256"]) == path.read_bytes()
+
+
+def test_same_file_twice_nothing_duplicated(engine):
+    path = SAMPLES / "suivi_gpo_forbach.xlsx"
+    _import(engine, path)
+    counts = {t.name: _count(engine, t) for t in tables.metadata.sorted_tables}
+    plan, import_id = _import(engine, path)
+    assert (plan.status, import_id) == (DUPLICATE, None)
+    assert "déjà la version importée" in plan.message
+    assert {t.name: _count(engine, t) for t in tables.metadata.sorted_tables} == counts
+
+
+def test_failure_mid_import_leaves_the_store_as_it_was(engine, monkeypatch):
+    _import(engine, SAMPLES / "suivi_gpo_stiring.xlsx")
+    before = {t.name: _count(engine, t) for t in tables.metadata.sorted_tables}
+    import store.imports as imports_module
+
+    real = imports_module.to_records
+
+    def explode(frame, key, import_id):
+        if key == "actions":  # meetings and problems already written in this transaction
+            raise OSError("disque plein")
+        return real(frame, key, import_id)
+
+    monkeypatch.setattr(imports_module, "to_records", explode)
+    with pytest.raises(OSError):
+        _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx")
+    assert {t.name: _count(engine, t) for t in tables.metadata.sorted_tables} == before
+
+
+def test_file_errors_import_nothing_and_row_errors_keep_rejected_rows(engine):
+    plan, import_id = _import(engine, FIXTURES / "zip-bomb.xlsx", sector="stiring")
+    assert (plan.status, import_id) == (FILE_ERROR, None)
+    assert _count(engine, tables.imports) == 0
+    plan, import_id = _import(engine, FIXTURES / "row-errors.xlsx", sector="stiring")
+    assert plan.has_row_errors and import_id
+    frames = current_frames(engine, ["stiring"])
+    assert frames["problems"]["source_row"].tolist() == [7, 8, 9]
+    kept = rejected_rows(engine, import_id)
+    assert kept.loc[kept["sheet"] == "problems", "source_row"].tolist() == [2, 3, 4, 5, 6]
+    problem_3 = kept[(kept["sheet"] == "problems") & (kept["source_row"] == 3)]
+    assert '"Statut": "Peut-être"' in problem_3["cells_json"].iloc[0]
+    codes = [(i.sheet, i.row, i.code) for i in import_issues(engine, import_id)]
+    assert ("problems", 4, "invalid_date") in codes
+
+
+def test_new_version_diff_and_vanished_rows_need_consent(engine, tmp_path):
+    first = FIXTURES / "title-lines.xlsx"
+    _import(engine, first, sector="stiring", when=dt.datetime(2026, 11, 1, 9))
+    frames = load(first, sector="stiring", as_of=AS_OF)[0].frames
+    frames["problems"] = frames["problems"].iloc[1:].reset_index(drop=True)  # P-01 deleted by the animator
+    frames["actions"] = frames["actions"].iloc[1:].reset_index(drop=True)
+    frames["actions"].loc[0, "status"] = "done"
+    frames["actions"].loc[0, "done_on"] = pd.Timestamp("2026-11-20")
+    second = write_filled_tracker(tmp_path / "v2.xlsx", frames, sector=default_reference().sectors["stiring"])
+    data = second.read_bytes()
+    result = load(data, filename="v2.xlsx", as_of=AS_OF)[0]
+    plan = plan_import(engine, result, data, ADMIN)
+    diff = plan.diff
+    assert not diff.first_import
+    assert diff.sheets["problems"].vanished["problem_id"].tolist() == ["P-01"]
+    assert diff.sheets["actions"].vanished["action_id"].tolist() == ["A-01"]
+    assert diff.sheets["actions"].status_changed[["key", "status_after"]].values.tolist() == [["A-02", "done"]]
+    assert diff.vanished_count == 2
+    with pytest.raises(ImportNotAllowed, match="disparaîtraient"):
+        commit_import(engine, plan, data, ADMIN)
+    assert _count(engine, tables.imports) == 1
+    commit_import(engine, plan, data, ADMIN, accept_vanished=True, now=dt.datetime(2026, 11, 20, 9))
+    assert "P-01" not in current_frames(engine, ["stiring"])["problems"]["problem_id"].tolist()
+    then = current_frames(engine, ["stiring"], at=dt.datetime(2026, 11, 10))
+    assert "P-01" in then["problems"]["problem_id"].tolist()  # older imports stay queryable
+
+
+def test_uploader_may_only_write_their_sectors(engine):
+    animateur = Uploader("Lt Lang", frozenset({"behren"}))
+    plan, import_id = _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx", uploader=animateur)
+    assert (plan.status, import_id) == (REFUSED, None)
+    assert "pas autorisé" in plan.message
+    assert _count(engine, tables.imports) == 0
+
+
+def test_export_then_reimport_gives_identical_normalized_data(engine, tmp_path):
+    _import(engine, SAMPLES / "suivi_gpo_marly.xlsx")
+    out = subprocess.run([sys.executable, "-m", "loaders", "export", "--secteur", "Marly", "--out", str(tmp_path / "marly.xlsx")],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "GPO_DATABASE_URL": str(engine.url)})
+    assert out.returncode == 0, out.stderr
+    assert "Tableau du secteur Marly écrit" in out.stdout
+    again = load(tmp_path / "marly.xlsx", as_of=AS_OF)[0]
+    stored = current_frames(engine, ["marly"])
+    for key in SHEETS:
+        pd.testing.assert_frame_equal(stored[key].drop(columns=["source_file", "source_row"]),
+                                      again.frames[key].drop(columns=["source_file", "source_row"]))
+
+
+def test_two_processes_import_two_sectors_at_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    env = {**os.environ, "GPO_DATABASE_URL": url}
+    runs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(SAMPLES / name), "--as", who, "--date", "2026-11-25"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for name, who in (("suivi_gpo_forbach.xlsx", "Cdt Fischer"), ("suivi_gpo_woippy.xlsx", "Cne Benali"))]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    history = import_history(open_store(url))
+    assert sorted(history["sector_id"]) == ["forbach", "woippy"]
+    assert sorted(history["imported_by"]) == ["Cdt Fischer", "Cne Benali"]
+
+
+def test_cli_import_refuses_vanishing_rows_without_yes(tmp_path):
+    env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "loaders", "import", *args, "--date", "2026-11-25"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run(str(SAMPLES / "suivi_gpo_forbach.xlsx")).returncode == 0
+    again = run(str(SAMPLES / "suivi_gpo_forbach.xlsx"))
+    assert again.returncode == 0 and "rien n'est dupliqué" in again.stdout
+    shrunk = run(str(FIXTURES / "title-lines.xlsx"), "--secteur", "forbach")
+    assert shrunk.returncode == 1 and "Relancez avec --yes" in shrunk.stdout
+    forced = run(str(FIXTURES / "title-lines.xlsx"), "--secteur", "forbach", "--yes")
+    assert forced.returncode == 0 and "Importé (import n° 2)" in forced.stdout
