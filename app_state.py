@@ -1,18 +1,18 @@
-"""The one module that owns Streamlit caching and session state; pages call it, nothing below does."""
+"""The one module that owns Streamlit caching, session state and the shared sidebar; pages call it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
+import sqlalchemy as sa
 import streamlit as st
 
+from domain.filters import PERIODS, Filters, from_query, to_query
 from domain.reference import Reference, default_reference
 from loaders import TrackerResult, load
-from loaders.activity import latest_activity
-
-SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
-TRACKER_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".csv"}
+from store.database import open_store
+from store.demo_seed import seed_demo
+from store.queries import demo_sectors, freshness
 
 
 @st.cache_resource
@@ -20,17 +20,58 @@ def reference() -> Reference:
     return default_reference()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Ouverture de la base et chargement des données de démonstration…")
+def store() -> sa.Engine:
+    """The store (GPO_DATABASE_URL), migrated; an empty one is seeded with the sample trackers."""
+    engine = open_store()
+    seed_demo(engine, reference())
+    return engine
+
+
 def demo_reference_date() -> dt.date:
-    """In demo mode the reference date follows the data: the day of its latest recorded activity."""
-    return latest_activity(sample_results(dt.date.today()))
+    """The reference date pages start on: in demo mode, the day the demo data were imported as of."""
+    dates = [d.date() for d in freshness(store()).values()]
+    return max(dates) if dates and demo_sectors(store()) else dt.date.today()
 
 
-@st.cache_resource(show_spinner="Lecture des tableaux de démonstration…")
-def sample_results(as_of: dt.date) -> list[TrackerResult]:
-    """Every sample tracker read once per reference date (the results are shared, never mutated)."""
-    results: list[TrackerResult] = []
-    for path in sorted(SAMPLE_DIR.iterdir()):
-        if path.suffix.lower() in TRACKER_SUFFIXES:
-            results += load(path, filename=path.name, as_of=as_of, reference=reference())
-    return results
+@st.cache_data(show_spinner=False, max_entries=32)
+def read_upload(data: bytes, name: str, sector: str | None, as_of: dt.date) -> list[TrackerResult]:
+    """An uploaded file read once per content, sector choice and date (bytes, not the file object)."""
+    return load(data, filename=name, sector=sector, as_of=as_of, reference=reference())
+
+
+def shared_filters() -> Filters:
+    """The sidebar every page shares, mirrored in the URL so a view can be shared as a link."""
+    ref = reference()
+    default_as_of = demo_reference_date()
+    if "filters_loaded" not in st.session_state:
+        start = from_query(dict(st.query_params), ref, default_as_of)
+        # "" stands for "all": a None option would read as "nothing chosen" in a selectbox
+        st.session_state.update({"f_csp": start.csp_id or "", "f_sector": start.sector_id or "", "f_as_of": start.as_of,
+                                 "f_period": start.period_months, "filters_loaded": True})
+    bar = st.sidebar
+    bar.header("Filtres")
+    csp_id = bar.selectbox("Circonscription", ["", *ref.csps], key="f_csp",
+                           format_func=lambda c: f"CSP de {ref.csps[c].name}" if c else "Toute la Moselle") or None
+    choices = ["", *(s.sector_id for s in ref.sectors.values() if csp_id in (None, s.csp_id))]
+    if st.session_state.get("f_sector") not in choices:
+        st.session_state["f_sector"] = ""
+    sector_id = bar.selectbox("Secteur", choices, key="f_sector",
+                              format_func=lambda s: ref.sectors[s].name if s else "Tous les secteurs") or None
+    as_of = bar.date_input("Date de référence", key="f_as_of", format="DD/MM/YYYY")
+    period = bar.selectbox("Période", list(PERIODS), key="f_period", format_func=PERIODS.get)
+    filters = Filters(csp_id, sector_id, as_of, period)
+    query = to_query(filters, default_as_of)
+    current = {k: st.query_params[k] for k in st.query_params}
+    for key in current.keys() - query.keys():
+        del st.query_params[key]
+    for key, value in query.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
+    return filters
+
+
+def demo_banner() -> None:
+    if demo_sectors(store()):
+        st.warning("**Données de démonstration** : tableaux fictifs fournis avec l'application. Ils seront remplacés "
+                   "secteur par secteur à mesure que les animateurs importent leurs tableaux.", icon="🧪")

@@ -304,3 +304,12 @@ def _fill_guide(ws, sector: Sector | None, reference: Reference, values: dict[st
             table_row((title, "", " ; ".join(values[key])))
     line("À l'import, les variantes courantes sont aussi comprises (majuscules, accents, « Clos » pour « Résolu », "
          "« Fait » pour « Réalisée », « X » pour « Oui »…), mais la liste déroulante évite toute erreur.", height=30)
+
+
+def template_bytes(sector: Sector | None = None, reference: Reference | None = None) -> bytes:
+    """The blank tracker as bytes, for a download button."""
+    import io
+
+    buffer = io.BytesIO()
+    build_workbook(sector, reference).save(buffer)
+    return buffer.getvalue()

@@ -10,6 +10,7 @@ booleans as Oui / Non. Text that a spreadsheet would take for a formula
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +20,10 @@ from openpyxl.utils import get_column_letter
 
 from domain.reference import Reference, Sector, default_reference
 from domain.vocabulary import VOCABULARIES
+from loaders.safe_xlsx import set_safe_value
 from loaders.schema import SHEETS, Column
 from loaders.template_writer import DATA_SHEET_ORDER, DATE_FORMAT, TEMPLATE_ROWS, build_workbook
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
 _TOP = Alignment(vertical="top")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _SPARE_ROWS = 500  # dropdowns keep working on lines added after the export
@@ -52,18 +53,23 @@ def write_filled_tracker(path: str | Path, frames: dict[str, pd.DataFrame], *, s
                 value = cell_value(col, raw)
                 if value is None:
                     continue
-                cell.value = value
+                set_safe_value(cell, value)
                 cell.alignment = alignment
-                if isinstance(value, dt.date):
-                    cell.number_format = DATE_FORMAT
-                elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-                    cell.data_type = "s"  # openpyxl took "=..." for a formula: keep it text
-                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         ws.auto_filter.ref = f"A1:{get_column_letter(len(schema.columns))}{len(frame) + 1}"
+    if not isinstance(path, (str, Path)):  # a binary buffer (downloads)
+        wb.save(path)
+        return path
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def filled_tracker_bytes(frames: dict[str, pd.DataFrame], *, sector: Sector, reference: Reference | None = None) -> bytes:
+    """The filled tracker as bytes, for a download button."""
+    buffer = io.BytesIO()
+    write_filled_tracker(buffer, frames, sector=sector, reference=reference)
+    return buffer.getvalue()
 
 
 def _own_rows(frame: pd.DataFrame | None, sector_id: str) -> pd.DataFrame:

@@ -32,13 +32,17 @@ class Uploader:
 
 
 # Plan statuses and what the user is told (French).
-READY, DUPLICATE, FILE_ERROR, REFUSED, NO_SECTOR = "ready", "duplicate", "file_error", "refused", "no_sector"
+READY, DUPLICATE, FILE_ERROR, REFUSED = "ready", "duplicate", "file_error", "refused"
+NO_SECTOR, UNASSIGNED_ROWS = "no_sector", "unassigned_rows"
 STATUS_MESSAGES = {
     READY: "Prêt à importer.",
     DUPLICATE: "Ce fichier est déjà la version importée de ce secteur : rien à faire, rien n'est dupliqué.",
     FILE_ERROR: "Le fichier n'est pas lisible comme tableau de suivi : rien n'est importé (voir le rapport).",
     REFUSED: "Vous n'êtes pas autorisé à importer des données pour ce secteur.",
-    NO_SECTOR: "Ces lignes ne se rattachent à aucun secteur connu : elles ne peuvent pas être importées.",
+    NO_SECTOR: "Le secteur de ce fichier n'a pas pu être déterminé : choisissez-le dans la liste « Secteur des fichiers » "
+               "(ou ajoutez une feuille « Secteur » au fichier), puis déposez-le à nouveau.",
+    UNASSIGNED_ROWS: "Ces lignes ne se rattachent à aucun secteur connu : elles ne peuvent pas être importées "
+                     "(voir le rapport).",
 }
 
 
@@ -77,7 +81,11 @@ def plan_import(engine: sa.Engine, result: TrackerResult, data: bytes, uploader:
     digest = sha256_of(data)
     name = result.file.replace("\\", "/").rsplit("/", 1)[-1]
     if result.sector_id is None:
-        status = FILE_ERROR if any(i.row is None and i.severity == "error" for i in result.issues) else NO_SECTOR
+        file_errors = {i.code for i in result.issues if i.row is None and i.severity == "error"}
+        if file_errors and file_errors <= {"sector_not_found", "sector_unknown"}:
+            status = NO_SECTOR
+        else:
+            status = FILE_ERROR if file_errors else UNASSIGNED_ROWS
         return ImportPlan(result, name, digest, status, None, None)
     if any(i.row is None and i.severity == "error" for i in result.issues):
         return ImportPlan(result, name, digest, FILE_ERROR, None, None)

@@ -1,0 +1,72 @@
+"""The filters every page shares (CSP, sector, reference date, period), and their URL form.
+
+Pure: the sidebar reads `st.query_params` into `Filters` with `from_query`, and
+writes them back with `to_query`, so a view can be shared as a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from domain.reference import Reference
+
+PERIODS = {1: "Dernier mois", 3: "3 derniers mois", 6: "6 derniers mois", 12: "12 derniers mois"}
+DEFAULT_PERIOD = 6
+
+
+@dataclass(frozen=True)
+class Filters:
+    csp_id: str | None  # None: the whole département
+    sector_id: str | None  # None: every sector of the CSP (or of the département)
+    as_of: dt.date
+    period_months: int = DEFAULT_PERIOD
+
+    @property
+    def period_start(self) -> dt.date:
+        """First day of the period: `period_months` calendar months before `as_of`, same day."""
+        month = self.as_of.month - self.period_months
+        year = self.as_of.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        day = min(self.as_of.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31][month - 1])
+        return dt.date(year, month, day)
+
+    def sector_ids(self, reference: Reference) -> list[str]:
+        """The sectors the filters select, in reference order."""
+        if self.sector_id:
+            return [self.sector_id]
+        return [s.sector_id for s in reference.sectors.values() if self.csp_id in (None, s.csp_id)]
+
+
+def from_query(params: dict[str, str], reference: Reference, default_as_of: dt.date) -> Filters:
+    """Filters from URL parameters; anything unknown or malformed falls back to its default."""
+    csp = params.get("csp")
+    csp_id = csp if csp in reference.csps else None
+    sector = params.get("secteur")
+    sector_id = sector if sector in reference.sectors else None
+    if sector_id and csp_id and reference.sectors[sector_id].csp_id != csp_id:
+        sector_id = None
+    try:
+        as_of = dt.date.fromisoformat(params.get("date", ""))
+    except ValueError:
+        as_of = default_as_of
+    try:
+        period = int(params.get("periode", DEFAULT_PERIOD))
+    except ValueError:
+        period = DEFAULT_PERIOD
+    return Filters(csp_id, sector_id, as_of, period if period in PERIODS else DEFAULT_PERIOD)
+
+
+def to_query(filters: Filters, default_as_of: dt.date) -> dict[str, str]:
+    """URL parameters for `filters`, defaults left out so links stay short."""
+    query: dict[str, str] = {}
+    if filters.csp_id:
+        query["csp"] = filters.csp_id
+    if filters.sector_id:
+        query["secteur"] = filters.sector_id
+    if filters.as_of != default_as_of:
+        query["date"] = filters.as_of.isoformat()
+    if filters.period_months != DEFAULT_PERIOD:
+        query["periode"] = str(filters.period_months)
+    return query

@@ -1,0 +1,116 @@
+"""Page « Import »: an animator uploads trackers, reads the check report and the changes, then confirms."""
+
+import streamlit as st
+
+import app_state
+from domain.tracker_diff import diff_details, diff_summary
+from loaders.safe_xlsx import tables_to_xlsx
+from loaders.template_writer import template_bytes
+from loaders.tracker_export import filled_tracker_bytes
+from report_tables.validation import SEVERITY_ORDER, issues_table
+from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
+from store.queries import current_frames
+
+reference = app_state.reference()
+engine = app_state.store()
+filters = st.session_state["filters"]
+sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
+
+st.title("Importer un tableau de suivi")
+app_state.demo_banner()
+st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV). Chaque ligne est contrôlée ; "
+         "rien n'est enregistré avant votre confirmation.")
+
+for message in st.session_state.pop("import_done", []):
+    st.success(message, icon="✅")
+
+with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄"):
+    left, right = st.columns(2)
+    template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
+                                     format_func=lambda s: sector_names[s] if s else "Sans secteur")
+    left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
+                         data=template_bytes(reference.sectors.get(template_sector or ""), reference),
+                         file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
+    export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
+                                    index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
+                                    format_func=sector_names.get)
+    right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
+                          data=filled_tracker_bytes(current_frames(engine, [export_sector]),
+                                                    sector=reference.sectors[export_sector], reference=reference),
+                          file_name=f"suivi_gpo_{export_sector}.xlsx")
+
+name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
+chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="upload_sector",
+                             format_func=lambda s: sector_names[s] if s else
+                             "Lu dans le fichier (feuille, colonne ou nom du fichier)") or None
+files = st.file_uploader("Tableaux de suivi", type=["xlsx", "xlsm", "ods", "xls", "csv"], accept_multiple_files=True,
+                         key="uploads", help="Un tableau de suivi fait moins de 5 Mo ; la limite est de 20 Mo.")
+if not files:
+    st.info("Aucun fichier déposé pour l'instant.", icon="📥")
+    st.stop()
+
+items = []
+progress = st.progress(0.0, text="Lecture des fichiers…")
+for n, upload in enumerate(files):
+    data = upload.getvalue()
+    for result in app_state.read_upload(data, upload.name, chosen_sector, filters.as_of):
+        items.append((upload.name, data, result))
+    progress.progress((n + 1) / len(files), text=f"Lu : {upload.name}")
+progress.empty()
+
+st.subheader("Rapport de contrôle")
+report = issues_table([result for _, _, result in items], reference)
+if report.empty:
+    st.success("Aucune anomalie : toutes les lignes sont acceptées.")
+else:
+    shown_severities = st.multiselect("Afficher", SEVERITY_ORDER, default=SEVERITY_ORDER, key="report_severities")
+    st.dataframe(report[report["Gravité"].isin(shown_severities)], hide_index=True, width="stretch", key="report_table")
+    st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
+                       file_name="rapport_de_controle.xlsx", key="report_download")
+
+uploader = Uploader(name)  # sector rights come with accounts; the import layer enforces them
+for file_name, data, result in items:
+    sector = reference.sectors.get(result.sector_id or "")
+    with st.container(border=True):
+        st.markdown(f"#### {file_name} — {sector.name if sector else 'secteur non déterminé'}")
+        counts = " · ".join(f"{label} : {c.rows_accepted} acceptée(s) sur {c.rows_read}"
+                            for key, label in (("meetings", "Réunions"), ("problems", "Problèmes"), ("actions", "Actions"))
+                            if (c := result.counts.get(key)))
+        if counts:
+            st.caption(counts)
+        plan = plan_import(engine, result, data, uploader)
+        if plan.status != READY:
+            {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(plan.message)
+            continue
+        key = f"{plan.sha256[:12]}_{plan.result.sector_id}"
+        title = "Premier import de ce secteur" if plan.diff.first_import else "Ce qui change par rapport aux données actuelles"
+        st.markdown(f"**{title}**")
+        st.dataframe(diff_summary(plan.diff), hide_index=True, key=f"diff_{key}")
+        for heading, table in diff_details(plan.diff).items():
+            with st.expander(heading, expanded="disparaîtraient" in heading):
+                st.dataframe(table, hide_index=True, width="stretch", key=f"detail_{key}_{heading}")
+        allowed = True
+        if plan.diff.vanished_count:
+            allowed = st.checkbox(f"Je confirme que ces {plan.diff.vanished_count} ligne(s) ne figurent plus dans le tableau "
+                                  "et peuvent disparaître des données actuelles (elles restent dans l'historique).",
+                                  key=f"vanish_{key}")
+        if plan.has_row_errors:
+            choice = st.radio("Des lignes ont été rejetées (voir le rapport).", key=f"rows_{key}",
+                              options=["valid", "cancel"],
+                              format_func={"valid": "Importer les lignes valides ; les lignes rejetées sont conservées avec "
+                                                    "leurs erreurs",
+                                           "cancel": "Ne pas importer ce fichier, je le corrige d'abord"}.get)
+            allowed = allowed and choice == "valid"
+        if not name:
+            st.caption("Indiquez votre nom ci-dessus pour importer.")
+        if st.button(f"Importer {plan.rows_accepted} ligne(s)", key=f"import_{key}", type="primary",
+                     disabled=not (allowed and name)):
+            try:
+                import_id = commit_import(engine, plan, data, uploader, accept_vanished=bool(plan.diff.vanished_count),
+                                          as_of=filters.as_of)
+            except ImportNotAllowed as refusal:
+                st.error(str(refusal))
+            else:
+                st.session_state.setdefault("import_done", []).append(
+                    f"Import n° {import_id} enregistré : {file_name}, secteur {sector.name}, {plan.rows_accepted} ligne(s).")
+                st.rerun()

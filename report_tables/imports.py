@@ -1,0 +1,58 @@
+"""The import history and the state of each sector's data, as French tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from domain.reference import Reference
+
+HISTORY_COLUMNS = ["N°", "Secteur", "Fichier", "Importé par", "Le", "Réunions", "Problèmes", "Actions",
+                   "Lignes non importées", "Erreurs", "Avertissements", "Données actuelles"]
+STATUS_COLUMNS = ["Secteur", "CSP", "Fichier", "Importé le", "Par", "Réunions", "Problèmes", "Actions",
+                  "Lignes non importées", "Erreurs", "Avertissements"]
+
+
+def _not_imported(frame: pd.DataFrame) -> pd.Series:
+    return sum(frame[f"{k}_read"] - frame[f"{k}_accepted"] for k in ("meetings", "problems", "actions"))
+
+
+def history_table(history: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """One line per import, newest first (history as `store.queries.import_history` gives it)."""
+    if history.empty:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    names = {s.sector_id: s.name for s in reference.sectors.values()}
+    return pd.DataFrame({
+        "N°": history["import_id"],
+        "Secteur": history["sector_id"].map(names),
+        "Fichier": history["file_name"],
+        "Importé par": history["imported_by"],
+        "Le": pd.to_datetime(history["imported_at"]).dt.strftime("%d/%m/%Y %H:%M"),
+        "Réunions": history["meetings_accepted"],
+        "Problèmes": history["problems_accepted"],
+        "Actions": history["actions_accepted"],
+        "Lignes non importées": _not_imported(history),
+        "Erreurs": history["errors"],
+        "Avertissements": history["warnings"],
+        "Données actuelles": history["current"].map({True: "Oui", False: "Non"}),
+    })[HISTORY_COLUMNS]
+
+
+def sector_status_table(history: pd.DataFrame, reference: Reference, sector_ids: list[str]) -> pd.DataFrame:
+    """One line per selected sector: its current import, or that none was made yet."""
+    current = history[history["current"]].set_index("sector_id") if not history.empty else pd.DataFrame()
+    rows = []
+    for sector_id in sector_ids:
+        sector = reference.sectors[sector_id]
+        base = {"Secteur": sector.name, "CSP": reference.csps[sector.csp_id].name}
+        if sector_id not in current.index:
+            rows.append({**base, "Fichier": "Aucun import", "Importé le": "", "Par": "", "Réunions": 0, "Problèmes": 0,
+                         "Actions": 0, "Lignes non importées": 0, "Erreurs": 0, "Avertissements": 0})
+            continue
+        line = current.loc[sector_id]
+        rows.append({**base, "Fichier": line["file_name"],
+                     "Importé le": pd.Timestamp(line["imported_at"]).strftime("%d/%m/%Y %H:%M"), "Par": line["imported_by"],
+                     "Réunions": int(line["meetings_accepted"]), "Problèmes": int(line["problems_accepted"]),
+                     "Actions": int(line["actions_accepted"]),
+                     "Lignes non importées": int(sum(line[f"{k}_read"] - line[f"{k}_accepted"] for k in ("meetings", "problems", "actions"))),
+                     "Erreurs": int(line["errors"]), "Avertissements": int(line["warnings"])})
+    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
