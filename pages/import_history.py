@@ -7,7 +7,8 @@ import streamlit as st
 
 import app_state
 from report_tables.imports import history_table
-from domain.issue_catalogue import SEVERITY_LABELS, SHEET_LABELS
+from report_tables.validation import issue_rows
+from domain.issue_catalogue import SHEET_LABELS
 from store.queries import import_history, import_issues, raw_file, rejected_rows
 
 reference = app_state.reference()
@@ -36,10 +37,7 @@ st.download_button("Télécharger le fichier d'origine", data=original or b"", f
 issues = import_issues(engine, chosen)
 if issues:
     st.markdown("**Anomalies relevées à l'import**")
-    st.dataframe(pd.DataFrame([{
-        "Gravité": SEVERITY_LABELS[i.severity], "Feuille": SHEET_LABELS.get(i.sheet or "", "(fichier)"), "Ligne": i.row,
-        "Colonne": i.column or "", "Valeur trouvée": i.value or "", "Message": i.message} for i in issues]).astype({"Ligne": "Int64"}),
-        hide_index=True, width="stretch", key="history_issues")
+    st.dataframe(issue_rows(issues), hide_index=True, width="stretch", key="history_issues")
 else:
     st.success("Aucune anomalie à cet import.")
 
