@@ -75,3 +75,22 @@ def demo_banner() -> None:
     if demo_sectors(store()):
         st.warning("**Données de démonstration** : tableaux fictifs fournis avec l'application. Ils seront remplacés "
                    "secteur par secteur à mesure que les animateurs importent leurs tableaux.", icon="🧪")
+
+
+# Streamlit writes its file uploader's own words in English; these rules put French ones in their place.
+# Static CSS only: no user text is ever rendered as HTML.
+_FRENCH_UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Parcourir"; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "Glissez-déposez les fichiers ici · 20 Mo au plus par fichier · XLSX, XLSM, ODS, XLS, CSV";
+  font-size: 0.875rem; opacity: 0.7;
+}
+</style>
+"""
+
+
+def french_file_uploader() -> None:
+    st.html(_FRENCH_UPLOADER_CSS)

@@ -43,6 +43,7 @@ name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name
 chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="upload_sector",
                              format_func=lambda s: sector_names[s] if s else
                              "Lu dans le fichier (feuille, colonne ou nom du fichier)") or None
+app_state.french_file_uploader()
 files = st.file_uploader("Tableaux de suivi", type=["xlsx", "xlsm", "ods", "xls", "csv"], accept_multiple_files=True,
                          key="uploads", help="Un tableau de suivi fait moins de 5 Mo ; la limite est de 20 Mo.")
 if not files:
