@@ -94,3 +94,27 @@ _FRENCH_UPLOADER_CSS = """
 
 def french_file_uploader() -> None:
     st.html(_FRENCH_UPLOADER_CSS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tracker_download(sector_id: str, import_id: int | None) -> bytes:
+    """A sector's current data as a filled tracker; cached per import, so reruns cost nothing."""
+    from loaders.tracker_export import filled_tracker_bytes
+    from store.queries import current_frames
+
+    frames = current_frames(store(), [sector_id])
+    return filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
+
+
+@st.cache_data(show_spinner=False)
+def template_download(sector_id: str) -> bytes:
+    from loaders.template_writer import template_bytes
+
+    return template_bytes(reference().sectors.get(sector_id), reference())
+
+
+def current_import_of(sector_id: str) -> int | None:
+    from store.queries import current_import_id
+
+    with store().connect() as conn:
+        return current_import_id(conn, sector_id)

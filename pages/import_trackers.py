@@ -5,11 +5,8 @@ import streamlit as st
 import app_state
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
-from loaders.template_writer import template_bytes
-from loaders.tracker_export import filled_tracker_bytes
 from report_tables.validation import SEVERITY_ORDER, issues_table
 from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
-from store.queries import current_frames
 
 reference = app_state.reference()
 engine = app_state.store()
@@ -29,14 +26,13 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄
     template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
                                      format_func=lambda s: sector_names[s] if s else "Sans secteur")
     left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
-                         data=template_bytes(reference.sectors.get(template_sector or ""), reference),
+                         data=app_state.template_download(template_sector),
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
     export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
                                     index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
                                     format_func=sector_names.get)
     right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
-                          data=filled_tracker_bytes(current_frames(engine, [export_sector]),
-                                                    sector=reference.sectors[export_sector], reference=reference),
+                          data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
                           file_name=f"suivi_gpo_{export_sector}.xlsx")
 
 name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
