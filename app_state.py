@@ -118,3 +118,50 @@ def current_import_of(sector_id: str) -> int | None:
 
     with store().connect() as conn:
         return current_import_id(conn, sector_id)
+
+
+def _import_ids() -> tuple[int, ...]:
+    from store.queries import current_import_ids
+
+    with store().connect() as conn:
+        return tuple(sorted(current_import_ids(conn).values()))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _frames_for_imports(import_ids: tuple[int, ...]) -> dict:
+    from store.queries import current_frames
+
+    return current_frames(store())
+
+
+def current_data() -> tuple[dict, dict]:
+    """(frames of every sector's current import, last import moment per sector); cached per set of imports."""
+    return _frames_for_imports(_import_ids()), freshness(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _metrics(import_ids: tuple[int, ...], sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date):
+    from domain.indicators.sector_metrics import sector_metrics
+
+    frames = _frames_for_imports(import_ids)
+    return sector_metrics(frames, reference(), list(sector_ids), as_of, period_start, freshness(store()))
+
+
+def metrics_for(filters: Filters):
+    """One line of figures per selected sector (cached per imports, sectors, date and period)."""
+    return _metrics(_import_ids(), tuple(filters.sector_ids(reference())), filters.as_of, filters.period_start)
+
+
+def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
+    """Said on every view that uses the data: sectors whose data are older than their GPO's cadence."""
+    from domain.formatting import fr_date
+    from domain.indicators.freshness import freshness as freshness_of
+
+    fresh = freshness_of(reference(), freshness(store()), as_of)
+    stale = [fresh[s] for s in sector_ids if fresh[s].stale]
+    if not stale:
+        return
+    names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
+                      for f in stale)
+    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {names}.",
+               icon="⏳")

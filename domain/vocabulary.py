@@ -172,3 +172,27 @@ CADENCE_SYNONYMS = {
 }
 
 VOCABULARIES = {v.name: v for v in (PROBLEM_STATUS, ACTION_STATUS, MEETING_STATUS, MEETING_KIND, PRIORITY, PARTNER_TYPE, CATEGORY)}
+
+
+_PARTNER_TABLE = PARTNER_TYPE.lookup_table()
+# Words that name a partner's type inside its name: "Police municipale de Forbach", "Bailleur Vivest".
+_PARTNER_NAME_HINTS = {
+    "moselis": "bailleur", "batigere": "bailleur", "vivest": "bailleur", "sainte barbe habitat": "bailleur",
+    "logiest": "bailleur", "metz habitat territoire": "bailleur", "le met": "transporteur", "forbus": "transporteur",
+    "transdev": "transporteur", "tim": "transporteur", "college": "education", "lycee": "education",
+    "ecole": "education", "education nationale": "education", "commissariat": "police_nationale",
+}
+
+
+def partner_type_of(name: str, table: dict[str, str] | None = None) -> str | None:
+    """The partner type a name implies: its first words ("Mairie de …"), or a known organisation."""
+    words = fold(name).split()
+    lookup = table or _PARTNER_TABLE
+    for n in (3, 2, 1):
+        if len(words) >= n and (code := lookup.get(" ".join(words[:n]))):
+            return code
+    folded = " ".join(words)
+    for hint, code in _PARTNER_NAME_HINTS.items():
+        if f" {hint} " in f" {folded} ":
+            return code
+    return None

@@ -19,7 +19,8 @@ import pandas as pd
 from domain.issue_catalogue import Issue, display_value, make_issue
 from domain.reference import Reference, Sector
 from domain.text import fold
-from domain.vocabulary import OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES, PROBLEM_STATUS, ACTION_STATUS, VOCABULARIES
+from domain.vocabulary import (ACTION_STATUS, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES, PROBLEM_STATUS, VOCABULARIES,
+                               partner_type_of)
 from loaders import cell_values as cv
 from loaders.header_detection import HeaderMatch
 from loaders.schema import OUTPUT_COLUMNS, SheetSchema
@@ -237,14 +238,6 @@ def _check_communes(schema, values, out, ctx: Context) -> None:
     values["commune_name"] = names
 
 
-def _partner_type_from_name(name: str, table: dict[str, str]) -> str | None:
-    words = fold(name).split()
-    for n in (3, 2, 1):
-        if len(words) >= n and (code := table.get(" ".join(words[:n]))):
-            return code
-    return None
-
-
 def _action_rules(schema, values, out, ctx, problem_refs) -> None:
     ref_label = schema.column("action_id").label
     keys = [("".join(r.split()).upper() if r else None) for r in values["action_id"]]  # cv.ref_key, inlined
@@ -276,7 +269,7 @@ def _action_rules(schema, values, out, ctx, problem_refs) -> None:
         if started and due and due < started:
             out.add(i, "due_before_reported", due_label, due, other=cv.parse_text(started)[0])
         if partner_types[i] is None and partner:
-            partner_types[i] = _partner_type_from_name(partner, partner_table)
+            partner_types[i] = partner_type_of(partner, partner_table)
     _check_dates(schema, values, out, ctx, past_fields=("done_on",))
 
 
