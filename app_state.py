@@ -44,6 +44,8 @@ def shared_filters() -> Filters:
     """The sidebar every page shares, mirrored in the URL so a view can be shared as a link."""
     ref = reference()
     default_as_of = demo_reference_date()
+    if "filters_loaded" in st.session_state and st.session_state.get("f_sector") and not st.session_state.get("f_csp"):
+        st.session_state["f_csp"] = ref.sectors[st.session_state["f_sector"]].csp_id
     if "filters_loaded" not in st.session_state:
         start = from_query(dict(st.query_params), ref, default_as_of)
         # "" stands for "all": a None option would read as "nothing chosen" in a selectbox
@@ -165,3 +167,11 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
                       for f in stale)
     st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {names}.",
                icon="⏳")
+
+
+def choose_sector(sector_id: str) -> None:
+    """Point the shared filters at one sector. Call it from a widget callback (before the sidebar is drawn)."""
+    ref = reference()
+    if sector_id in ref.sectors:
+        st.session_state["f_csp"] = ref.sectors[sector_id].csp_id
+        st.session_state["f_sector"] = sector_id

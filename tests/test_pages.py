@@ -10,7 +10,8 @@ from conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["pages/etat_des_donnees.py", "pages/import_trackers.py", "pages/import_history.py"]
+PAGES = ["pages/vue_departementale.py", "pages/problemes.py", "pages/reunions.py", "pages/actions_en_retard.py",
+         "pages/fiche_secteur.py", "pages/etat_des_donnees.py", "pages/import_trackers.py", "pages/import_history.py"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -37,8 +38,9 @@ def test_every_page_runs_on_the_demo_store(app, page):
     assert "Données de démonstration" in app.warning[0].value
 
 
-def test_home_shows_each_sector_current_tracker(app):
+def test_etat_des_donnees_shows_each_sector_current_tracker(app):
     app.run()
+    app.switch_page("pages/etat_des_donnees.py").run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Secteurs avec un tableau"] == "17 / 17"
     table = app.dataframe[0].value
@@ -50,6 +52,7 @@ def test_home_shows_each_sector_current_tracker(app):
 def test_sidebar_filters_come_from_the_url(app):
     app.query_params["csp"] = "forbach"
     app.run()
+    app.switch_page("pages/etat_des_donnees.py").run()
     table = app.dataframe[0].value
     assert table["Secteur"].tolist() == ["Forbach – Bellevue-Wiesberg", "Stiring-Wendel", "Behren-lès-Forbach"]
     assert app.selectbox(key="f_csp").value == "forbach"
@@ -58,6 +61,7 @@ def test_sidebar_filters_come_from_the_url(app):
 def test_a_shared_link_opens_on_its_sector_and_date(app):
     app.query_params.update({"csp": "forbach", "secteur": "stiring", "date": "2026-10-01", "periode": "12"})
     app.run()
+    app.switch_page("pages/etat_des_donnees.py").run()
     assert app.dataframe[0].value["Secteur"].tolist() == ["Stiring-Wendel"]
     assert str(app.date_input(key="f_as_of").value) == "2026-10-01"
     assert app.selectbox(key="f_period").value == 12

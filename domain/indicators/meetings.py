@@ -66,6 +66,12 @@ def _dates(meetings: pd.DataFrame, status: str) -> list[dt.date]:
     return sorted(d.date() for d in frame["meeting_date"].dropna())
 
 
+def _ahead(meetings: pd.DataFrame, as_of: dt.date) -> list[dt.date]:
+    """Meetings still to come at `as_of`: planned from that day on, and, when `as_of` is in the past,
+    those held after it (on that day they were ahead; the tracker only keeps their final status)."""
+    return sorted([d for d in _dates(meetings, "planned") if d >= as_of] + [d for d in _dates(meetings, "held") if d > as_of])
+
+
 @dataclass(frozen=True)
 class Constitution:
     status: str  # constituted | scheduled | not_yet
@@ -77,15 +83,14 @@ class Constitution:
 
 
 def constitution(sector: Sector, meetings: pd.DataFrame, as_of: dt.date) -> Constitution:
-    """Constituted (reference date passed, or a meeting held), scheduled (a meeting planned), or not yet."""
+    """Constituted (reference date passed, or a meeting held by `as_of`), scheduled (a meeting ahead), or not yet."""
     held = [d for d in _dates(meetings, "held") if d <= as_of]
     if sector.constituted_on and sector.constituted_on <= as_of:
         return Constitution("constituted", sector.constituted_on)
     if held:
-        constitutive = meetings[(meetings["status"] == "held") & (meetings["kind"] == "constitutive")]
-        first = min(d.date() for d in constitutive["meeting_date"]) if len(constitutive) else held[0]
-        return Constitution("constituted", first)
-    planned = [d for d in _dates(meetings, "planned") if d >= as_of]
+        constitutive = [d for d in _dates(meetings[meetings["kind"] == "constitutive"], "held") if d <= as_of]
+        return Constitution("constituted", constitutive[0] if constitutive else held[0])
+    planned = _ahead(meetings, as_of)
     if planned:
         return Constitution("scheduled", planned[0])
     return Constitution("not_yet", None)
@@ -121,7 +126,7 @@ def cadence_summary(sector: Sector, meetings: pd.DataFrame, as_of: dt.date,
     """Everything the Réunions page says about one GPO at `as_of` (meetings of this sector only)."""
     status = constitution(sector, meetings, as_of)
     held = [d for d in _dates(meetings, "held") if d <= as_of]
-    planned = [d for d in _dates(meetings, "planned") if d >= as_of]
+    planned = _ahead(meetings, as_of)
     last = held[-1] if held else None
     since = (as_of - last).days if last else None
     window_start = months_before(as_of, window_months)

@@ -22,9 +22,21 @@ def is_open(problems: pd.DataFrame) -> pd.Series:
     return problems["status"].isin(OPEN_PROBLEM_STATUSES)
 
 
+def open_at(problems: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Mask of the problems open at the end of `day`: reported by then and not closed by then.
+
+    Still open now, or closed after `day` (a reference date in the past must
+    count a problem resolved since as open). A closed problem without a closing
+    date cannot be placed in time: it is counted closed from its report, so it
+    never inflates the stock.
+    """
+    closed_on = problems["resolved_on"]
+    return (problems["reported_on"] <= _ts(day)) & (is_open(problems) | (closed_on.notna() & (closed_on > _ts(day))))
+
+
 def open_problems(problems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Problems open at `as_of` as the tracker says (reported on or before `as_of`)."""
-    return problems[is_open(problems) & (problems["reported_on"] <= _ts(as_of))]
+    """Problems open at `as_of`: status open / in_progress at the tracker's date, or closed after `as_of`."""
+    return problems[open_at(problems, as_of)]
 
 
 def overdue_problems(problems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -109,17 +121,16 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 def monthly_stock_and_flow(problems: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Per month: problems reported, resolved, and open at the month's end, from the trackers' dates.
 
-    Open at a month's end = reported by then and not closed by then; a closed
-    problem without a closing date is counted open until... it cannot be known,
-    so it is counted closed from its report (it never inflates the stock).
+    Open at a month's end is `open_at` that day (a closed problem without a
+    closing date is counted closed from its report: it never inflates the stock).
     """
     rows = []
-    reported, closed_on, still_open = problems["reported_on"], problems["resolved_on"], is_open(problems)
+    reported, closed_on = problems["reported_on"], problems["resolved_on"]
     for month_end in month_ends(start, end):
         first = _ts(dt.date(month_end.year, month_end.month, 1))
         last = _ts(month_end)
         opened = int(reported.between(first, last).sum())
         resolved = int(((problems["status"] == "resolved") & closed_on.between(first, last)).sum())
-        open_then = (reported <= last) & (still_open | (closed_on.notna() & (closed_on > last)))
-        rows.append({"month_end": month_end, "reported": opened, "resolved": resolved, "open": int(open_then.sum())})
+        open_then = int(open_at(problems, month_end).sum())
+        rows.append({"month_end": month_end, "reported": opened, "resolved": resolved, "open": open_then})
     return pd.DataFrame(rows, columns=["month_end", "reported", "resolved", "open"])

@@ -1,0 +1,1 @@
+"""Pure plotly figure builders: frames in, figures out, no streamlit."""

@@ -1,0 +1,141 @@
+"""Meeting charts for the Réunions page: the timeline of every GPO, and who attends.
+
+Pure plotly: frames and cadence summaries in, a figure out. Colours come from
+`charts.palette` so a meeting status looks the same on every page; each status
+also has its own marker shape, for readers who cannot tell the colours apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.palette import BLUE, FONT, GREY, HOVER_FONT_SIZE, MEETING_STATUS_COLOURS, VERMILLION
+from domain.formatting import fr_date, fr_pct
+from domain.indicators.meetings import SOCLE, CadenceSummary
+from domain.reference import Reference
+from domain.vocabulary import MEETING_KIND, MEETING_STATUS, PARTNER_TYPE
+
+# Drawn in this order, so a planned meeting never hides a held one on the same day.
+STATUS_ORDER = ("postponed", "cancelled", "planned", "held")
+STATUS_SYMBOLS = {"held": "circle", "planned": "circle-open", "cancelled": "x-thin-open", "postponed": "diamond-open"}
+MISSED_FILL = "rgba(213, 94, 0, 0.20)"  # VERMILLION, light: a band behind the markers
+MISSED_LABEL = "Période sans réunion tenue"
+ROW_HEIGHT = 60
+MARGINS = dict(l=10, r=20, t=90, b=50)
+DAY_MS = 24 * 3600 * 1000
+DAYS_AFTER_AS_OF = 45  # room for the next planned meetings, right of the reference date
+SOCLE_LABELS = dict(zip(SOCLE, ("mairie", "police municipale", "police nationale")))
+
+
+def _presence(meeting: pd.Series) -> str:
+    """« mairie : oui, police municipale : oui, police nationale : non renseigné »."""
+    def word(value: object) -> str:
+        return "non renseigné" if pd.isna(value) else ("oui" if value else "non")
+    return ", ".join(f"{label} : {word(meeting[column])}" for column, label in SOCLE_LABELS.items())
+
+
+def _meeting_hover(meeting: pd.Series, sector_name: str) -> str:
+    lines = [f"<b>{sector_name}</b>", f"{fr_date(meeting['meeting_date'])} · {MEETING_STATUS.labels.get(meeting['status'], '?')}"]
+    if pd.notna(meeting["kind"]):
+        lines.append(f"Réunion {MEETING_KIND.labels.get(meeting['kind'], meeting['kind']).lower()}")
+    if meeting["status"] == "held":
+        lines.append("Présents : " + _presence(meeting))
+        if pd.notna(meeting["other_partners"]) and str(meeting["other_partners"]).strip():
+            lines.append(f"Autres partenaires : {meeting['other_partners']}")
+    return "<br>".join(lines)
+
+
+def _base_layout(fig: go.Figure, height: int) -> None:
+    fig.update_layout(font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
+                      hoverlabel=dict(font_size=HOVER_FONT_SIZE, bgcolor="white"), separators=", ")
+
+
+def meetings_timeline(meetings: pd.DataFrame, summaries: dict[str, CadenceSummary], reference: Reference,
+                      sector_ids: list[str], as_of: dt.date, window_start: dt.date) -> go.Figure:
+    """One row per GPO (reference order, top to bottom): its meetings by status, its missed cadence periods, `as_of`."""
+    names = [reference.sectors[s].name for s in sector_ids]
+    x_start = window_start - dt.timedelta(days=3)
+    x_end = as_of + dt.timedelta(days=DAYS_AFTER_AS_OF)
+    fig = go.Figure()
+
+    missed = [(reference.sectors[s].name, first, last) for s in sector_ids if s in summaries
+              for first, last in summaries[s].missed_periods]
+    if missed:
+        # a period is drawn from its first day 00:00 to the day after its last day, so it covers whole days
+        fig.add_trace(go.Bar(
+            name=MISSED_LABEL, orientation="h", y=[name for name, _, _ in missed],
+            base=[pd.Timestamp(first) for _, first, _ in missed],
+            x=[((last - first).days + 1) * DAY_MS for _, first, last in missed],
+            marker=dict(color=MISSED_FILL, line=dict(color=VERMILLION, width=1)), width=0.7,
+            hovertext=[f"<b>{name}</b><br>{MISSED_LABEL} : du {fr_date(first)} au {fr_date(last)}" for name, first, last in missed],
+            hovertemplate="%{hovertext}<extra></extra>", legendrank=5,
+        ))
+
+    shown = meetings[meetings["sector_id"].isin(sector_ids) & meetings["meeting_date"].notna()
+                     & (meetings["meeting_date"] >= pd.Timestamp(x_start)) & (meetings["meeting_date"] <= pd.Timestamp(x_end))]
+    for rank, status in enumerate(STATUS_ORDER):
+        rows = shown[shown["status"] == status]
+        if rows.empty:
+            continue
+        sector_names = [reference.sectors[s].name for s in rows["sector_id"]]
+        solid = STATUS_SYMBOLS[status] in ("circle",)
+        fig.add_trace(go.Scatter(
+            name=MEETING_STATUS.labels[status], mode="markers", x=rows["meeting_date"], y=sector_names,
+            marker=dict(color=MEETING_STATUS_COLOURS[status], symbol=STATUS_SYMBOLS[status], size=15 if solid else 14,
+                        line=dict(width=2.5, color=MEETING_STATUS_COLOURS[status] if not solid else "white")),
+            hovertext=[_meeting_hover(m, n) for (_, m), n in zip(rows.iterrows(), sector_names)],
+            hovertemplate="%{hovertext}<extra></extra>", legendrank=1 + {"held": 0, "planned": 1, "cancelled": 2, "postponed": 3}[status],
+        ))
+
+    for sector_id, name in zip(sector_ids, names):
+        summary = summaries.get(sector_id)
+        if summary is None or summary.constitution.status == "constituted":
+            continue
+        text = ("Constitution programmée le " + fr_date(summary.constitution.on)) if summary.constitution.status == "scheduled" \
+            else "Pas encore constitué"
+        fig.add_annotation(x=pd.Timestamp(window_start), y=name, text=f"<i>{text}</i>", showarrow=False, xanchor="left",
+                           font=dict(color=GREY, size=FONT["size"]))
+
+    fig.add_shape(type="line", x0=pd.Timestamp(as_of), x1=pd.Timestamp(as_of), xref="x", y0=0, y1=1, yref="paper",
+                  line=dict(color=FONT["color"], width=2, dash="dash"))
+    fig.add_annotation(x=pd.Timestamp(as_of), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"Date de référence : {fr_date(as_of)}", font=dict(size=FONT["size"] - 1))
+
+    _base_layout(fig, ROW_HEIGHT * max(len(names), 1) + MARGINS["t"] + MARGINS["b"] + 10)
+    fig.update_layout(
+        barmode="overlay", margin=MARGINS, hovermode="closest",
+        legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0, title_text=""),
+    )
+    fig.update_xaxes(type="date", range=[pd.Timestamp(x_start), pd.Timestamp(x_end)], tickformat="%d/%m/%Y",
+                     dtick="M1", tick0=pd.Timestamp(window_start.year, window_start.month, 1), showgrid=True,
+                     gridcolor="#e6e6e6", linecolor="#4d4d4d", ticks="outside")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, range=[len(names) - 0.5, -0.5],
+                     showgrid=True, gridcolor="#f0f0f0", automargin=True, ticksuffix="  ", fixedrange=True)
+    return fig
+
+
+def attendance_chart(counts: dict[str, int], held: int) -> go.Figure:
+    """Share of held meetings each partner type attended, with « 12/14 » beside each bar (socle first)."""
+    codes = [c for c in PARTNER_TYPE.labels if c in ("mairie", "police_municipale", "police_nationale") or counts.get(c)]
+    labels = [PARTNER_TYPE.labels[c] for c in codes]
+    values = [counts.get(c, 0) for c in codes]
+    shares = [100 * v / held if held else 0 for v in values]
+    fig = go.Figure(go.Bar(
+        orientation="h", y=labels, x=shares, marker_color=BLUE, text=[f"{v}/{held}" for v in values],
+        textposition="outside", cliponaxis=False, textfont=dict(size=FONT["size"]),
+        hovertext=[f"<b>{label}</b><br>présent à {fr_pct(v / held) if held else '–'} des réunions tenues ({v}/{held})"
+                   for label, v in zip(labels, values)],
+        hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    _base_layout(fig, 44 * len(codes) + 110)
+    fig.update_layout(margin=dict(l=10, r=60, t=20, b=60), showlegend=False, bargap=0.3)
+    fig.update_xaxes(range=[0, 100], ticksuffix="\u202f%", dtick=25, showgrid=True, gridcolor="#e6e6e6",
+                     title_text="Part des réunions tenues où le partenaire était présent", fixedrange=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", automargin=True,
+                     ticksuffix="  ", fixedrange=True)
+    if not held:
+        fig.add_annotation(x=50, y=0.5, yref="paper", text="Aucune réunion tenue sur la période", showarrow=False)
+    return fig

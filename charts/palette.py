@@ -1,0 +1,81 @@
+"""One colour-blind-safe palette for every page (Okabe–Ito, ColorBrewer scales).
+
+A status has the same colour on every chart and map: a director who learnt
+"vermillion = en retard" on one page reads it the same way everywhere.
+"""
+
+from __future__ import annotations
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the
+# common forms of colour blindness.
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+GREY = "#999999"
+
+OVERDUE_COLOUR = VERMILLION
+
+PROBLEM_STATUS_COLOURS: dict[str, str] = {
+    "open": ORANGE,
+    "in_progress": SKY_BLUE,
+    "resolved": BLUISH_GREEN,
+    "dropped": GREY,
+}
+
+ACTION_STATUS_COLOURS: dict[str, str] = {
+    "todo": ORANGE,
+    "in_progress": SKY_BLUE,
+    "done": BLUISH_GREEN,
+    "dropped": GREY,
+}
+
+MEETING_STATUS_COLOURS: dict[str, str] = {
+    "held": BLUISH_GREEN,
+    "planned": BLUE,
+    "cancelled": VERMILLION,
+    "postponed": REDDISH_PURPLE,
+}
+
+# Every status colour in one place; "overdue" is a state, not a stored status,
+# but it is drawn like one (vermillion everywhere).
+STATUS_COLOURS: dict[str, str] = {
+    **PROBLEM_STATUS_COLOURS,
+    **ACTION_STATUS_COLOURS,
+    **MEETING_STATUS_COLOURS,
+    "overdue": OVERDUE_COLOUR,
+}
+
+# ColorBrewer OrRd (5 classes, colour-blind safe, prints in greyscale):
+# pale = fine, dark red = needs attention. For counts such as overdue actions.
+SEQUENTIAL_BAD: list[list[float | str]] = [
+    [0.0, "#fef0d9"],
+    [0.25, "#fdcc8a"],
+    [0.5, "#fc8d59"],
+    [0.75, "#e34a33"],
+    [1.0, "#b30000"],
+]
+
+# Same scale, reverse meaning: for rates where LOW needs attention
+# (meeting compliance, resolution rate): low = dark red, high = pale.
+SEQUENTIAL_GOOD: list[list[float | str]] = [[round(1.0 - pos, 2), colour] for pos, colour in reversed(SEQUENTIAL_BAD)]
+
+# Communes outside every police sector (gendarmerie zone) and sectors with no data.
+NO_SECTOR_COLOUR = "#e6e6e6"
+NO_DATA_COLOUR = "#bdbdbd"
+SECTOR_OUTLINE_COLOUR = "#4d4d4d"
+CSP_OUTLINE_COLOUR = BLACK
+COMMUNE_BORDER_COLOUR = "#ffffff"
+
+# Readable on a projector at the back of a briefing room.
+FONT: dict[str, object] = {
+    "family": "Source Sans Pro, Source Sans, Arial, sans-serif",
+    "size": 16,
+    "color": "#262730",
+}
+TITLE_FONT_SIZE = 22
+HOVER_FONT_SIZE = 16

@@ -1,0 +1,57 @@
+"""Page « Actions en retard »: who owes what, since when; grouped, filtered, downloadable."""
+
+import streamlit as st
+
+import app_state
+from domain.formatting import fr_date, fr_int
+from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
+from loaders.safe_xlsx import tables_to_xlsx
+from report_tables.overdue import overdue_table
+
+reference = app_state.reference()
+filters = st.session_state["filters"]
+sector_ids = filters.sector_ids(reference)
+frames, _ = app_state.current_data()
+
+st.title("Actions en retard")
+app_state.demo_banner()
+app_state.stale_notice(sector_ids, filters.as_of)
+st.caption(f"Action en retard : « À faire » ou « En cours » avec une échéance antérieure au {fr_date(filters.as_of)} "
+           "(date de référence). Retard = jours écoulés depuis l'échéance.")
+
+actions = frames["actions"][frames["actions"]["sector_id"].isin(sector_ids)]
+late = with_context(overdue_actions(actions, filters.as_of), frames["problems"], reference)
+if late.empty:
+    st.success(f"Aucune action en retard au {fr_date(filters.as_of)} pour ce filtre.", icon="✅")
+    st.stop()
+
+col1, col2, col3, col4 = st.columns(4)
+col1.metric("Actions en retard", fr_int(len(late)))
+col2.metric("Retard médian", f"{fr_int(late['days_overdue'].median())} j")
+col3.metric("Plus long retard", f"{fr_int(late['days_overdue'].max())} j")
+col4.metric("Partenaires concernés", fr_int(late["partner"].nunique()))
+
+st.subheader("Qui doit quoi")
+by = st.radio("Regrouper par", list(GROUPINGS), format_func=GROUPINGS.get, horizontal=True, key="overdue_group_by")
+grouped = group_overdue(late, by)
+st.dataframe(grouped, hide_index=True, width="stretch", key="overdue_grouped")
+
+st.subheader("Le détail")
+table = overdue_table(late)
+left, right = st.columns([2, 3])
+kinds = left.multiselect("Type de partenaire", sorted(table["Type de partenaire"].unique()), key="overdue_kinds",
+                         placeholder="Tous les types")
+search = right.text_input("Rechercher (partenaire, action, commune)", key="overdue_search").strip().lower()
+shown = table
+if kinds:
+    shown = shown[shown["Type de partenaire"].isin(kinds)]
+if search:
+    text = (shown["Partenaire"] + " " + shown["Action"] + " " + shown["Commune"]).str.lower()
+    shown = shown[text.str.contains(search, regex=False)]
+st.dataframe(shown, hide_index=True, width="stretch", key="overdue_table",
+             column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                            "Jours de retard": st.column_config.NumberColumn(format="%d j"),
+                            "Action": st.column_config.TextColumn(width="large")})
+st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
+st.download_button("Télécharger (.xlsx)", key="overdue_download", file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
+                   data=tables_to_xlsx({"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))

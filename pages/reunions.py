@@ -1,0 +1,82 @@
+"""Page « Réunions »: does each GPO meet at its cadence, with its socle, and who comes."""
+
+import pandas as pd
+import streamlit as st
+
+import app_state
+from charts.meetings_charts import attendance_chart, meetings_timeline
+from domain.formatting import fr_date, fr_int, rate_with_counts
+from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
+                                        partner_types_attending)
+from domain.indicators.meetings_table import cadence_table, meetings_headline
+
+reference = app_state.reference()
+filters = st.session_state["filters"]
+sector_ids = filters.sector_ids(reference)
+as_of = filters.as_of
+window_start = months_before(as_of, WINDOW_MONTHS)
+frames, _ = app_state.current_data()
+meetings = frames["meetings"]
+of_sector = dict(tuple(meetings[meetings["sector_id"].isin(sector_ids)].groupby("sector_id")))
+empty = meetings.iloc[0:0]
+summaries = {s: cadence_summary(reference.sectors[s], of_sector.get(s, empty), as_of) for s in sector_ids}
+top = meetings_headline(summaries)
+scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
+    else reference.sectors[filters.sector_id].name
+
+st.title("Réunions des GPO")
+st.caption(f"{scope} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers mois "
+           f"(depuis le {fr_date(window_start)}), quelle que soit la période choisie")
+app_state.demo_banner()
+app_state.stale_notice(sector_ids, as_of)
+
+late_rule = (f"plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (mensuel) ou "
+             f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (15 jours) depuis la dernière réunion tenue")
+row = st.columns(4)
+row[0].metric("GPO constitués", f"{top.constituted} / {top.sectors}",
+              help=f"Constitués : {top.constituted} · constitution programmée : {top.scheduled} · "
+                   f"pas encore constitués : {top.not_yet}.")
+row[1].metric("GPO en retard sur leur cadence", f"{top.late} / {top.constituted}",
+              help=f"GPO constitués sans réunion tenue depuis {late_rule}.")
+row[2].metric("Respect moyen de la cadence", rate_with_counts(top.periods_met, top.periods),
+              help="Périodes avec au moins une réunion tenue ÷ périodes écoulées, tous GPO constitués réunis.")
+row[3].metric("Réunions avec le socle complet", rate_with_counts(top.socle_full, top.held),
+              help="Réunions tenues où la mairie, la police municipale et la police nationale étaient toutes présentes "
+                   "(une présence non renseignée compte comme une absence).")
+
+not_constituted = [(reference.sectors[s].name, summary.constitution) for s, summary in summaries.items()
+                   if summary.constitution.status != "constituted"]
+if not_constituted:
+    st.markdown(f"**Constitution des GPO** : {fr_int(top.constituted)} constitué(s) · {fr_int(top.scheduled)} "
+                f"constitution programmée · {fr_int(top.not_yet)} pas encore constitué(s).")
+    st.markdown("\n".join(
+        f"- {name} : constitution programmée le {fr_date(status.on)}" if status.status == "scheduled"
+        else f"- {name} : pas encore constitué, aucune réunion prévue" for name, status in not_constituted))
+if not top.constituted:
+    st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.", icon="ℹ️")
+
+st.subheader("Cadence de chaque GPO")
+table = cadence_table(summaries, reference)
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
+st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
+           f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
+           f"moins de 5 périodes écoulées, taux fragile. **En retard** : {late_rule}. **Socle présent** : réunions tenues "
+           "avec mairie, police municipale et police nationale présentes.")
+
+st.subheader("Calendrier des réunions")
+timeline = meetings_timeline(meetings, summaries, reference, sector_ids, as_of, window_start)
+st.plotly_chart(timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
+st.caption("Chaque ligne est un GPO. Bandes vermillon : période de cadence écoulée sans réunion tenue. "
+           "Survolez une réunion pour la date, le type et les présents.")
+
+st.subheader("Partenaires présents aux réunions tenues")
+window = meetings[meetings["sector_id"].isin(sector_ids)
+                  & (meetings["meeting_date"] >= pd.Timestamp(window_start)) & (meetings["meeting_date"] <= pd.Timestamp(as_of))]
+held = int((window["status"] == "held").sum())
+if held:
+    st.plotly_chart(attendance_chart(partner_types_attending(window), held), width="stretch", key="attendance_chart",
+                    config={"displayModeBar": False})
+    st.caption(f"{fr_int(held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires autres "
+               "que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, transporteurs…).")
+else:
+    st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.", icon="ℹ️")

@@ -1,0 +1,79 @@
+"""Page « Vue départementale » (home): headline figures and the Moselle map, for leadership."""
+
+import streamlit as st
+
+import app_state
+from charts.moselle_map import moselle_map
+from domain.filters import PERIODS
+from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
+from domain.indicators.sector_metrics import headline
+from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table
+
+reference = app_state.reference()
+filters = st.session_state["filters"]
+sector_ids = filters.sector_ids(reference)
+frames, last_imports = app_state.current_data()
+scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
+    else reference.sectors[filters.sector_id].name
+
+if st.session_state.pop("open_sector_page", False):
+    st.switch_page("pages/fiche_secteur.py")
+
+st.title("Vue départementale")
+st.caption(f"{scope} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
+           f"(depuis le {fr_date(filters.period_start)})")
+app_state.demo_banner()
+app_state.stale_notice(sector_ids, filters.as_of)
+
+top = headline(frames, reference, sector_ids, filters.as_of, filters.period_start, last_imports)
+row1 = st.columns(4)
+row1[0].metric("Problèmes ouverts", fr_int(top.open_problems),
+               help=f"Statut « Ouvert » ou « En cours » au {fr_date(filters.as_of)} ; dont {fr_int(top.overdue_problems)} "
+                    "avec une échéance dépassée.")
+row1[1].metric("Résolus sur la période", fr_int(top.resolution.resolved))
+row1[2].metric("Taux de résolution", rate_with_counts(top.resolution.resolved, top.resolution.open_during),
+               help="Problèmes résolus sur la période ÷ problèmes ouverts à un moment de la période.")
+row1[3].metric("Délai médian de résolution", fr_days(top.resolution.median_days),
+               help=f"80 % des problèmes résolus sur la période l'ont été en {fr_days(top.resolution.p80_days)} ou moins.")
+row2 = st.columns(4)
+row2[0].metric("Actions en retard", fr_int(top.overdue_actions),
+               help="« À faire » ou « En cours » avec une échéance dépassée à la date de référence.")
+row2[1].metric("GPO en retard sur leur cadence", f"{top.late_gpo} / {top.constituted_gpo}",
+               help="Plus de 38 jours (GPO mensuel) ou 22 jours (GPO tous les 15 jours) depuis la dernière réunion tenue.")
+row2[2].metric("GPO constitués", f"{top.constituted_gpo} / {top.sectors}")
+row2[3].metric("Secteurs aux données anciennes", f"{top.stale_sectors} / {top.sectors}",
+               help="Dernier import plus vieux que la cadence du GPO.")
+
+metrics = app_state.metrics_for(filters)
+if metrics.empty:
+    st.info("Aucun secteur pour ce filtre.")
+    st.stop()
+
+st.subheader("Carte des secteurs")
+metric = st.radio("Indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0], horizontal=True,
+                  key="map_metric")
+label, _, higher_is_worse, _ = MAP_METRICS[metric]
+
+
+def _open_clicked_sector() -> None:
+    points = st.session_state["moselle_map"].selection.get("points", [])
+    sector_id = next((p.get("customdata") for p in points if p.get("customdata")), None)
+    if isinstance(sector_id, list):
+        sector_id = sector_id[0]
+    if sector_id:
+        app_state.choose_sector(sector_id)
+        st.session_state["open_sector_page"] = True
+
+
+left, right = st.columns([3, 2])
+with left:
+    figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
+                         higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics))
+    st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=_open_clicked_sector,
+                    selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
+    st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
+               "En gris clair : communes hors zone police (gendarmerie).")
+with right:
+    st.markdown(f"**{label} par secteur**")
+    st.dataframe(ranking_table(metrics, metric), hide_index=True, width="stretch", key="ranking_table",
+                 height=35 * (len(metrics) + 1) + 3)

@@ -1,0 +1,89 @@
+"""The per-sector figures behind the map, as the French table shown beside it (rates with their counts)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from domain.formatting import fr_date, fr_int, fr_number, rate_with_counts
+
+# metric key -> (French label, value column, higher is worse, is a rate)
+MAP_METRICS = {
+    "open_problems": ("Problèmes ouverts", "open_problems", True, False),
+    "overdue_actions": ("Actions en retard", "overdue_actions", True, False),
+    "compliance": ("Respect de la cadence", "compliance", False, True),
+    "open_per_1000": ("Problèmes ouverts pour 1 000 habitants", "open_per_1000", True, False),
+    "overdue_per_1000": ("Actions en retard pour 1 000 habitants", "overdue_per_1000", True, False),
+}
+
+
+def shown_value(row: dict, metric: str) -> str:
+    if metric == "compliance":
+        if not row["periods"]:
+            return "non constitué" if row["constitution"] != "constituted" else "–"
+        return rate_with_counts(row["periods_met"], row["periods"])
+    if metric.endswith("per_1000"):
+        value = row[MAP_METRICS[metric][1]]
+        count = row["open_problems" if metric.startswith("open") else "overdue_actions"]
+        return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{fr_number(value, 2)} ({fr_int(count)})"
+    return fr_int(row[MAP_METRICS[metric][1]])
+
+
+def map_values(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """sector_id, value (NaN = no data), shown (text with counts) for the map."""
+    column = MAP_METRICS[metric][1]
+    records = metrics.to_dict("records")
+    return pd.DataFrame({
+        "sector_id": metrics["sector_id"],
+        "value": pd.to_numeric(metrics[column], errors="coerce").astype("float64"),
+        "shown": [shown_value(r, metric) for r in records],
+    })
+
+
+def hover_lines(metrics: pd.DataFrame) -> dict[str, list[str]]:
+    """The sector's figures under the hovered commune."""
+    lines = {}
+    for row in metrics.to_dict("records"):
+        text = [f"Problèmes ouverts : {fr_int(row['open_problems'])}",
+                f"Actions en retard : {fr_int(row['overdue_actions'])}",
+                f"Respect de la cadence : {shown_value(row, 'compliance')}"]
+        if row["late"]:
+            text.append("GPO en retard sur sa cadence")
+        if row["last_import"] is None:
+            text.append("Aucun tableau importé")
+        else:
+            text.append(f"Dernier import : {fr_date(row['last_import'])}" + (" (données anciennes)" if row["stale"] else ""))
+        lines[row["sector_id"]] = text
+    return lines
+
+
+def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Sectors ordered on the chosen metric, worst first; on a rate, those with < 5 periods are listed last, unranked."""
+    label, column, higher_is_worse, is_rate = MAP_METRICS[metric]
+    frame = metrics.copy()
+    small = frame["cadence_small_sample"] if is_rate else pd.Series(False, index=frame.index)
+    ordered = frame[~small].sort_values(column, ascending=not higher_is_worse, na_position="last")
+    tail = frame[small]
+    rows = []
+    for rank, row in enumerate(ordered.to_dict("records"), 1):
+        has_value = not pd.isna(row[column])
+        rows.append({"Rang": str(rank) if has_value else "", "Secteur": row["sector"], "CSP": row["csp"],
+                     label: shown_value(row, metric), "Remarque": _remark(row)})
+    for row in tail.to_dict("records"):
+        rows.append({"Rang": "", "Secteur": row["sector"], "CSP": row["csp"], label: shown_value(row, metric),
+                     "Remarque": "; ".join(filter(None, ["peu de périodes (< 5), non classé", _remark(row)]))})
+    return pd.DataFrame(rows, columns=["Rang", "Secteur", "CSP", label, "Remarque"])
+
+
+def _remark(row: dict) -> str:
+    notes = []
+    if row["constitution"] == "scheduled":
+        notes.append("constitution programmée")
+    elif row["constitution"] == "not_yet":
+        notes.append("pas encore constitué")
+    if row["late"]:
+        notes.append("en retard sur sa cadence")
+    if row["stale"]:
+        notes.append("données anciennes" if row["last_import"] else "aucun import")
+    return "; ".join(notes)
