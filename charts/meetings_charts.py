@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.palette import BLUE, FONT, GREY, HOVER_FONT_SIZE, MEETING_STATUS_COLOURS, VERMILLION
-from domain.formatting import fr_date, fr_pct
+from domain.formatting import fr_date, fr_pct, rate_with_counts
 from domain.indicators.meetings import SOCLE, CadenceSummary
 from domain.reference import Reference
 from domain.vocabulary import MEETING_KIND, MEETING_STATUS, PARTNER_TYPE
@@ -27,6 +27,8 @@ ROW_HEIGHT = 60
 MARGINS = dict(l=10, r=20, t=90, b=50)
 DAY_MS = 24 * 3600 * 1000
 DAYS_AFTER_AS_OF = 45  # room for the next planned meetings, right of the reference date
+# Streamlit's chart theme shrinks and greys tick labels; a projector needs them full size and dark.
+TICK_FONT = dict(size=FONT["size"], color=FONT["color"])
 SOCLE_LABELS = dict(zip(SOCLE, ("mairie", "police municipale", "police nationale")))
 
 
@@ -111,9 +113,9 @@ def meetings_timeline(meetings: pd.DataFrame, summaries: dict[str, CadenceSummar
     )
     fig.update_xaxes(type="date", range=[pd.Timestamp(x_start), pd.Timestamp(x_end)], tickformat="%d/%m/%Y",
                      dtick="M1", tick0=pd.Timestamp(window_start.year, window_start.month, 1), showgrid=True,
-                     gridcolor="#e6e6e6", linecolor="#4d4d4d", ticks="outside")
+                     gridcolor="#e6e6e6", linecolor="#4d4d4d", ticks="outside", tickfont=TICK_FONT)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, range=[len(names) - 0.5, -0.5],
-                     showgrid=True, gridcolor="#f0f0f0", automargin=True, ticksuffix="  ", fixedrange=True)
+                     showgrid=True, gridcolor="#f0f0f0", automargin=True, ticksuffix="  ", fixedrange=True, tickfont=TICK_FONT)
     return fig
 
 
@@ -124,18 +126,18 @@ def attendance_chart(counts: dict[str, int], held: int) -> go.Figure:
     values = [counts.get(c, 0) for c in codes]
     shares = [100 * v / held if held else 0 for v in values]
     fig = go.Figure(go.Bar(
-        orientation="h", y=labels, x=shares, marker_color=BLUE, text=[f"{v}/{held}" for v in values],
+        orientation="h", y=labels, x=shares, marker_color=BLUE, text=[rate_with_counts(v, held) for v in values],
         textposition="outside", cliponaxis=False, textfont=dict(size=FONT["size"]),
         hovertext=[f"<b>{label}</b><br>présent à {fr_pct(v / held) if held else '–'} des réunions tenues ({v}/{held})"
                    for label, v in zip(labels, values)],
         hovertemplate="%{hovertext}<extra></extra>",
     ))
     _base_layout(fig, 44 * len(codes) + 110)
-    fig.update_layout(margin=dict(l=10, r=60, t=20, b=60), showlegend=False, bargap=0.3)
+    fig.update_layout(margin=dict(l=10, r=140, t=20, b=60), showlegend=False, bargap=0.3)
     fig.update_xaxes(range=[0, 100], ticksuffix="\u202f%", dtick=25, showgrid=True, gridcolor="#e6e6e6",
-                     title_text="Part des réunions tenues où le partenaire était présent", fixedrange=True)
+                     title_text="Part des réunions tenues où le partenaire était présent", fixedrange=True, tickfont=TICK_FONT)
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", automargin=True,
-                     ticksuffix="  ", fixedrange=True)
+                     ticksuffix="  ", fixedrange=True, tickfont=TICK_FONT)
     if not held:
         fig.add_annotation(x=50, y=0.5, yref="paper", text="Aucune réunion tenue sur la période", showarrow=False)
     return fig

@@ -19,9 +19,11 @@ import plotly.graph_objects as go
 
 from charts import palette
 from domain.geography import (
+    commune_bounds,
     commune_codes,
     communes_geojson,
     csp_outlines,
+    fit_zoom,
     moselle_center,
     moselle_zoom,
     sector_centroids,
@@ -32,6 +34,19 @@ from domain.reference import Reference
 NO_SECTOR_HOVER = "Commune hors zone police (gendarmerie)"
 NO_DATA_TEXT = "pas de données"
 UIREVISION = "moselle-map"
+NARROW_FRAME = 700  # px: below this width the colour bar goes under the map
+
+# The "white-bg" style plus a same-origin glyph URL. Text on a map needs font
+# glyphs; plotly's "white-bg" asks fonts.openmaptiles.org for them (a request
+# leaving the intranet). Pointed at a path of our own server, the fetch fails
+# locally and maplibre draws the labels with the browser's own font instead.
+# Used only when sector labels are asked for.
+LABEL_STYLE = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "white-bg", "type": "background", "paint": {"background-color": "#FFFFFF"}}],
+    "glyphs": "/gpo-map-glyphs/{fontstack}/{range}.pbf",
+}
 
 
 def _lines_trace(rings_by_key: dict[str, list[list[tuple[float, float]]]], *, colour: str, width: float, name: str) -> go.Scattermap:
@@ -57,6 +72,35 @@ def _lines_trace(rings_by_key: dict[str, list[list[tuple[float, float]]]], *, co
 @lru_cache(maxsize=1)
 def _features_by_code() -> dict[str, dict]:
     return {str(f["id"]): f for f in communes_geojson()["features"]}
+
+
+def _colorbar(metric_label: str, *, narrow: bool) -> dict:
+    common = {
+        "thickness": 16,
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "outlinewidth": 0,
+        "tickfont": {"size": palette.FONT["size"]},
+        "tickformat": "~f",
+        "separatethousands": True,
+    }
+    if narrow:
+        return {
+            **common,
+            "title": {"text": metric_label, "side": "top", "font": {"size": palette.FONT["size"]}},
+            "orientation": "h",
+            "len": 0.9,
+            "x": 0.5,
+            "xanchor": "center",
+            "y": 0.0,
+            "yanchor": "bottom",
+        }
+    return {
+        **common,
+        "title": {"text": metric_label, "side": "right", "font": {"size": palette.FONT["size"]}},
+        "len": 0.75,
+        "x": 0.99,
+        "xanchor": "right",
+    }
 
 
 def _shown(value: float, shown: object) -> str:
@@ -88,6 +132,7 @@ def moselle_map(
     height: int = 650,
     value_range: tuple[float, float] | None = None,
     sector_labels: bool = False,
+    frame_width: int = 900,
 ) -> go.Figure:
     """A map of the 725 Moselle communes, each police sector coloured by its value.
 
@@ -97,7 +142,11 @@ def moselle_map(
     ``value_range`` fixes the colour scale's ends (e.g. ``(0, 100)`` for a
     percentage); by default it spans the values. ``hover_lines`` adds French
     lines per sector to the hover. The sector trace carries the sector id in
-    ``customdata`` so a click can open the sector's page.
+    ``customdata`` so a click can open the sector's page. ``frame_width`` is
+    the approximate width (px) the map is shown at: it sets the zoom with
+    ``height``, and below 700 px the colour bar goes under the map.
+    ``sector_labels`` writes sector names on the map (then ``map.style`` is
+    a white style object instead of "white-bg", see ``LABEL_STYLE``).
     """
     hover_lines = hover_lines or {}
     by_sector: dict[str, tuple[float, object]] = {}
@@ -194,18 +243,7 @@ def moselle_map(
             zmin=zmin,
             zmax=zmax,
             showscale=bool(valued["z"]),
-            colorbar={
-                "title": {"text": metric_label, "side": "right", "font": {"size": palette.FONT["size"]}},
-                "thickness": 18,
-                "len": 0.75,
-                "x": 0.99,
-                "xanchor": "right",
-                "bgcolor": "rgba(255,255,255,0.85)",
-                "outlinewidth": 0,
-                "tickfont": {"size": palette.FONT["size"]},
-                "tickformat": "~f",
-                "separatethousands": True,
-            },
+            colorbar=_colorbar(metric_label, narrow=frame_width < NARROW_FRAME),
             marker={**border, "opacity": 1},
             selected={"marker": {"opacity": 1}},
             unselected={"marker": {"opacity": 1}},
@@ -224,32 +262,106 @@ def moselle_map(
     if sector_labels:
         points = sector_centroids(reference)
         ids = [sid for sid in reference.sectors if sid in points]
-        # Text on the map would need font glyphs from a CDN (maplibre): a dot
-        # with the sector name in its hover stays offline.
         fig.add_trace(
             go.Scattermap(
                 lon=[points[sid][0] for sid in ids],
                 lat=[points[sid][1] for sid in ids],
-                mode="markers",
-                marker={"size": 7, "color": palette.SECTOR_OUTLINE_COLOUR},
-                customdata=ids,
-                text=[escape(reference.sectors[sid].name) for sid in ids],
-                hovertemplate="<b>%{text}</b><extra></extra>",
+                mode="text",
+                text=[reference.sectors[sid].name for sid in ids],
+                textfont={"size": palette.FONT["size"] - 2, "color": palette.BLACK},
+                hoverinfo="skip",
                 showlegend=False,
-                name="secteurs (noms)",
+                name="noms des secteurs",
             )
         )
 
     lat, lon = moselle_center()
+    narrow = frame_width < NARROW_FRAME
+    # The colour bar takes ~80 px at the right, or ~70 px under a narrow map.
+    bar_h = 70 if narrow else 0
+    zoom = moselle_zoom(width=frame_width - (0 if narrow else 80), height=height - bar_h)
     fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": lat, "lon": lon}, "zoom": moselle_zoom(height=height)},
+        map={
+            "style": LABEL_STYLE if sector_labels else "white-bg",
+            "center": {"lat": lat, "lon": lon},
+            "zoom": zoom,
+            "domain": {"x": [0, 1], "y": [bar_h / height, 1]},
+        },
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         clickmode="event+select",
         showlegend=False,
         font=palette.FONT,
-        hoverlabel={"font": {"size": palette.HOVER_FONT_SIZE}, "bgcolor": "white", "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
+        hoverlabel={"font": {"size": palette.HOVER_FONT_SIZE, "color": palette.FONT["color"]}, "bgcolor": "white", "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
         uirevision=UIREVISION,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame_width: int = 480) -> go.Figure:
+    """A small map of one sector for its page: its communes in blue among their neighbours.
+
+    Only communes near the sector are drawn (small figure); the sector and
+    its CSP are outlined. Offline like ``moselle_map``.
+    """
+    sector = reference.sectors[sector_id]
+    bounds = commune_bounds()
+    own = [c for c in sector.communes if c in bounds]
+    minx = min(bounds[c][0] for c in own)
+    miny = min(bounds[c][1] for c in own)
+    maxx = max(bounds[c][2] for c in own)
+    maxy = max(bounds[c][3] for c in own)
+    margin = max(maxx - minx, maxy - miny) * 0.6 + 0.02
+    box = (minx - margin, miny - margin, maxx + margin, maxy + margin)
+    near = [
+        c for c in commune_codes()
+        if c not in own and bounds[c][2] >= box[0] and bounds[c][0] <= box[2] and bounds[c][3] >= box[1] and bounds[c][1] <= box[3]
+    ]
+    features = _features_by_code()
+    csp_names = {c.csp_id: c.name for c in reference.csps.values()}
+
+    def hover(code: str) -> str:
+        name = escape(features[code]["properties"].get("nom", code))
+        other = reference.sector_of_commune(code)
+        if other is None:
+            return f"<b>{name}</b><br>{NO_SECTOR_HOVER}"
+        s = reference.sectors[other]
+        return f"<b>{name}</b><br>Secteur : {escape(s.name)}<br>CSP : {escape(csp_names.get(s.csp_id, s.csp_id))}"
+
+    border = {"line": {"color": palette.COMMUNE_BORDER_COLOUR, "width": 0.8}}
+    fig = go.Figure()
+    for codes, colour, name in ((near, palette.NO_SECTOR_COLOUR, "communes voisines"), (own, palette.SKY_BLUE, "communes du secteur")):
+        fig.add_trace(
+            go.Choroplethmap(
+                featureidkey="id",
+                locations=codes,
+                z=[0] * len(codes),
+                text=[hover(c) for c in codes],
+                hovertemplate="%{text}<extra></extra>",
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                marker=border,
+                name=name,
+            )
+        )
+    for trace, codes in zip(fig.data, (near, own)):
+        trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
+    fig.add_trace(_lines_trace({sector_id: sector_outlines(reference)[sector_id]}, colour=palette.BLACK, width=2.5, name="contour du secteur"))
+    csp_rings = csp_outlines(reference).get(sector.csp_id, [])
+    fig.add_trace(_lines_trace({sector.csp_id: csp_rings}, colour=palette.SECTOR_OUTLINE_COLOUR, width=1.2, name="contour de la CSP"))
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "center": {"lat": (miny + maxy) / 2, "lon": (minx + maxx) / 2},
+            "zoom": fit_zoom((minx, miny, maxx, maxy), frame_width, height, padding=0.12),
+        },
+        height=height,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        showlegend=False,
+        font=palette.FONT,
+        hoverlabel={"font": {"size": palette.HOVER_FONT_SIZE, "color": palette.FONT["color"]}, "bgcolor": "white"},
+        uirevision=f"sector-map-{sector_id}",
         paper_bgcolor="white",
     )
     return fig

@@ -66,12 +66,24 @@ def _mercator_y(lat: float) -> float:
 
 
 def moselle_zoom(width: int = FRAME_WIDTH, height: int = FRAME_HEIGHT, padding: float = 0.04) -> float:
-    """Map zoom that fits the whole département in a width × height px frame.
+    """Map zoom that fits the whole département in a width × height px frame (about 8.1 for 900×650)."""
+    return fit_zoom(_bounds(), width, height, padding)
+
+
+@lru_cache(maxsize=1)
+def commune_bounds() -> dict[str, tuple[float, float, float, float]]:
+    """(min lon, min lat, max lon, max lat) of each commune."""
+    return {code: tuple(float(v) for v in geom.bounds) for code, geom in _commune_shapes().items()}  # type: ignore[misc]
+
+
+def fit_zoom(bounds: tuple[float, float, float, float], width: int, height: int, padding: float = 0.04) -> float:
+    """Map zoom that fits a (min lon, min lat, max lon, max lat) box in a width × height px frame.
 
     Web Mercator with maplibre's 512 px world at zoom 0; ``padding`` is the
-    share of the frame kept free on each side. About 8.2 for 900×650.
+    share of the frame kept free on each side.
     """
-    minx, miny, maxx, maxy = _bounds()
+    minx, miny, maxx, maxy = bounds
+    maxx, maxy = max(maxx, minx + 1e-3), max(maxy, miny + 1e-3)
     usable_w = width * (1 - 2 * padding)
     usable_h = height * (1 - 2 * padding)
     zoom_w = math.log2(usable_w * 360 / (512 * (maxx - minx)))

@@ -23,10 +23,10 @@ FEW_PERIODS = " · peu de périodes"
 
 
 def constitution_text(summary: CadenceSummary) -> str:
-    """« Constitué », « Constitution programmée le 14/12/2026 » or « Pas encore constitué »."""
+    """« Constitué », « Programmée le 14/12/2026 » or « Pas encore constitué » (short: it sits in a table column)."""
     status = summary.constitution
     if status.status == "scheduled" and status.on:
-        return f"Constitution programmée le {fr_date(status.on)}"
+        return f"Programmée le {fr_date(status.on)}"
     return status.label
 
 

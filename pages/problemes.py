@@ -1,0 +1,171 @@
+"""Page « Problèmes »: what the GPO were told about, what they solved, how fast; month by month, by category, by sector."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import app_state
+from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, history_stock_chart,
+                                   resolution_time_chart, stock_and_flow_chart)
+from domain.filters import PERIODS
+from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
+from domain.indicators.problem_history import (first_import_day, has_history, open_by_month_from_snapshots,
+                                               snapshot_import_ids)
+from domain.indicators.problems import (month_ends, monthly_stock_and_flow, open_age_buckets, open_problems,
+                                        overdue_problems, resolution_days, resolution_stats, resolved_in)
+from domain.vocabulary import PRIORITY, PROBLEM_STATUS
+from store.queries import import_frames, import_history
+
+PLOTLY = {"displayModeBar": False}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _figures(problems: pd.DataFrame, metrics: pd.DataFrame, as_of: dt.date, period_start: dt.date, chart_start: dt.date):
+    """Every figure of the page, built once per data, sectors, date and period (the page reruns on each click)."""
+    monthly = monthly_stock_and_flow(problems, chart_start, as_of)
+    days = resolution_days(resolved_in(problems, period_start, as_of))
+    return {
+        "monthly": monthly,
+        "stock": stock_and_flow_chart(monthly),
+        "category": by_category_chart(problems, as_of, period_start),
+        "sector": by_sector_chart(metrics, as_of),
+        "csp": by_csp_chart(metrics, as_of),
+        "age": age_chart(open_age_buckets(problems, as_of)),
+        "time": resolution_time_chart(days),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _open_history(history: pd.DataFrame, sector_ids: tuple[str, ...], ends: tuple[dt.date, ...]) -> pd.DataFrame:
+    """Open problems at each month end according to the imports current at that time."""
+    engine = app_state.store()
+    wanted = snapshot_import_ids(history, ends)
+    by_id = history.set_index("import_id")
+    with engine.connect() as conn:
+        snapshots = [(by_id.at[i, "imported_at"], by_id.at[i, "sector_id"], import_frames(conn, i)["problems"]) for i in wanted]
+    return open_by_month_from_snapshots(snapshots, ends, sector_ids)
+
+
+reference = app_state.reference()
+filters = st.session_state["filters"]
+sector_ids = filters.sector_ids(reference)
+frames, last_imports = app_state.current_data()
+as_of, period_start = filters.as_of, filters.period_start
+scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
+    else reference.sectors[filters.sector_id].name
+
+st.title("Problèmes signalés et résolus")
+st.caption(f"{scope} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
+           f"(du {fr_date(period_start)} au {fr_date(as_of)})")
+app_state.demo_banner()
+app_state.stale_notice(sector_ids, as_of)
+without_tracker = [reference.sectors[s].name for s in sector_ids if s not in last_imports]
+if without_tracker:
+    st.info(f"Aucun tableau importé pour : {', '.join(without_tracker)}. Ces secteurs ne comptent dans aucun chiffre.",
+            icon="📭")
+
+problems = frames["problems"][frames["problems"]["sector_id"].isin(sector_ids)]
+if problems.empty:
+    st.info("Aucun problème pour ce filtre.")
+    st.stop()
+
+opened = open_problems(problems, as_of)
+late = overdue_problems(problems, as_of)
+stats = resolution_stats(problems, period_start, as_of)
+row1 = st.columns(3)
+row1[0].metric("Problèmes ouverts", fr_int(len(opened)),
+               help=f"Statut « Ouvert » ou « En cours » au {fr_date(as_of)} (date de référence), signalés ce jour-là "
+                    "ou avant.")
+row1[1].metric("dont en retard (échéance dépassée)", fr_int(len(late)),
+               help=f"Problèmes ouverts dont l'échéance est antérieure au {fr_date(as_of)}.")
+row1[2].metric("Résolus sur la période", fr_int(stats.resolved),
+               help=f"Statut « Résolu » avec une date de résolution du {fr_date(period_start)} au {fr_date(as_of)}.")
+row2 = st.columns(3)
+row2[0].metric("Taux de résolution", rate_with_counts(stats.resolved, stats.open_during),
+               help="Problèmes résolus sur la période ÷ problèmes ouverts à un moment de la période "
+                    f"({fr_int(stats.resolved)} sur {fr_int(stats.open_during)})."
+                    + (" Moins de 5 problèmes : taux peu significatif." if stats.small_sample else ""))
+row2[1].metric("Délai médian de résolution", fr_days(stats.median_days),
+               help="La moitié des problèmes résolus sur la période l'ont été en ce délai ou moins "
+                    "(délai = date de résolution − date de signalement).")
+row2[2].metric("80 % résolus en", fr_days(stats.p80_days),
+               help="80e percentile : 80 % des problèmes résolus sur la période l'ont été en ce délai ou moins.")
+
+# At least the last 12 months, so a season is never mistaken for a trend
+twelve_months_back = dt.date(as_of.year - (as_of.month <= 11), (as_of.month - 12) % 12 + 1, 1)
+chart_start = min(period_start.replace(day=1), twelve_months_back)
+metrics = app_state.metrics_for(filters)
+figures = _figures(problems, metrics, as_of, period_start, chart_start)
+
+st.subheader("Mois par mois")
+st.plotly_chart(figures["stock"], width="stretch", key="problems_stock_flow", config=PLOTLY, theme=None)
+st.caption(f"Du {fr_date(chart_start)} au {fr_date(as_of)} (le dernier mois s'arrête à la date de référence). "
+           "« Ouverts en fin de mois » est reconstitué d'après les dates de signalement et de résolution des tableaux "
+           "actuels.")
+
+history = import_history(app_state.store(), sector_ids)
+ends = tuple(month_ends(chart_start, as_of))
+first_day = first_import_day(history)
+if has_history(history):
+    past = _open_history(history, tuple(sector_ids), ends)
+    st.markdown("**Problèmes ouverts chaque mois selon les tableaux de l'époque**")
+    st.plotly_chart(history_stock_chart(past, figures["monthly"]), width="stretch", key="problems_history", config=PLOTLY, theme=None)
+    gaps = past[past["sectors_missing"].map(len) > 0]
+    if not gaps.empty:
+        st.caption(f"À certaines fins de mois, des secteurs n'avaient encore importé aucun tableau et ne comptent pas : "
+                   f"jusqu'au {fr_date(gaps['month_end'].max())}, {len(gaps['sectors_missing'].iloc[-1])} secteur(s) "
+                   "sans tableau.")
+elif first_day is not None:
+    st.caption(f"Problèmes ouverts selon les tableaux de l'époque : l'historique commence au premier import "
+               f"({fr_date(first_day)}). Un seul tableau par secteur a été importé à ce jour ; la courbe apparaîtra "
+               "avec les imports suivants.")
+
+st.subheader("Par catégorie")
+st.plotly_chart(figures["category"], width="stretch", key="problems_by_category", config=PLOTLY, theme=None)
+
+st.subheader("Par secteur et par circonscription")
+st.caption("Taux de résolution avec ses effectifs (résolus / ouverts pendant la période). En gris hachuré, "
+           "« (peu de données) » : moins de 5 problèmes sur la période ; ces secteurs sont placés à la fin, hors classement.")
+st.plotly_chart(figures["sector"], width="stretch", key="problems_by_sector", config=PLOTLY, theme=None)
+if filters.sector_id is None:
+    st.plotly_chart(figures["csp"], width="stretch", key="problems_by_csp", config=PLOTLY, theme=None)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Ancienneté des problèmes ouverts")
+    st.plotly_chart(figures["age"], width="stretch", key="problems_age", config=PLOTLY, theme=None)
+with right:
+    st.subheader("Délai de résolution")
+    st.plotly_chart(figures["time"], width="stretch", key="problems_resolution_time", config=PLOTLY, theme=None)
+    st.caption("Problèmes résolus sur la période. Trait plein : médiane ; tirets : 80 % des problèmes résolus "
+               "l'ont été en ce délai ou moins.")
+
+st.subheader("Problèmes ouverts")
+if opened.empty:
+    st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon="✅")
+else:
+    late_keys = set(zip(late["sector_id"], late["problem_id"]))
+    table = pd.DataFrame({
+        "Secteur": opened["sector_id"].map(lambda s: reference.sectors[s].name),
+        "Réf": opened["problem_id"],
+        "Commune": opened["commune_name"],
+        "Lieu": opened["location"],
+        "Catégorie": opened["category"],
+        "Priorité": opened["priority"].map(PRIORITY.labels).fillna("–"),
+        # closed since a past reference date: it was being dealt with then
+        "Statut": opened["status"].map(lambda s: PROBLEM_STATUS.labels["open" if s == "open" else "in_progress"]),
+        "Signalé le": opened["reported_on"],
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
+        # ISO text underneath so a click sorts by date, "–" shown when there is no deadline (see the Styler below)
+        "Échéance": opened["due_on"].dt.strftime("%Y-%m-%d").fillna(""),
+        "En retard": [("Oui" if key in late_keys else "Non") for key in zip(opened["sector_id"], opened["problem_id"])],
+    }).sort_values("Âge (j)", ascending=False)
+    # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
+    shown = table.style.format({"Signalé le": fr_date, "Âge (j)": fr_int,
+                                "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"})
+    small = st.column_config.Column(width="small")
+    st.dataframe(shown, hide_index=True, width="stretch", key="open_problems_table",
+                 column_config={"Réf": small, "Priorité": small, "Statut": small, "Âge (j)": small, "En retard": small,
+                                "Signalé le": small, "Échéance": small})
+    st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")
