@@ -242,7 +242,8 @@ def resolution_time_chart(days: pd.Series) -> go.Figure:
     values = pd.Series(days, dtype="float64").dropna()
     if values.empty:
         return _empty("Aucun problème résolu sur la période.")
-    median, p80 = float(np.median(values)), float(np.percentile(values, 80))
+    # Same numbers as `resolution_stats` (rounded to a tenth of a day)
+    median, p80 = round(float(np.median(values)), 1), round(float(np.percentile(values, 80)), 1)
     width = _bin_width(values.max())
     edges = np.arange(0, values.max() + width + 1, width)
     counts, _ = np.histogram(values, bins=edges)
@@ -260,5 +261,5 @@ def resolution_time_chart(days: pd.Series) -> go.Figure:
                            font={"size": palette.FONT["size"], "color": palette.BLACK}, bgcolor="rgba(255,255,255,0.85)")
     fig.update_yaxes(range=[0, top * 1.3 + 1])
     fig.update_xaxes(rangemode="tozero")
-    return _layout(fig, x_title="Délai de résolution (jours entre signalement et résolution)",
+    return _layout(fig, x_title="Délai de résolution (jours)",
                    y_title="Problèmes résolus", legend=False, height=400)

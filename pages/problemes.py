@@ -164,8 +164,8 @@ else:
     # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
     shown = table.style.format({"Signalé le": fr_date, "Âge (j)": fr_int,
                                 "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"})
-    small = st.column_config.Column(width="small")
+    widths = {"Secteur": 165, "Réf": 50, "Commune": 125, "Lieu": 150, "Catégorie": 185, "Priorité": 75, "Statut": 80,
+              "Signalé le": 95, "Âge (j)": 62, "Échéance": 95, "En retard": 80}
     st.dataframe(shown, hide_index=True, width="stretch", key="open_problems_table",
-                 column_config={"Réf": small, "Priorité": small, "Statut": small, "Âge (j)": small, "En retard": small,
-                                "Signalé le": small, "Échéance": small})
+                 column_config={name: st.column_config.Column(width=w) for name, w in widths.items()})
     st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")

@@ -32,7 +32,7 @@ app_state.stale_notice(sector_ids, as_of)
 
 late_rule = (f"plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (mensuel) ou "
              f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (15 jours) depuis la dernière réunion tenue")
-row = st.columns([2, 2, 3, 3])  # rates carry their counts: they need the wider columns
+row = st.columns([2, 3, 3.3, 3.3])  # rates carry their counts: they need the wider columns
 row[0].metric("GPO constitués", f"{top.constituted} / {top.sectors}",
               help=f"Constitués : {top.constituted} · constitution programmée : {top.scheduled} · "
                    f"pas encore constitués : {top.not_yet}.")
@@ -57,8 +57,7 @@ if not top.constituted:
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table",
-             column_config={"Secteur": st.column_config.TextColumn(pinned=True)})
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
 st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {late_rule}. **Socle présent** : réunions tenues "

@@ -65,15 +65,14 @@ def _open_clicked_sector() -> None:
         st.session_state["open_sector_page"] = True
 
 
-left, right = st.columns([3, 2])
-with left:
-    figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
-                         higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics))
-    st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=_open_clicked_sector,
-                    selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
-    st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
-               "En gris clair : communes hors zone police (gendarmerie).")
-with right:
-    st.markdown(f"**{label} par secteur**")
-    st.dataframe(ranking_table(metrics, metric), hide_index=True, width="stretch", key="ranking_table",
-                 height=35 * (len(metrics) + 1) + 3)
+figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
+                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics), frame_width=1000, height=640)
+st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=_open_clicked_sector,
+                selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
+st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
+           "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors zone "
+           "police (gendarmerie).")
+
+st.subheader(f"{label} par secteur")
+st.dataframe(ranking_table(metrics, metric), hide_index=True, width="stretch", key="ranking_table",
+             height=35 * (len(metrics) + 1) + 3)

@@ -17,8 +17,10 @@ from domain.indicators.problems import SMALL_SAMPLE
 from domain.reference import Reference
 from domain.vocabulary import CADENCES
 
-TABLE_COLUMNS = ("Secteur", "CSP", "Cadence", "Constitution", "Respect de la cadence", "Dernière réunion tenue",
-                 "Jours depuis", "Plus long intervalle (j)", "Prochaine réunion prévue", "En retard", "Socle présent")
+# What a director asks first comes first (is it late, how long since, how regular): the table is wider than a
+# laptop screen and scrolls sideways; constitution details come last and are also listed above the table.
+TABLE_COLUMNS = ("Secteur", "CSP", "Cadence", "En retard", "Jours depuis", "Respect de la cadence", "Socle présent",
+                 "Dernière réunion tenue", "Prochaine réunion prévue", "Plus long intervalle (j)", "Constitution")
 FEW_PERIODS = " · peu de périodes"
 
 

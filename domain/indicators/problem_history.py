@@ -75,7 +75,9 @@ def open_by_month_from_snapshots(snapshots: Iterable[Snapshot], month_ends: Iter
             "sectors_reporting": len(latest),
             "sectors_missing": tuple(s for s in sectors if s not in latest),
         })
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    frame["open"] = pd.array([row["open"] for row in rows], dtype="Int64")  # <NA>: no tracker yet, not zero
+    return frame
 
 
 def first_import_day(history: pd.DataFrame) -> dt.date | None:

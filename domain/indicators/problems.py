@@ -91,8 +91,9 @@ def resolution_stats(problems: pd.DataFrame, start: dt.date, end: dt.date) -> Re
     """Rate = resolved in the period / open at any time in the period; median and 80th percentile times."""
     resolved = resolved_in(problems, start, end)
     days = resolution_days(resolved)
-    median = float(np.median(days)) if len(days) else None
-    p80 = float(np.percentile(days, 80)) if len(days) else None
+    # Rounded to a tenth of a day: interpolation noise (14.000000000000004) would print as « 14,0 j »
+    median = round(float(np.median(days)), 1) if len(days) else None
+    p80 = round(float(np.percentile(days, 80)), 1) if len(days) else None
     return ResolutionStats(len(resolved), len(open_during(problems, start, end)), median, p80)
 
 

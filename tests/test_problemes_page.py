@@ -1,0 +1,114 @@
+"""The « Problèmes » page through AppTest on the demo store: what a director sees, and that the filters reach every figure."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from domain.formatting import fr_int
+from loaders import load
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+SAMPLES = ROOT / "sample_data"
+AS_OF = dt.date(2026, 11, 25)  # the demo store's reference date
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield AppTest.from_file(APP, default_timeout=60)
+    st.cache_resource.clear()
+
+
+def sample_problems() -> pd.DataFrame:
+    return pd.concat([r.frames["problems"] for path in sorted(SAMPLES.iterdir()) for r in load(path, as_of=AS_OF)])
+
+
+def open_page(app):
+    app.run()
+    app.switch_page("pages/problemes.py").run()
+    assert not app.exception
+    return app
+
+
+def charts(app) -> dict[str, list[str]]:
+    """Trace names of each plotly chart, by the chart's first trace names (AppTest exposes the spec, not the key)."""
+    specs = [json.loads(el.proto.spec) for el in app.get("plotly_chart")]
+    return [[trace.get("name") for trace in spec["data"]] for spec in specs]
+
+
+def test_a_director_sees_the_demo_problems(app):
+    open_page(app)
+    assert app.title[0].value == "Problèmes signalés et résolus"
+    assert "Données de démonstration" in app.warning[0].value
+    metrics = {m.label: m.value for m in app.metric}
+    problems = sample_problems()
+    still_open = problems["status"].isin(["open", "in_progress"])
+    assert metrics["Problèmes ouverts"] == fr_int(still_open.sum())
+    overdue = still_open & (problems["due_on"] < pd.Timestamp(AS_OF))
+    assert metrics["dont en retard (échéance dépassée)"] == fr_int(overdue.sum())
+    assert metrics["Taux de résolution"].endswith(")") and "%" in metrics["Taux de résolution"]
+    assert metrics["Délai médian de résolution"].endswith(" j")
+    names = charts(app)
+    assert ["Signalés dans le mois", "Résolus dans le mois", "Ouverts en fin de mois"] in names
+    assert ["Ouverts", "En cours", "Résolus sur la période"] in names
+    assert names.count(["Problèmes ouverts", "Taux de résolution"]) == 2  # per sector and per CSP
+    assert ["Problèmes ouverts"] in names and ["Problèmes résolus"] in names
+    assert any("l'historique commence au premier import (25/11/2026)" in c.value for c in app.caption)
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Secteur", "Réf", "Commune", "Lieu", "Catégorie", "Priorité", "Statut", "Signalé le",
+                                   "Âge (j)", "Échéance", "En retard"]
+    assert len(table) == still_open.sum()
+    assert set(table["Statut"]) <= {"Ouvert", "En cours"} and set(table["En retard"]) == {"Oui", "Non"}
+    assert (table["En retard"] == "Oui").sum() == overdue.sum()
+
+
+def test_the_stock_chart_covers_at_least_twelve_months(app):
+    open_page(app)
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    months = spec["data"][0]["x"]
+    assert months[0] == "déc. 2025" and months[-1] == "nov. 2026" and len(months) == 12
+    open_line = spec["data"][2]["y"]
+    assert open_line[-1] == int(sample_problems()["status"].isin(["open", "in_progress"]).sum())
+
+
+def test_a_sector_in_the_url_shows_that_sector_only(app):
+    app.query_params["secteur"] = "forbach"
+    open_page(app)
+    problems = sample_problems()
+    forbach = problems[problems["sector_id"] == "forbach"]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Problèmes ouverts"] == fr_int(forbach["status"].isin(["open", "in_progress"]).sum())
+    assert set(app.dataframe[0].value["Secteur"]) == {"Forbach – Bellevue-Wiesberg"}
+    sector_chart = next(json.loads(el.proto.spec) for el in app.get("plotly_chart")
+                        if [t.get("name") for t in json.loads(el.proto.spec)["data"]] == ["Problèmes ouverts", "Taux de résolution"])
+    assert sector_chart["data"][0]["y"] == ["Forbach – Bellevue-Wiesberg"]
+    assert "Forbach – Bellevue-Wiesberg" in app.caption[0].value
+
+
+def test_a_sector_without_problems_says_so(app):
+    app.query_params["secteur"] = "behren"
+    open_page(app)
+    assert any(i.value == "Aucun problème pour ce filtre." for i in app.info)
+    assert not app.get("plotly_chart")
+
+
+def test_changing_the_reference_date_changes_the_figures(app):
+    open_page(app)
+    before = {m.label: m.value for m in app.metric}
+    app.date_input(key="f_as_of").set_value(dt.date(2026, 6, 30)).run()
+    assert not app.exception
+    after = {m.label: m.value for m in app.metric}
+    assert after["Problèmes ouverts"] != before["Problèmes ouverts"]
+    problems = sample_problems()
+    june = pd.Timestamp(2026, 6, 30)
+    was_open = (problems["reported_on"] <= june) & (problems["status"].isin(["open", "in_progress"])
+                                                    | (problems["resolved_on"] > june))
+    assert after["Problèmes ouverts"] == fr_int(was_open.sum())
