@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 
@@ -11,8 +10,13 @@ THIN_SPACE = "\u202f"  # the French thousands separator (narrow no-break space)
 
 
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, pd.Timestamp) and pd.isna(value))
+    """None, NaN, NA and NaT all mean "no value"."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def fr_int(value: object) -> str:

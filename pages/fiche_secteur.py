@@ -71,7 +71,7 @@ with right:
     c1.metric("Respect de la cadence", rate_with_counts(summary.periods_met, summary.periods) if summary.periods else "–")
     c2.metric("Dernière réunion tenue", fr_date(summary.last_held),
               delta=f"il y a {summary.days_since_last} j" if summary.days_since_last is not None else None,
-              delta_color="inverse" if summary.late else "off")
+              delta_color="red" if summary.late else "gray", delta_arrow="off")
     if summary.late:
         st.error(f"GPO **en retard sur sa cadence** : plus de {CADENCE_DAYS[sector.cadence] + LATE_MARGIN_DAYS} jours "
                  "depuis la dernière réunion tenue.")
@@ -83,14 +83,12 @@ if opened.empty:
     st.success("Aucun problème ouvert.")
 else:
     table = pd.DataFrame({
-        "Réf": opened["problem_id"], "Signalé le": opened["reported_on"].dt.date, "Commune": opened["commune_name"],
+        "Réf": opened["problem_id"], "Signalé le": opened["reported_on"].map(fr_date), "Commune": opened["commune_name"],
         "Lieu": opened["location"], "Catégorie": opened["category"],
         "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Statut": opened["status"].map(PROBLEM_STATUS.labels),
-        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days, "Échéance": opened["due_on"].dt.date,
-    }).sort_values("Âge (j)", ascending=False)
-    st.dataframe(table, hide_index=True, width="stretch", key="fiche_problems",
-                 column_config={"Signalé le": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                                "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY")})
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days, "Échéance": opened["due_on"].map(fr_date),
+    }).fillna("").sort_values("Âge (j)", ascending=False)
+    st.dataframe(table, hide_index=True, width="stretch", key="fiche_problems")
 
 st.subheader("Actions en retard")
 if late.empty:
@@ -110,11 +108,11 @@ else:
                f"{rate_with_counts(summary.socle_full, summary.held_in_window) if summary.held_in_window else '–'}")
     yes_no = {True: "Oui", False: "Non"}
     st.dataframe(pd.DataFrame({
-        "Date": meetings["meeting_date"].dt.date, "Type": meetings["kind"].map(MEETING_KIND.labels),
+        "Date": meetings["meeting_date"].map(fr_date), "Type": meetings["kind"].map(MEETING_KIND.labels),
         "Statut": meetings["status"].map(MEETING_STATUS.labels),
         "Mairie": meetings["mayor_present"].map(yes_no).fillna("?"),
         "Police municipale": meetings["municipal_police_present"].map(yes_no).fillna("?"),
         "Police nationale": meetings["national_police_present"].map(yes_no).fillna("?"),
-        "Autres partenaires": meetings["other_partners"].fillna(""), "Participants": meetings["attendees"],
-    }), hide_index=True, width="stretch", key="fiche_meetings",
-        column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
+        "Autres partenaires": meetings["other_partners"].fillna(""),
+        "Participants": meetings["attendees"].astype("object").map(lambda n: "" if pd.isna(n) else str(n)),
+    }), hide_index=True, width="stretch", key="fiche_meetings")

@@ -6,8 +6,9 @@ import pandas as pd
 
 from domain.vocabulary import ACTION_STATUS
 
-COLUMNS = ["Secteur", "CSP", "Réf action", "Réf problème", "Catégorie", "Commune", "Action", "Partenaire",
-           "Type de partenaire", "Échéance", "Jours de retard", "Statut"]
+# What a director looks for first on the left: how late, who, where.
+COLUMNS = ["Jours de retard", "Échéance", "Partenaire", "Type de partenaire", "Secteur", "Action", "Catégorie", "Commune",
+           "Réf problème", "Réf action", "Statut", "CSP"]
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
