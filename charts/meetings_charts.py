@@ -52,7 +52,8 @@ def _meeting_hover(meeting: pd.Series, sector_name: str) -> str:
 
 def _base_layout(fig: go.Figure, height: int) -> None:
     fig.update_layout(font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
-                      hoverlabel=dict(font_size=HOVER_FONT_SIZE, bgcolor="white"), separators=", ")
+                      hoverlabel=dict(font=dict(size=HOVER_FONT_SIZE, color=FONT["color"]), bgcolor="white",
+                                      bordercolor="#4d4d4d", align="left"), separators=", ")
 
 
 def meetings_timeline(meetings: pd.DataFrame, summaries: dict[str, CadenceSummary], reference: Reference,

@@ -42,6 +42,11 @@ def _layout(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int
     return fig
 
 
+def _count_ticks(largest: float) -> dict:
+    """Axis settings for counts: whole numbers only (no « 0,5 problème » on a small sector)."""
+    return {"dtick": 1, "tick0": 0} if largest <= 8 else {"tickformat": ",d"}
+
+
 def _empty(message: str, height: int = 260) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
@@ -73,6 +78,7 @@ def stock_and_flow_chart(monthly: pd.DataFrame) -> go.Figure:
                     marker={"size": 10, "symbol": "diamond", "line": {"color": palette.BLACK, "width": 1}},
                     customdata=ends, hovertemplate="Ouverts au %{customdata} : %{y}<extra></extra>")
     fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(**_count_ticks(float(monthly[["reported", "resolved", "open"]].to_numpy().max())))
     return _layout(fig, x_title="Mois", y_title="Nombre de problèmes")
 
 
@@ -126,6 +132,7 @@ def by_category_chart(problems: pd.DataFrame, as_of: dt.date, period_start: dt.d
                     textfont={"size": palette.FONT["size"], "color": palette.BLACK},
                     hovertemplate=f"%{{y}}<br>{label} : %{{x}}<extra></extra>")
     fig.update_layout(barmode="stack", bargap=0.3, legend={"traceorder": "normal"})
+    fig.update_xaxes(**_count_ticks(float((table["total_open"] + table["resolved"]).max())))
     return _layout(fig, x_title=f"Nombre de problèmes (ouverts au {fr_date(as_of)}, résolus depuis le {fr_date(period_start)})",
                    height=max(320, 46 * len(table) + 130))
 
@@ -163,7 +170,8 @@ def _group_chart(rows: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
     _layout(fig, height=max(300, 44 * len(rows) + 170), legend=False)
     fig.update_layout(margin={"t": 60})
     fig.update_xaxes(title_text="Nombre de problèmes", row=1, col=1,
-                     range=[0, max(1, float(rows["open_problems"].max())) * 1.25])
+                     range=[0, max(1, float(rows["open_problems"].max())) * 1.25],
+                     **_count_ticks(float(rows["open_problems"].max()) * 1.25))
     fig.update_xaxes(title_text="Résolus ÷ ouverts pendant la période", row=1, col=2, range=[0, 160],
                      tickvals=[0, 25, 50, 75, 100], ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"])
     fig.update_annotations(font={"size": palette.FONT["size"] + 1})
@@ -229,7 +237,7 @@ def age_chart(buckets: pd.DataFrame) -> go.Figure:
     fig.add_bar(x=buckets["Âge"], y=buckets["Problèmes"], marker={"color": colours, "line": {"color": "#555555", "width": 1}},
                 text=[fr_int(v) for v in buckets["Problèmes"]], textposition="outside", cliponaxis=False,
                 name="Problèmes ouverts", hovertemplate="Ouverts depuis %{x} : %{y}<extra></extra>")
-    fig.update_yaxes(range=[0, max(1, int(buckets["Problèmes"].max())) * 1.2])
+    fig.update_yaxes(range=[0, max(1, int(buckets["Problèmes"].max())) * 1.2], **_count_ticks(float(buckets["Problèmes"].max())))
     return _layout(fig, x_title="Ancienneté (depuis le signalement)", y_title="Problèmes ouverts", legend=False, height=400)
 
 
@@ -259,7 +267,7 @@ def resolution_time_chart(days: pd.Series) -> go.Figure:
                       name=label)
         fig.add_annotation(x=x, y=y, yref="paper", text=label, showarrow=False, xanchor="left", xshift=6,
                            font={"size": palette.FONT["size"], "color": palette.BLACK}, bgcolor="rgba(255,255,255,0.85)")
-    fig.update_yaxes(range=[0, top * 1.3 + 1])
+    fig.update_yaxes(range=[0, top * 1.3 + 1], **_count_ticks(top * 1.3 + 1))
     fig.update_xaxes(rangemode="tozero")
     return _layout(fig, x_title="Délai de résolution (jours)",
                    y_title="Problèmes résolus", legend=False, height=400)

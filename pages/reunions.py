@@ -38,9 +38,9 @@ row[0].metric("GPO constitués", f"{top.constituted} / {top.sectors}",
                    f"pas encore constitués : {top.not_yet}.")
 row[1].metric("GPO en retard sur leur cadence", f"{top.late} / {top.constituted}",
               help=f"GPO constitués sans réunion tenue depuis {late_rule}.")
-row[2].metric("Respect moyen de la cadence", rate_with_counts(top.periods_met, top.periods),
+row[2].metric("Respect moyen de la cadence", rate_with_counts(top.periods_met, top.periods) if top.periods else "–",
               help="Périodes avec au moins une réunion tenue ÷ périodes écoulées, tous GPO constitués réunis.")
-row[3].metric("Réunions avec le socle complet", rate_with_counts(top.socle_full, top.held),
+row[3].metric("Réunions avec le socle complet", rate_with_counts(top.socle_full, top.held) if top.held else "–",
               help="Réunions tenues où la mairie, la police municipale et la police nationale étaient toutes présentes "
                    "(une présence non renseignée compte comme une absence).")
 
@@ -63,11 +63,12 @@ st.caption("**Respect de la cadence** : part des périodes écoulées (mois civi
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {late_rule}. **Socle présent** : réunions tenues "
            "avec mairie, police municipale et police nationale présentes.")
 
-st.subheader("Calendrier des réunions")
-timeline = meetings_timeline(meetings, summaries, reference, sector_ids, as_of, window_start)
-st.plotly_chart(timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
-st.caption("Chaque ligne est un GPO. Bandes vermillon : période de cadence écoulée sans réunion tenue. "
-           "Survolez une réunion pour la date, le type et les présents.")
+if top.constituted or top.scheduled:  # otherwise there is not a single meeting to draw
+    st.subheader("Calendrier des réunions")
+    timeline = meetings_timeline(meetings, summaries, reference, sector_ids, as_of, window_start)
+    st.plotly_chart(timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
+    st.caption("Chaque ligne est un GPO. Bandes vermillon : période de cadence écoulée sans réunion tenue. "
+               "Survolez une réunion pour la date, le type et les présents.")
 
 st.subheader("Partenaires présents aux réunions tenues")
 window = meetings[meetings["sector_id"].isin(sector_ids)

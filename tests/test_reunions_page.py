@@ -83,7 +83,9 @@ def test_a_sector_not_yet_constituted_says_so(app):
     open_page(app)
     assert "Aucun GPO constitué" in app.info[0].value
     assert cadence_table(app).loc["Behren-lès-Forbach", "Constitution"] == "Pas encore constitué"
-    assert {m.label: m.value for m in app.metric}["GPO constitués"] == "0 / 1"
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["GPO constitués"], metrics["Respect moyen de la cadence"]) == ("0 / 1", "–")
+    assert not app.get("plotly_chart")  # no meeting to draw
 
 
 def test_the_reference_date_changes_every_figure(app):
