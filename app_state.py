@@ -175,3 +175,27 @@ def choose_sector(sector_id: str) -> None:
     if sector_id in ref.sectors:
         st.session_state["f_csp"] = ref.sectors[sector_id].csp_id
         st.session_state["f_sector"] = sector_id
+
+
+def page_filters(page_path: str) -> Filters:
+    """The shared filters, for a page. Ensures the entry script ran first.
+
+    Because the pages live in a `pages/` folder, a fresh server that receives a
+    link straight to a page (`/reunions?secteur=…`) runs that page file alone,
+    before any session has set up `st.navigation`. Then the page hands over to
+    `dashboard.py` (navigation, sidebar), which comes straight back to it with
+    the link's parameters.
+    """
+    if "filters" not in st.session_state:
+        params = {k: st.query_params[k] for k in st.query_params}
+        st.session_state["resume_page"] = (page_path, params)
+        st.switch_page("dashboard.py", query_params=params or None)
+    return st.session_state["filters"]
+
+
+def resume_requested_page() -> None:
+    """Called by dashboard.py once navigation and filters exist: go back to the page a link asked for."""
+    resume = st.session_state.pop("resume_page", None)
+    if resume:
+        page_path, params = resume
+        st.switch_page(page_path, query_params=params or None)

@@ -22,4 +22,5 @@ navigation = st.navigation({
     ],
 })
 st.session_state["filters"] = app_state.shared_filters()
+app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)
 navigation.run()

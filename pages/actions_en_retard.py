@@ -9,7 +9,7 @@ from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.overdue import overdue_table
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/actions_en_retard.py")
 sector_ids = filters.sector_ids(reference)
 frames, _ = app_state.current_data()
 

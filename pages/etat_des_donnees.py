@@ -7,7 +7,7 @@ from report_tables.imports import sector_status_table
 from store.queries import import_history
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/etat_des_donnees.py")
 sector_ids = filters.sector_ids(reference)
 
 st.title("État des données des GPO")

@@ -14,7 +14,7 @@ from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, 
 from report_tables.overdue import overdue_table
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/fiche_secteur.py")
 frames, last_imports = app_state.current_data()
 
 st.title("Fiche secteur")

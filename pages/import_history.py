@@ -13,7 +13,7 @@ from store.queries import import_history, import_issues, raw_file, rejected_rows
 
 reference = app_state.reference()
 engine = app_state.store()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/import_history.py")
 
 st.title("Historique des imports")
 app_state.demo_banner()

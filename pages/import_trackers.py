@@ -10,7 +10,7 @@ from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan
 
 reference = app_state.reference()
 engine = app_state.store()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/import_trackers.py")
 sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
 
 st.title("Importer un tableau de suivi")

@@ -48,7 +48,7 @@ def _open_history(history: pd.DataFrame, sector_ids: tuple[str, ...], ends: tupl
 
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/problemes.py")
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
 as_of, period_start = filters.as_of, filters.period_start

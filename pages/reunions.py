@@ -11,7 +11,7 @@ from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_M
 from domain.indicators.meetings_table import cadence_table, meetings_headline
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/reunions.py")
 sector_ids = filters.sector_ids(reference)
 as_of = filters.as_of
 window_start = months_before(as_of, WINDOW_MONTHS)

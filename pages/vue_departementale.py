@@ -10,7 +10,7 @@ from domain.indicators.sector_metrics import headline
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table
 
 reference = app_state.reference()
-filters = st.session_state["filters"]
+filters = app_state.page_filters("pages/vue_departementale.py")
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
 scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
