@@ -46,8 +46,8 @@ Outputs (both UTF-8)
 * ``reference_data/communes_moselle.csv``: ``insee;nom;population`` sorted by
   INSEE code.
 
-Shapely is a build-time dependency only (``scripts/requirements-build.txt``);
-the application reads the generated files and never needs shapely.
+Shapely is in requirements.txt: the application also uses it, to draw sector
+and CSP outlines from these commune contours.
 
 Usage::
 
