@@ -40,10 +40,16 @@ def read_upload(data: bytes, name: str, sector: str | None, as_of: dt.date) -> l
     return load(data, filename=name, sector=sector, as_of=as_of, reference=reference())
 
 
+_FILTER_KEYS = ("f_csp", "f_sector", "f_as_of", "f_period")
+
+
 def shared_filters() -> Filters:
     """The sidebar every page shares, mirrored in the URL so a view can be shared as a link."""
     ref = reference()
     default_as_of = demo_reference_date()
+    for key in _FILTER_KEYS:  # Streamlit may drop a widget's state across a page switch: restore it
+        if key not in st.session_state and f"keep_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"keep_{key}"]
     if "filters_loaded" in st.session_state and st.session_state.get("f_sector") and not st.session_state.get("f_csp"):
         st.session_state["f_csp"] = ref.sectors[st.session_state["f_sector"]].csp_id
     if "filters_loaded" not in st.session_state:
@@ -62,6 +68,8 @@ def shared_filters() -> Filters:
                               format_func=lambda s: ref.sectors[s].name if s else "Tous les secteurs") or None
     as_of = bar.date_input("Date de référence", key="f_as_of", format="DD/MM/YYYY")
     period = bar.selectbox("Période", list(PERIODS), key="f_period", format_func=PERIODS.get)
+    for key in _FILTER_KEYS:
+        st.session_state[f"keep_{key}"] = st.session_state[key]
     filters = Filters(csp_id, sector_id, as_of, period)
     query = to_query(filters, default_as_of)
     current = {k: st.query_params[k] for k in st.query_params}

@@ -41,13 +41,15 @@ def map_values(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
     })
 
 
-def hover_lines(metrics: pd.DataFrame) -> dict[str, list[str]]:
-    """The sector's figures under the hovered commune."""
+def hover_lines(metrics: pd.DataFrame, shown_metric: str | None = None) -> dict[str, list[str]]:
+    """The sector's other figures under the hovered commune (the map's own metric is already shown)."""
     lines = {}
     for row in metrics.to_dict("records"):
-        text = [f"Problèmes ouverts : {fr_int(row['open_problems'])}",
-                f"Actions en retard : {fr_int(row['overdue_actions'])}",
-                f"Respect de la cadence : {shown_value(row, 'compliance')}"]
+        text = [line for metric, line in (
+            ("open_problems", f"Problèmes ouverts : {fr_int(row['open_problems'])}"),
+            ("overdue_actions", f"Actions en retard : {fr_int(row['overdue_actions'])}"),
+            ("compliance", f"Respect de la cadence : {shown_value(row, 'compliance')}"),
+        ) if metric != shown_metric]
         if row["late"]:
             text.append("GPO en retard sur sa cadence")
         if row["last_import"] is None:
