@@ -207,3 +207,78 @@ def resume_requested_page() -> None:
     if resume:
         page_path, params = resume
         st.switch_page(page_path, query_params=params or None)
+
+
+def is_kiosk() -> bool:
+    """Briefing screens open the app with ?ecran=1: no navigation, no sidebar, large type."""
+    return st.query_params.get("ecran") == "1"
+
+
+def kiosk_filters() -> Filters:
+    """Filters read from the URL only (a screen has no keyboard); the date follows today, or the demo data."""
+    return from_query(dict(st.query_params), reference(), demo_reference_date())
+
+
+_KIOSK_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.5vh 2.5vw 0 2.5vw !important; max-width: 100% !important; }
+</style>
+"""
+
+_SLIDE_BUTTON_CSS = """
+<style>
+.stButton button { min-height: 8vh; }
+.stButton button p { font-size: 3vh; font-weight: 600; }
+</style>
+"""
+
+
+def kiosk_css() -> None:
+    st.html(_KIOSK_CSS)
+
+
+def slideshow(key: str, count: int, interval_s: int, render) -> None:
+    """Slide number handling shared by the meeting screen and the rotation.
+
+    `render(index)` draws slide `index` (0 ≤ index < count). Slides advance by
+    themselves every `interval_s` seconds unless paused; the big buttons move
+    by one and restart the clock. The index is kept modulo `count`, so a slide
+    list that shrinks after a new import never points past its end.
+    """
+    import time
+
+    state = st.session_state
+    state.setdefault(f"{key}_index", 0)
+    state.setdefault(f"{key}_auto", True)
+    state.setdefault(f"{key}_changed_at", time.monotonic())
+    now = time.monotonic()
+    if state[f"{key}_auto"] and now - state[f"{key}_changed_at"] >= interval_s * 0.9:
+        state[f"{key}_index"] += 1
+        state[f"{key}_changed_at"] = now
+    index = state[f"{key}_index"] % max(count, 1)
+    render(index)
+
+    def move(step: int) -> None:
+        state[f"{key}_index"] = (state[f"{key}_index"] % max(count, 1)) + step
+        state[f"{key}_changed_at"] = time.monotonic()
+
+    def toggle() -> None:
+        state[f"{key}_auto"] = not state[f"{key}_auto"]
+        state[f"{key}_changed_at"] = time.monotonic()
+
+    st.html(_SLIDE_BUTTON_CSS)
+    left, middle, right = st.columns([2, 3, 2])
+    left.button("◀  Précédent", key=f"{key}_prev", on_click=move, args=(-1,), width="stretch")
+    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {index + 1} / {count}",
+                  key=f"{key}_pause", on_click=toggle, width="stretch")
+    right.button("Suivant  ▶", key=f"{key}_next", on_click=move, args=(1,), width="stretch")
+
+
+def interval_from_url(default: int) -> int:
+    """?intervalle=N seconds between slides, kept between 10 s and 10 min."""
+    try:
+        return min(max(int(st.query_params.get("intervalle", default)), 10), 600)
+    except ValueError:
+        return default

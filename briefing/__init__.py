@@ -1,0 +1,1 @@
+"""The briefing screen: slides built from a meeting agenda or from the département's figures (pure HTML, escaped)."""

@@ -1,0 +1,43 @@
+"""Page « Mode réunion »: the briefing screen a GPO meets in front of, slide by slide, in the order of the agenda."""
+
+import streamlit as st
+
+import app_state
+from briefing.slides import agenda_slides, slide_html
+from domain.meeting_agenda import build_agenda
+
+reference = app_state.reference()
+filters = app_state.page_filters("pages/mode_reunion.py")
+kiosk = app_state.is_kiosk()
+interval = app_state.interval_from_url(30)
+
+if filters.sector_id is None:
+    st.title("Mode réunion")
+    if kiosk:
+        st.error("Indiquez le secteur dans l'adresse de l'écran, par exemple ?secteur=forbach&ecran=1.")
+    else:
+        st.info("Choisissez le secteur dont le GPO se réunit.", icon="🤝")
+        st.selectbox("Secteur", ["", *filters.sector_ids(reference)], key="meeting_pick",
+                     format_func=lambda s: reference.sectors[s].name if s else "—",
+                     on_change=lambda: app_state.choose_sector(st.session_state["meeting_pick"]))
+    st.stop()
+
+sector = reference.sectors[filters.sector_id]
+if not kiosk:
+    st.caption(f"Écran de réunion du GPO {sector.name}. Pour le projecteur, ouvrez-le en plein écran "
+               "(touche F11 du navigateur) : la page s'affiche sans menu, en grands caractères.")
+    screen_url = f"mode_reunion?secteur={sector.sector_id}&ecran=1&embed=true&intervalle={interval}"
+    st.link_button("Ouvrir l'écran de réunion", screen_url, type="primary")
+
+
+@st.fragment(run_every=interval)
+def meeting_screen() -> None:
+    # Read the store on every tick: a tracker imported during the meeting shows up on the next slide.
+    frames, _ = app_state.current_data()
+    as_of = app_state.kiosk_filters().as_of if kiosk else filters.as_of
+    slides = agenda_slides(build_agenda(sector, frames, as_of, reference))
+    app_state.slideshow(f"meeting_{sector.sector_id}", len(slides), interval,
+                        lambda i: st.html(slide_html(slides[i])))
+
+
+meeting_screen()
