@@ -282,3 +282,18 @@ def interval_from_url(default: int) -> int:
         return min(max(int(st.query_params.get("intervalle", default)), 10), 600)
     except ValueError:
         return default
+
+
+@st.cache_data(show_spinner="Préparation du dossier de réunion…", max_entries=32)
+def _meeting_pack(sector_id: str, import_ids: tuple[int, ...], as_of: dt.date, generated_on: dt.date) -> bytes:
+    from domain.meeting_agenda import build_agenda
+    from meeting_pack.pdf import meeting_pack_pdf
+
+    frames = _frames_for_imports(import_ids)
+    agenda = build_agenda(reference().sectors[sector_id], frames, as_of, reference())
+    return meeting_pack_pdf(agenda, generated_on=generated_on)
+
+
+def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
+    """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
+    return _meeting_pack(sector_id, _import_ids(), as_of, dt.date.today())

@@ -27,7 +27,12 @@ if not kiosk:
     st.caption(f"Écran de réunion du GPO {sector.name}. Pour le projecteur, ouvrez-le en plein écran "
                "(touche F11 du navigateur) : la page s'affiche sans menu, en grands caractères.")
     screen_url = f"mode_reunion?secteur={sector.sector_id}&ecran=1&embed=true&intervalle={interval}"
-    st.link_button("Ouvrir l'écran de réunion", screen_url, type="primary")
+    left, right = st.columns(2)
+    left.link_button("Ouvrir l'écran de réunion", screen_url, type="primary", width="stretch")
+    right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
+                          data=app_state.meeting_pack_download(sector.sector_id, filters.as_of),
+                          file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
+                          mime="application/pdf")
 
 
 @st.fragment(run_every=interval)

@@ -70,3 +70,9 @@ def test_rotation_cycles_headline_map_and_each_sector(app):
     assert app.get("plotly_chart")  # the map slide
     app.button(key="rotation_next").click().run()
     assert "GPO Forbach – Bellevue-Wiesberg" in slide_text(app)
+
+
+def test_meeting_pack_offered_beside_the_screen(app):
+    open_screen(app, "pages/mode_reunion.py", secteur="forbach")
+    button = app.get("download_button")[0]
+    assert "Télécharger le dossier de réunion (PDF)" in str(button.proto.label)

@@ -51,20 +51,22 @@ def test_etat_des_donnees_shows_each_sector_current_tracker(app):
 
 def test_sidebar_filters_come_from_the_url(app):
     app.query_params["csp"] = "forbach"
-    app.run()
-    app.switch_page("pages/etat_des_donnees.py").run()
-    table = app.dataframe[0].value
-    assert table["Secteur"].tolist() == ["Forbach – Bellevue-Wiesberg", "Stiring-Wendel", "Behren-lès-Forbach"]
+    app.run()  # the home page: the sidebar is drawn in this run
     assert app.selectbox(key="f_csp").value == "forbach"
+    ranking = table_with(app, "Rang", "Secteur")
+    assert sorted(ranking["Secteur"]) == ["Behren-lès-Forbach", "Forbach – Bellevue-Wiesberg", "Stiring-Wendel"]
+    app.switch_page("pages/etat_des_donnees.py").run()
+    assert app.dataframe[0].value["Secteur"].tolist() == ["Forbach – Bellevue-Wiesberg", "Stiring-Wendel", "Behren-lès-Forbach"]
 
 
 def test_a_shared_link_opens_on_its_sector_and_date(app):
     app.query_params.update({"csp": "forbach", "secteur": "stiring", "date": "2026-10-01", "periode": "12"})
     app.run()
-    app.switch_page("pages/etat_des_donnees.py").run()
-    assert app.dataframe[0].value["Secteur"].tolist() == ["Stiring-Wendel"]
     assert str(app.date_input(key="f_as_of").value) == "2026-10-01"
     assert app.selectbox(key="f_period").value == 12
+    assert app.caption[0].value.startswith("Stiring-Wendel · au 01/10/2026 · période : 12 derniers mois")
+    app.switch_page("pages/etat_des_donnees.py").run()
+    assert app.dataframe[0].value["Secteur"].tolist() == ["Stiring-Wendel"]
 
 
 def test_import_a_tracker_with_row_errors_and_vanishing_rows(app):
