@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store import tables
+from store import account_tables, tables
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gpo.sqlite"
 
@@ -22,8 +22,13 @@ def _create_v1(conn: sa.Connection) -> None:
     tables.metadata.create_all(conn, tables=[t for t in tables.metadata.sorted_tables if t.name != "schema_version"])
 
 
+def _create_v2(conn: sa.Connection) -> None:
+    """Accounts and the audit journal (their own MetaData: v1 never creates them)."""
+    account_tables.metadata.create_all(conn)
+
+
 # (version, step). Append only: a deployed store replays the steps it has not seen.
-MIGRATIONS = [(1, _create_v1)]
+MIGRATIONS = [(1, _create_v1), (2, _create_v2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -1,0 +1,207 @@
+"""Command line for admins: local accounts and the audit journal, on the store named by GPO_DATABASE_URL.
+
+    python -m store comptes creer LOGIN --nom "…" --role animateur --secteurs forbach stiring [--csp forbach]
+    python -m store comptes lister
+    python -m store comptes modifier LOGIN [--nom "…"] [--role …] [--secteurs …] [--csp …]
+    python -m store comptes mot-de-passe LOGIN
+    python -m store comptes desactiver LOGIN
+    python -m store comptes activer LOGIN
+    python -m store journal [--depuis AAAA-MM-JJ] [--jusqu-au AAAA-MM-JJ] [--utilisateur LOGIN] [--evenement CODE] [--csv FICHIER]
+
+Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
+Every account change is journaled under the system user running the command.
+Exit codes: 0 done, 1 refused (unknown account, weak password, …), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import re
+import sys
+from pathlib import Path
+
+from domain.access import ROLES
+from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
+from store.audit import EVENTS, audit_csv, read_audit
+
+PASSWORD_ENV = "GPO_NEW_PASSWORD"
+
+
+_ARGPARSE_FRENCH = (  # argparse's own messages, in French
+    (re.compile(r"the following arguments are required: (.*)"), r"arguments obligatoires manquants : \1"),
+    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"argument \1 : choix invalide \2 (possibles : \3)"),
+    (re.compile(r"argument (\S+): expected (.*)"), r"argument \1 : valeur attendue"),
+    (re.compile(r"argument (\S+): (.*)"), r"argument \1 : \2"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"arguments non reconnus : \1"),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="utilisation : " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+
+    def error(self, message: str):  # French usage errors, exit 2
+        for pattern, french in _ARGPARSE_FRENCH:
+            if pattern.fullmatch(message):
+                message = pattern.sub(french, message)
+                break
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    roles = ", ".join(f"{code} ({label})" for code, label in ROLES.items())
+    parser = _Parser(prog="python -m store", description="Comptes et journal de la base des GPO (GPO_DATABASE_URL).",
+                     add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="{comptes,journal}")
+
+    accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux", add_help=False)
+    accounts.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    acc = accounts.add_subparsers(dest="action", required=True, parser_class=_Parser,
+                                  metavar="{creer,lister,modifier,mot-de-passe,desactiver,activer}")
+
+    def _sub(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = acc.add_parser(name, help=help_text, add_help=False)
+        p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+        return p
+
+    create = _sub("creer", "crée un compte (mot de passe demandé deux fois, ou lu dans GPO_NEW_PASSWORD)")
+    create.add_argument("login", metavar="IDENTIFIANT")
+    create.add_argument("--nom", required=True, help="nom affiché, par exemple « Cne Meyer »")
+    create.add_argument("--role", required=True, choices=list(ROLES), metavar="ROLE", help=f"un de : {roles}")
+    create.add_argument("--secteurs", nargs="+", default=[], metavar="SECTEUR", help="secteurs d'un animateur")
+    create.add_argument("--csp", help="CSP d'un chef de CSP")
+    _sub("lister", "liste les comptes")
+    modify = _sub("modifier", "change le nom, le rôle, la CSP ou les secteurs d'un compte")
+    modify.add_argument("login", metavar="IDENTIFIANT")
+    modify.add_argument("--nom")
+    modify.add_argument("--role", choices=list(ROLES), metavar="ROLE", help=f"un de : {roles}")
+    modify.add_argument("--secteurs", nargs="+", metavar="SECTEUR")
+    modify.add_argument("--csp", help="CSP (« aucune » pour la retirer)")
+    for name, text in (("mot-de-passe", "réinitialise le mot de passe (et déverrouille le compte)"),
+                       ("desactiver", "désactive un compte"), ("activer", "réactive un compte")):
+        _sub(name, text).add_argument("login", metavar="IDENTIFIANT")
+
+    journal = sub.add_parser("journal", help="affiche ou exporte le journal", add_help=False)
+    journal.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    journal.add_argument("--depuis", type=_date, metavar="AAAA-MM-JJ", help="à partir de ce jour inclus")
+    journal.add_argument("--jusqu-au", dest="until", type=_date, metavar="AAAA-MM-JJ", help="jusqu'à ce jour inclus")
+    journal.add_argument("--utilisateur", metavar="IDENTIFIANT")
+    journal.add_argument("--evenement", choices=list(EVENTS), metavar="CODE",
+                         help="un de : " + ", ".join(f"{code} ({label})" for code, label in EVENTS.items()))
+    journal.add_argument("--csv", metavar="FICHIER", help="écrit le journal filtré dans ce fichier CSV")
+    return parser
+
+
+def _actor() -> str:
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        user = "inconnu"
+    return f"{user} (ligne de commande)"
+
+
+def _new_password() -> str:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("Nouveau mot de passe : ")
+    second = getpass.getpass("Confirmez le mot de passe : ")
+    if first != second:
+        raise AccountError("Les deux mots de passe saisis diffèrent : rien n'est changé.")
+    return first
+
+
+def _print_accounts(engine) -> None:
+    frame = list_accounts(engine)
+    if frame.empty:
+        print("Aucun compte.")
+        return
+    shown = frame.drop(columns=["Créé le", "Mot de passe changé le"]).copy()
+    shown["Verrouillé jusqu'à"] = frame["Verrouillé jusqu'à"].map(
+        lambda v: v.strftime("%d/%m/%Y %H:%M") if v is not None and not (isinstance(v, float)) and v == v else "")
+    print(shown.to_string(index=False))
+    print(f"{len(frame)} compte(s).")
+
+
+def _accounts(args, engine) -> int:
+    actor = _actor()
+    if args.action == "lister":
+        _print_accounts(engine)
+    elif args.action == "creer":
+        principal = create_account(engine, args.login, args.nom, args.role, _new_password(), csp_id=args.csp,
+                                   sector_ids=args.secteurs, by=actor)
+        print(f"Compte « {principal.user_id} » créé : {principal.display_name}, {principal.role_label}.")
+    elif args.action == "modifier":
+        kwargs = {}
+        if args.csp is not None:
+            kwargs["csp_id"] = None if args.csp.lower() in ("aucune", "") else args.csp
+        principal = update_account(engine, args.login, role=args.role, sector_ids=args.secteurs, display_name=args.nom,
+                                   by=actor, **kwargs)
+        print(f"Compte « {principal.user_id} » modifié : {principal.display_name}, {principal.role_label}.")
+    elif args.action == "mot-de-passe":
+        set_password(engine, args.login, _new_password(), by=actor)
+        print(f"Mot de passe du compte « {args.login.strip().lower()} » changé ; le compte est déverrouillé.")
+    else:
+        active = args.action == "activer"
+        set_active(engine, args.login, active, by=actor)
+        print(f"Compte « {args.login.strip().lower()} » {'réactivé' if active else 'désactivé'}.")
+    return 0
+
+
+def _journal(args, engine) -> int:
+    frame = read_audit(engine, since=args.depuis, until=args.until, user=args.utilisateur, event=args.evenement)
+    if args.csv:
+        Path(args.csv).write_bytes(audit_csv(frame))
+        print(f"{len(frame)} ligne(s) du journal écrites dans {args.csv}.")
+        return 0
+    if frame.empty:
+        print("Aucune ligne dans le journal pour ces critères.")
+        return 0
+    shown = frame.copy()
+    shown["Date"] = shown["Date"].dt.strftime("%d/%m/%Y %H:%M:%S")
+    shown["Secteur"] = shown["Secteur"].fillna("")
+    print(shown.to_string(index=False))
+    print(f"{len(frame)} ligne(s).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from store.database import open_store
+
+    try:
+        engine = open_store()
+    except Exception as exc:  # a wrong GPO_DATABASE_URL, an unreachable server
+        print(f"Impossible d'ouvrir la base ({type(exc).__name__}) : {exc}", file=sys.stderr)
+        return 1
+    try:
+        return _accounts(args, engine) if args.command == "comptes" else _journal(args, engine)
+    except AccountError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print("\nInterrompu : rien n'est changé.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Erreur d'écriture : {exc}", file=sys.stderr)
+        return 1

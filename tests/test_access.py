@@ -1,0 +1,112 @@
+"""The role matrix below the pages: each role × each page and each action, readable and writable sectors."""
+
+import pytest
+
+from domain.access import (
+    ACTIONS, ADMIN, ALL_PAGES, ALL_SECTORS, ANIMATEUR, CHEF_CSP, DIRECTION, ECRAN, OPEN_ACCESS, PAGES_BY_ROLE, ROLES,
+    Principal, may, may_see_page, may_write_sector, pages_for, readable_sectors, strongest_role, writable_sectors,
+)
+from domain.reference import default_reference
+from store.accounts import uploader_for
+
+REF = default_reference()
+PRINCIPALS = {
+    DIRECTION: Principal("dir", "Commissaire Durand", DIRECTION),
+    CHEF_CSP: Principal("chef", "Cdt Klein", CHEF_CSP, csp_id="forbach"),
+    ANIMATEUR: Principal("anim", "Cne Meyer", ANIMATEUR, sector_ids=frozenset({"forbach", "stiring"})),
+    ECRAN: Principal("ecran", "Écran salle de briefing", ECRAN),
+    ADMIN: Principal("admin", "Administrateur", ADMIN),
+}
+
+Y, N = True, False
+PAGES = ["pages/vue_departementale.py", "pages/problemes.py", "pages/reunions.py", "pages/actions_en_retard.py",
+         "pages/fiche_secteur.py", "pages/mode_reunion.py", "pages/ecran_rotation.py", "pages/import_trackers.py",
+         "pages/import_history.py", "pages/etat_des_donnees.py", "pages/admin_comptes.py", "pages/journal.py"]
+#                 vue prob reun retard fiche mode rot import hist etat comptes journal
+PAGE_MATRIX = {
+    DIRECTION: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
+    CHEF_CSP:  [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N],
+    ANIMATEUR: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
+    ECRAN:     [N, N, N, N, N, Y, Y, N, N, N, N, N],
+    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+}
+ACTION_NAMES = ["import", "export_tracker", "download_raw_file", "export_evaluation", "manage_accounts", "read_audit"]
+ACTION_MATRIX = {
+    DIRECTION: [Y, Y, Y, Y, N, N],
+    CHEF_CSP:  [N, Y, Y, N, N, N],
+    ANIMATEUR: [Y, Y, Y, N, N, N],
+    ECRAN:     [N, N, N, N, N, N],
+    ADMIN:     [Y, Y, Y, Y, Y, Y],
+}
+
+
+@pytest.mark.parametrize(("role", "page", "allowed"),
+                         [(role, page, allowed) for role, row in PAGE_MATRIX.items() for page, allowed in zip(PAGES, row)])
+def test_page_matrix(role, page, allowed):
+    assert may_see_page(PRINCIPALS[role], page) is allowed
+
+
+@pytest.mark.parametrize(("role", "action", "allowed"),
+                         [(role, action, allowed) for role, row in ACTION_MATRIX.items() for action, allowed in zip(ACTION_NAMES, row)])
+def test_action_matrix(role, action, allowed):
+    assert may(PRINCIPALS[role], action) is allowed
+
+
+def test_matrices_cover_every_role_page_and_action():
+    assert set(PAGE_MATRIX) == set(ACTION_MATRIX) == set(ROLES) == set(PAGES_BY_ROLE)
+    assert PAGES == list(ALL_PAGES)
+    assert ACTION_NAMES == list(ACTIONS)
+    assert all(label and label[0].isupper() for label in ROLES.values())
+
+
+def test_pages_for_keeps_menu_order():
+    assert pages_for(PRINCIPALS[ECRAN]) == ["pages/mode_reunion.py", "pages/ecran_rotation.py"]
+    assert pages_for(PRINCIPALS[ADMIN]) == PAGES
+    assert may_see_page(PRINCIPALS[DIRECTION], "./pages/problemes.py")
+    assert not may_see_page(PRINCIPALS[ADMIN], "pages/inconnue.py")
+
+
+def test_unknown_action_and_role_are_errors():
+    with pytest.raises(ValueError):
+        may(PRINCIPALS[ADMIN], "delete_everything")
+    with pytest.raises(ValueError, match="Rôle inconnu"):
+        Principal("x", "X", "superuser")
+
+
+def test_chef_de_csp_de_forbach_reads_exactly_its_three_sectors():
+    assert readable_sectors(PRINCIPALS[CHEF_CSP], REF) == ["forbach", "stiring", "behren"]
+    assert readable_sectors(Principal("c", "C", CHEF_CSP), REF) == []  # no CSP: nothing
+
+
+@pytest.mark.parametrize("role", [DIRECTION, ADMIN, ECRAN])
+def test_leadership_screens_and_admin_read_everything(role):
+    assert readable_sectors(PRINCIPALS[role], REF) == list(REF.sectors)
+    assert len(REF.sectors) == 17
+
+
+def test_animateur_reads_its_sectors_only():
+    assert readable_sectors(PRINCIPALS[ANIMATEUR], REF) == ["forbach", "stiring"]
+    ghost = Principal("a", "A", ANIMATEUR, sector_ids=frozenset({"forbach", "atlantide"}))
+    assert readable_sectors(ghost, REF) == ["forbach"]
+
+
+@pytest.mark.parametrize(("role", "writable"), [
+    (DIRECTION, ALL_SECTORS), (ADMIN, ALL_SECTORS), (ANIMATEUR, frozenset({"forbach", "stiring"})),
+    (CHEF_CSP, frozenset()), (ECRAN, frozenset()),
+])
+def test_writable_sectors(role, writable):
+    principal = PRINCIPALS[role]
+    assert writable_sectors(principal) == writable
+    uploader = uploader_for(principal)
+    assert uploader.writable_sectors == writable
+    assert uploader.name == principal.display_name
+    for sector in ("forbach", "metz-centre"):
+        expected = writable is None or sector in writable
+        assert may_write_sector(principal, sector) is expected
+        assert uploader.may_write(sector) is expected
+
+
+def test_strongest_role_and_open_access():
+    assert strongest_role(["ecran", "direction", "animateur"]) == DIRECTION
+    assert strongest_role(["inconnu"]) is None
+    assert OPEN_ACCESS.role == DIRECTION and OPEN_ACCESS.role_label == "Direction"
