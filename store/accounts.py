@@ -109,7 +109,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _check_scope(role: str, csp_id: str | None, sector_ids: list[str] | tuple[str, ...] | frozenset[str],
                  reference: Reference) -> tuple[str | None, list[str]]:
-    """Validated (csp_id, sectors) for `role`; raises AccountError in French."""
+    """Validated (csp_id, sectors) for `role`, kept only where the role uses them; raises AccountError in French."""
     if role not in ROLES:
         raise AccountError(f"Rôle inconnu : « {role} ». Rôles possibles : "
                            + ", ".join(f"{code} ({label})" for code, label in ROLES.items()) + ".")
@@ -122,8 +122,9 @@ def _check_scope(role: str, csp_id: str | None, sector_ids: list[str] | tuple[st
         raise AccountError("Un chef de CSP doit être rattaché à une CSP (option --csp).")
     if role == ANIMATEUR and not sector_ids:
         raise AccountError("Un animateur doit avoir au moins un secteur (option --secteurs).")
-    ordered = [s for s in reference.sectors if s in set(sector_ids)]
-    return csp_id or None, ordered
+    # Only what the role uses is kept: a chef de CSP's sectors or an animateur's CSP would only mislead.
+    ordered = [s for s in reference.sectors if s in set(sector_ids)] if role == ANIMATEUR else []
+    return (csp_id or None) if role == CHEF_CSP else None, ordered
 
 
 def _row(conn: sa.Connection, login: str) -> sa.RowMapping | None:
@@ -214,7 +215,10 @@ _UNCHANGED = object()
 def update_account(engine: sa.Engine, login: str, *, role: str | None = None, csp_id: str | None | object = _UNCHANGED,
                    sector_ids: list[str] | tuple[str, ...] | None = None, display_name: str | None = None,
                    by: str = SYSTEM_USER, now: dt.datetime | None = None, reference: Reference | None = None) -> Principal:
-    """Change an account's role, CSP (None clears it), sectors or name; what is not given stays. Audited."""
+    """Change an account's role, CSP (None clears it), sectors or name; what is not given stays. Audited.
+
+    A CSP is kept only for a chef de CSP and sectors only for an animateur.
+    """
     login = normalize_login(login)
     now = _now(now)
     with engine.begin() as conn:

@@ -23,6 +23,8 @@ import re
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
 from store.audit import EVENTS, audit_csv, read_audit
@@ -137,8 +139,7 @@ def _print_accounts(engine) -> None:
         print("Aucun compte.")
         return
     shown = frame.drop(columns=["Créé le", "Mot de passe changé le"]).copy()
-    shown["Verrouillé jusqu'à"] = frame["Verrouillé jusqu'à"].map(
-        lambda v: v.strftime("%d/%m/%Y %H:%M") if v is not None and not (isinstance(v, float)) and v == v else "")
+    shown["Verrouillé jusqu'à"] = frame["Verrouillé jusqu'à"].map(lambda v: v.strftime("%d/%m/%Y %H:%M") if pd.notna(v) else "")
     print(shown.to_string(index=False))
     print(f"{len(frame)} compte(s).")
 

@@ -1,0 +1,368 @@
+"""Accounts, login throttling, the audit journal, schema v2, the `python -m store` CLI, the evaluation export."""
+
+import datetime as dt
+import inspect
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from conftest import AS_OF
+from domain.access import ADMIN, ANIMATEUR, CHEF_CSP, DIRECTION, ECRAN, Principal
+from domain.reference import default_reference
+from loaders import load
+from store import account_tables, audit, database
+from store.accounts import (
+    DISABLED, INVALID, LOCK_DURATION, LOCKED, AccountError, Refusal, authenticate, create_account, disable_account,
+    enable_account, hash_password, list_accounts, principal_for_oidc, principal_of, set_password, update_account,
+    verify_password,
+)
+from store.audit import EVENTS, audit_csv, read_audit, record
+from store.database import open_store
+from store.evaluation_export import DROPPED_COLUMNS, EVALUATION_COLUMNS, ExportNotAllowed, evaluation_xlsx
+from store.imports import READY, Uploader, commit_import, plan_import
+
+ROOT = Path(__file__).resolve().parent.parent
+REF = default_reference()
+T0 = dt.datetime(2026, 11, 25, 9, 0)
+PASSWORD = "Mirabelle-de-Metz-57"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+
+
+@pytest.fixture
+def meyer(engine):
+    return create_account(engine, "Meyer", "Cne Meyer", ANIMATEUR, PASSWORD, sector_ids=["stiring", "forbach"],
+                          by="admin", now=T0)
+
+
+def _events(engine):
+    return read_audit(engine)["Événement"].tolist()[::-1]  # oldest first
+
+
+# --- accounts and login ----------------------------------------------------------------------------------------------
+def test_create_then_authenticate(engine, meyer):
+    assert meyer == Principal("meyer", "Cne Meyer", ANIMATEUR, None, frozenset({"forbach", "stiring"}))
+    who = authenticate(engine, " MEYER ", PASSWORD, now=T0)
+    assert who == meyer
+    journal = read_audit(engine)
+    assert journal["Événement"].tolist() == ["Connexion", "Compte créé"]
+    assert journal.loc[0, "Utilisateur"] == "meyer" and journal.loc[1, "Utilisateur"] == "admin"
+    assert principal_of(engine, "meyer") == meyer
+
+
+def test_wrong_password_refused_and_audited(engine, meyer):
+    refusal = authenticate(engine, "meyer", "pas le bon mot de passe", now=T0)
+    assert isinstance(refusal, Refusal) and refusal.reason == INVALID
+    assert refusal.message == "Identifiant ou mot de passe incorrect."
+    last = read_audit(engine).iloc[0]
+    assert (last["Événement"], last["Utilisateur"]) == ("Connexion refusée", "meyer")
+    assert "échec 1 sur 5" in last["Détail"]
+
+
+def test_five_failures_lock_for_fifteen_minutes(engine, meyer):
+    for n in range(5):
+        refusal = authenticate(engine, "meyer", f"mauvais-{n}", now=T0 + dt.timedelta(seconds=n))
+    assert refusal.reason == LOCKED
+    assert refusal.locked_until == T0 + dt.timedelta(seconds=4) + LOCK_DURATION
+    assert "verrouillé jusqu'à 09:15" in refusal.message
+    assert list_accounts(engine).loc[0, "Verrouillé jusqu'à"] == refusal.locked_until
+    sixth = authenticate(engine, "meyer", PASSWORD, now=T0 + dt.timedelta(minutes=14))
+    assert isinstance(sixth, Refusal) and sixth.reason == LOCKED
+    assert authenticate(engine, "meyer", PASSWORD, now=T0 + dt.timedelta(minutes=15, seconds=5)) == meyer
+    assert _events(engine).count("Connexion refusée") == 6
+    # the counter starts again after the lock: one new failure does not lock
+    assert authenticate(engine, "meyer", "encore faux", now=T0 + dt.timedelta(minutes=16)).reason == INVALID
+
+
+def test_password_reset_unlocks(engine, meyer):
+    for n in range(5):
+        authenticate(engine, "meyer", "faux", now=T0)
+    set_password(engine, "meyer", "Nouveau-mot-de-passe-2026", by="admin", now=T0)
+    assert authenticate(engine, "meyer", "Nouveau-mot-de-passe-2026", now=T0) == meyer
+    assert isinstance(authenticate(engine, "meyer", PASSWORD, now=T0), Refusal)
+    assert "Mot de passe changé" in _events(engine)
+
+
+def test_unknown_login_refused_like_a_wrong_password(engine, meyer):
+    refusal = authenticate(engine, "inconnu", PASSWORD, now=T0)
+    assert refusal == Refusal(INVALID, "Identifiant ou mot de passe incorrect.")
+    last = read_audit(engine).iloc[0]
+    assert (last["Événement"], last["Utilisateur"], last["Détail"]) == ("Connexion refusée", "inconnu", "Identifiant inconnu.")
+
+
+def test_password_hashes(meyer, engine):
+    first, second = hash_password(PASSWORD), hash_password(PASSWORD)
+    assert PASSWORD not in first and first != second
+    assert first.startswith("scrypt$16384$8$1$")
+    assert verify_password(PASSWORD, first) and verify_password(PASSWORD, second)
+    assert not verify_password(PASSWORD + "x", first)
+    assert not verify_password(PASSWORD, "bcrypt$nonsense")
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(account_tables.accounts.c.password_hash)).scalar()
+    assert PASSWORD not in stored and verify_password(PASSWORD, stored)
+    assert "password_hash" not in list_accounts(engine).columns
+
+
+def test_disabled_account_refused_then_enabled(engine, meyer):
+    disable_account(engine, "meyer", by="admin", now=T0)
+    assert authenticate(engine, "meyer", PASSWORD, now=T0).reason == DISABLED
+    assert principal_of(engine, "meyer") is None
+    enable_account(engine, "meyer", by="admin", now=T0)
+    assert authenticate(engine, "meyer", PASSWORD, now=T0) == meyer
+
+
+def test_account_validation_in_french(engine, meyer):
+    with pytest.raises(AccountError, match="existe déjà"):
+        create_account(engine, "meyer", "Autre", ECRAN, PASSWORD)
+    with pytest.raises(AccountError, match="au moins 12 caractères"):
+        create_account(engine, "court", "Court", ECRAN, "abc")
+    with pytest.raises(AccountError, match="doit être rattaché à une CSP"):
+        create_account(engine, "chef", "Chef", CHEF_CSP, PASSWORD)
+    with pytest.raises(AccountError, match="au moins un secteur"):
+        create_account(engine, "anim", "Anim", ANIMATEUR, PASSWORD)
+    with pytest.raises(AccountError, match="Secteur\\(s\\) inconnu\\(s\\) : atlantide"):
+        create_account(engine, "anim", "Anim", ANIMATEUR, PASSWORD, sector_ids=["atlantide"])
+    with pytest.raises(AccountError, match="Aucun compte"):
+        set_password(engine, "personne", PASSWORD)
+
+
+def test_update_account_is_audited(engine, meyer):
+    chef = update_account(engine, "meyer", role=CHEF_CSP, csp_id="forbach", by="admin", now=T0)
+    assert (chef.role, chef.csp_id, chef.sector_ids) == (CHEF_CSP, "forbach", frozenset())
+    last = read_audit(engine).iloc[0]
+    assert last["Événement"] == "Compte modifié" and "Animateur GPO" in last["Détail"] and "Chef de CSP" in last["Détail"]
+
+
+def test_oidc_mapping():
+    mapping = {"groups": {"gpo-direction": {"role": "direction"}, "gpo-ecran": {"role": "ecran"},
+                          "gpo-forbach": {"role": "animateur", "sectors": ["forbach"]},
+                          "gpo-stiring": {"role": "animateur", "sectors": "stiring"},
+                          "gpo-bizarre": {"role": "superuser"}},
+               "emails": {"Chef.Klein@interieur.gouv.fr": {"role": "chef_csp", "csp": "forbach"}}}
+    assert principal_for_oidc("x@interieur.gouv.fr", ["gpo-ecran", "gpo-direction"], mapping).role == DIRECTION
+    both = principal_for_oidc("a@interieur.gouv.fr", ["gpo-forbach", "gpo-stiring"], mapping, name="Lt Weber")
+    assert both == Principal("a@interieur.gouv.fr", "Lt Weber", ANIMATEUR, None, frozenset({"forbach", "stiring"}))
+    chef = principal_for_oidc("chef.klein@INTERIEUR.gouv.fr", ["gpo-direction"], mapping)
+    assert (chef.role, chef.csp_id) == (CHEF_CSP, "forbach")  # the e-mail entry wins
+    assert principal_for_oidc("z@interieur.gouv.fr", ["autre", "gpo-bizarre"], mapping) is None
+    assert principal_for_oidc("z@interieur.gouv.fr", None, {}) is None
+
+
+# --- schema v2 -------------------------------------------------------------------------------------------------------
+def _schema(engine):
+    insp = sa.inspect(engine)
+    return {name: (sorted((c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(name)),
+                   sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in insp.get_indexes(name)),
+                   insp.get_pk_constraint(name)["constrained_columns"])
+            for name in insp.get_table_names()}
+
+
+def test_v1_store_migrated_to_v2_matches_a_new_store(tmp_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:1])
+        old = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    assert "accounts" not in sa.inspect(old).get_table_names()
+    old.dispose()
+    migrated = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    new = open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    assert _schema(migrated) == _schema(new)
+    assert {"accounts", "audit_log", "imports"} <= set(_schema(new))
+    for engine in (migrated, new):
+        with engine.connect() as conn:
+            versions = conn.execute(sa.select(database.tables.schema_version.c.version)).scalars().all()
+        assert sorted(versions) == [1, 2]
+    assert open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")  # reopening is a no-op
+
+
+# --- the audit journal -----------------------------------------------------------------------------------------------
+def test_audit_module_offers_no_update_or_delete():
+    public = [name for name, _ in inspect.getmembers(audit, inspect.isfunction) if not name.startswith("_")]
+    assert not [n for n in public if any(w in n.lower() for w in ("update", "delete", "remove", "clear", "purge", "edit"))]
+    source = inspect.getsource(audit)
+    assert ".update(" not in source and ".delete(" not in source and "DELETE" not in source.upper().replace("DELETED", "")
+
+
+def test_every_event_is_recorded_with_its_french_label(engine):
+    for n, event in enumerate(EVENTS):
+        record(engine, "admin", event, f"détail {n}", sector_id="forbach" if n % 2 else None, at=T0 + dt.timedelta(minutes=n))
+    journal = read_audit(engine)
+    assert list(journal.columns) == ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]
+    assert journal["Événement"].tolist()[::-1] == list(EVENTS.values())
+    assert read_audit(engine, event="import")["Détail"].tolist() == ["détail 3"]
+    assert len(read_audit(engine, since=T0 + dt.timedelta(minutes=8))) == 2
+    assert len(read_audit(engine, until=T0.date())) == len(EVENTS)  # a date includes its whole day
+    assert read_audit(engine, user="nobody").empty
+    with pytest.raises(ValueError):
+        record(engine, "admin", "coffee_break", "?")
+
+
+def test_record_on_a_connection_joins_its_transaction(engine):
+    with pytest.raises(RuntimeError):
+        with engine.begin() as conn:
+            record(conn, "admin", "export", "jamais écrit", at=T0)
+            raise RuntimeError
+    assert read_audit(engine).empty
+
+
+def test_audit_csv_neutralises_formulas(engine):
+    authenticate(engine, "=HYPERLINK(\"http://x\")", "x", now=T0)
+    text = audit_csv(read_audit(engine)).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
+
+
+# --- the command line ------------------------------------------------------------------------------------------------
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run `python -m store ARGS` in-process on one database: (exit code, stdout, stderr)."""
+    from store.cli import main
+
+    def run(db, *args, password=None):
+        monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{db}")
+        if password:
+            monkeypatch.setenv("GPO_NEW_PASSWORD", password)
+        else:
+            monkeypatch.delenv("GPO_NEW_PASSWORD", raising=False)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
+
+
+def test_cli_entry_point_runs_as_a_module(tmp_path):
+    env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'gpo.sqlite'}"}
+    done = subprocess.run([sys.executable, "-m", "store", "comptes", "lister"], capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "Aucun compte.")
+    usage = subprocess.run([sys.executable, "-m", "store"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert usage.returncode == 2 and "utilisation : python -m store" in usage.stderr
+
+
+def test_cli_create_list_reset_disable(tmp_path, cli):
+    db = tmp_path / "gpo.sqlite"
+    done = cli(db, "comptes", "creer", "Meyer", "--nom", "Cne Meyer", "--role", "animateur", "--secteurs", "forbach",
+                "stiring", password=PASSWORD)
+    assert done.returncode == 0, done.stderr
+    assert "Compte « meyer » créé : Cne Meyer, Animateur GPO." in done.stdout
+    listed = cli(db, "comptes", "lister")
+    assert listed.returncode == 0
+    assert "Identifiant" in listed.stdout and "Cne Meyer" in listed.stdout and "forbach, stiring" in listed.stdout
+    assert "1 compte(s)." in listed.stdout
+    engine = open_store(f"sqlite:///{db}")
+    assert authenticate(engine, "meyer", PASSWORD, now=T0).role == ANIMATEUR
+
+    assert cli(db, "comptes", "mot-de-passe", "meyer", password="Quiche-lorraine-2026").returncode == 0
+    assert authenticate(engine, "meyer", "Quiche-lorraine-2026", now=T0).role == ANIMATEUR
+    weak = cli(db, "comptes", "mot-de-passe", "meyer", password="court")
+    assert weak.returncode == 1 and "au moins 12 caractères" in weak.stderr
+
+    assert cli(db, "comptes", "desactiver", "meyer").returncode == 0
+    assert authenticate(engine, "meyer", "Quiche-lorraine-2026", now=T0).reason == DISABLED
+    assert " non " in cli(db, "comptes", "lister").stdout
+
+    again = cli(db, "comptes", "creer", "meyer", "--nom", "X", "--role", "ecran", password=PASSWORD)
+    assert again.returncode == 1 and "existe déjà" in again.stderr
+    assert cli(db, "comptes", "activer", "personne").returncode == 1
+    usage = cli(db, "comptes", "creer", "x", "--nom", "X", "--role", "chef")
+    assert usage.returncode == 2 and "Erreur d'utilisation" in usage.stderr and "choix invalide" in usage.stderr
+
+    journal = cli(db, "journal", "--utilisateur", "meyer")
+    assert journal.returncode == 0 and "Connexion" in journal.stdout
+    csv_path = tmp_path / "journal.csv"
+    assert cli(db, "journal", "--depuis", "2020-01-01", "--csv", str(csv_path)).returncode == 0
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert text.startswith("Date;Utilisateur;Événement;Détail;Secteur")
+    for label in ("Compte créé", "Mot de passe changé", "Compte modifié"):
+        assert label in text  # every account change is journaled
+    assert "(ligne de commande)" in text
+    assert cli(db, "journal", "--depuis", "hier").returncode == 2
+
+
+def test_cli_asks_the_password_twice(tmp_path, cli, monkeypatch):
+    import getpass
+
+    typed = iter(["Premier-essai-2026", "Second-essai-2026", PASSWORD, PASSWORD])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    db = tmp_path / "gpo.sqlite"
+    mismatch = cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran")
+    assert mismatch.returncode == 1 and "diffèrent" in mismatch.stderr
+    assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran").returncode == 0
+    assert authenticate(open_store(f"sqlite:///{db}"), "ecran1", PASSWORD, now=T0).role == ECRAN
+
+
+# --- the evaluation export -------------------------------------------------------------------------------------------
+NAME = "Jean Dupont"
+
+
+def _import_with_planted_names(engine):
+    path = ROOT / "sample_data" / "suivi_gpo_forbach.xlsx"
+    data = path.read_bytes()
+    result = load(data, filename=path.name, as_of=AS_OF)[0]
+    problems, actions, meetings = (result.frames[k] for k in ("problems", "actions", "meetings"))
+    problems.loc[problems.index[0], "description"] = f"Plainte de {NAME} au sujet du hall"
+    problems.loc[problems.index[0], "reported_by"] = NAME
+    problems.loc[problems.index[0], "location"] = f"12 rue {NAME}"
+    actions.loc[actions.index[0], "comment"] = f"Voir avec {NAME}"
+    actions.loc[actions.index[0], "partner"] = NAME
+    actions.loc[actions.index[0], "description"] = f"Rencontrer {NAME}"
+    meetings.loc[meetings.index[0], "notes"] = f"{NAME} absent"
+    meetings.loc[meetings.index[0], "other_partners"] = f"{NAME}, Moselis et Forbus"
+    plan = plan_import(engine, result, data, Uploader("test"))
+    assert plan.status == READY
+    commit_import(engine, plan, data, Uploader("test"), as_of=AS_OF)
+    stiring = ROOT / "sample_data" / "suivi_gpo_stiring.xlsx"
+    other = load(stiring, as_of=AS_OF)[0]
+    commit_import(engine, plan_import(engine, other, stiring.read_bytes(), Uploader("test")), stiring.read_bytes(),
+                  Uploader("test"), as_of=AS_OF)
+
+
+def test_evaluation_export_drops_names_and_free_text(engine):
+    _import_with_planted_names(engine)
+    data = evaluation_xlsx(engine, Principal("dir", "Direction", DIRECTION), REF, now=T0)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # nowhere in the file, not even in shared strings
+        for name in archive.namelist():
+            content = archive.read(name).decode("utf-8", errors="ignore")
+            assert "Dupont" not in content, name
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Problèmes", "Actions", "Réunions", "Colonnes"]
+    forbidden = {"Description", "Commentaire", "Observations", "Signalé par", "Lieu", "Partenaire responsable", "Action",
+                 "Autres partenaires", "description", "comment", "notes", "reported_by", "partner", "location"}
+    for sheet, documented in EVALUATION_COLUMNS.items():
+        headers = [c.value for c in book[sheet][1]]
+        assert headers == [column for column, _ in documented]
+        assert not forbidden & set(headers)
+        assert {c for c, _ in DROPPED_COLUMNS[sheet]}.isdisjoint(headers)
+    problems = [dict(zip([c.value for c in book["Problèmes"][1]], row)) for row in book["Problèmes"].iter_rows(2, values_only=True)]
+    assert {p["Secteur"] for p in problems} == {"forbach", "stiring"}
+    assert all(p["Code INSEE"] and p["Commune"] for p in problems)
+    meetings = list(book["Réunions"].iter_rows(values_only=True))
+    types_col = meetings[0].index("Types des autres partenaires")
+    assert "Autre ; Bailleur ; Transporteur" in [m[types_col] for m in meetings[1:]]
+    last = read_audit(engine).iloc[0]
+    assert (last["Événement"], last["Utilisateur"]) == ("Export", "dir")
+
+
+def test_evaluation_export_is_scoped_and_refused_below_the_pages(engine):
+    _import_with_planted_names(engine)
+    data = evaluation_xlsx(engine, Principal("a", "A", DIRECTION), REF, sector_ids=["stiring"], now=T0)
+    sectors = {row[1] for row in openpyxl.load_workbook(io.BytesIO(data))["Problèmes"].iter_rows(2, values_only=True)}
+    assert sectors == {"stiring"}
+    for role, extra in ((ANIMATEUR, {"sector_ids": frozenset({"forbach"})}), (CHEF_CSP, {"csp_id": "forbach"}), (ECRAN, {})):
+        with pytest.raises(ExportNotAllowed):
+            evaluation_xlsx(engine, Principal("u", "U", role, **extra), REF, now=T0)
+    assert read_audit(engine).iloc[0]["Événement"] == "Accès refusé"
+    admin_data = evaluation_xlsx(engine, Principal("adm", "Adm", ADMIN), REF, now=T0)
+    assert openpyxl.load_workbook(io.BytesIO(admin_data))["Actions"].max_row > 1
