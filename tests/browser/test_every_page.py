@@ -30,9 +30,7 @@ def test_page_loads_in_french_without_error(visit, path, title, text, size):
     assert page.get_by_text(text, exact=False).first.is_visible()
     assert page.locator("[data-testid=stException]").count() == 0, "une erreur Python est affichée"
     assert not tab.real_errors(), tab.real_errors()
-    name = (path.split("?")[0].strip("/") or "accueil")
-    tab.shot(f"{name}_{size}")
-    page.screenshot(path=str(tab.shot(f"{name}_{size}")).replace(".png", "_complet.png"), full_page=True)
+    tab.shot(f"{path.split('?')[0].strip('/') or 'accueil'}_{size}")
 
 
 def test_map_is_drawn_not_blank(visit):
