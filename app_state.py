@@ -24,7 +24,8 @@ def reference() -> Reference:
 def store() -> sa.Engine:
     """The store (GPO_DATABASE_URL), migrated; an empty one is seeded with the sample trackers."""
     engine = open_store()
-    seed_demo(engine, reference())
+    if auth_mode() == "off":  # with authentication on, a real deployment never falls back to demo data
+        seed_demo(engine, reference())
     return engine
 
 
@@ -53,15 +54,20 @@ def shared_filters() -> Filters:
     if "filters_loaded" in st.session_state and st.session_state.get("f_sector") and not st.session_state.get("f_csp"):
         st.session_state["f_csp"] = ref.sectors[st.session_state["f_sector"]].csp_id
     if "filters_loaded" not in st.session_state:
-        start = from_query(dict(st.query_params), ref, default_as_of)
+        start = from_query(dict(st.query_params), ref, default_as_of, readable())
         # "" stands for "all": a None option would read as "nothing chosen" in a selectbox
         st.session_state.update({"f_csp": start.csp_id or "", "f_sector": start.sector_id or "", "f_as_of": start.as_of,
                                  "f_period": start.period_months, "filters_loaded": True})
     bar = st.sidebar
     bar.header("Filtres")
-    csp_id = bar.selectbox("Circonscription", ["", *ref.csps], key="f_csp",
+    allowed = readable()
+    csps = [c for c in ref.csps if allowed is None or any(s.csp_id == c for s in ref.sectors.values() if s.sector_id in allowed)]
+    if st.session_state.get("f_csp") not in ["", *csps]:
+        st.session_state["f_csp"] = ""
+    csp_id = bar.selectbox("Circonscription", ["", *csps], key="f_csp",
                            format_func=lambda c: f"CSP de {ref.csps[c].name}" if c else "Toute la Moselle") or None
-    choices = ["", *(s.sector_id for s in ref.sectors.values() if csp_id in (None, s.csp_id))]
+    choices = ["", *(s.sector_id for s in ref.sectors.values() if csp_id in (None, s.csp_id)
+                     and (allowed is None or s.sector_id in allowed))]
     if st.session_state.get("f_sector") not in choices:
         st.session_state["f_sector"] = ""
     sector_id = bar.selectbox("Secteur", choices, key="f_sector",
@@ -70,7 +76,7 @@ def shared_filters() -> Filters:
     period = bar.selectbox("Période", list(PERIODS), key="f_period", format_func=PERIODS.get)
     for key in _FILTER_KEYS:
         st.session_state[f"keep_{key}"] = st.session_state[key]
-    filters = Filters(csp_id, sector_id, as_of, period)
+    filters = Filters(csp_id, sector_id, as_of, period, allowed)
     query = to_query(filters, default_as_of)
     current = {k: st.query_params[k] for k in st.query_params}
     for key in current.keys() - query.keys():
@@ -145,8 +151,12 @@ def _frames_for_imports(import_ids: tuple[int, ...]) -> dict:
 
 
 def current_data() -> tuple[dict, dict]:
-    """(frames of every sector's current import, last import moment per sector); cached per set of imports."""
-    return _frames_for_imports(_import_ids()), freshness(store())
+    """(frames of the current imports of the sectors the user may read, last import per sector); cached per imports."""
+    frames = _frames_for_imports(_import_ids())
+    allowed = readable()
+    if allowed is not None:
+        frames = {k: f[f["sector_id"].isin(allowed)] for k, f in frames.items()}
+    return frames, {s: d for s, d in freshness(store()).items() if allowed is None or s in allowed}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -216,7 +226,7 @@ def is_kiosk() -> bool:
 
 def kiosk_filters() -> Filters:
     """Filters read from the URL only (a screen has no keyboard); the date follows today, or the demo data."""
-    return from_query(dict(st.query_params), reference(), demo_reference_date())
+    return from_query(dict(st.query_params), reference(), demo_reference_date(), readable())
 
 
 _KIOSK_CSS = """
@@ -297,3 +307,122 @@ def _meeting_pack(sector_id: str, import_ids: tuple[int, ...], as_of: dt.date, g
 def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
     """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
     return _meeting_pack(sector_id, _import_ids(), as_of, dt.date.today())
+
+
+# --- who is signed in --------------------------------------------------------------------------------------------
+# GPO_AUTH: "off" (default: the demo runs open), "local" (accounts in the store), "oidc" (st.login, .streamlit/secrets.toml).
+SESSION_MINUTES = int(__import__("os").environ.get("GPO_SESSION_MINUTES", "480"))
+
+
+def auth_mode() -> str:
+    import os
+
+    mode = (os.environ.get("GPO_AUTH") or "off").strip().lower()
+    return mode if mode in ("off", "local", "oidc") else "local"  # an unknown value never opens the app
+
+
+def current_principal():
+    """The signed-in Principal, or None: then nothing but the login screen is shown."""
+    from domain.access import OPEN_ACCESS
+
+    mode = auth_mode()
+    if mode == "off":
+        return OPEN_ACCESS
+    if mode == "oidc":
+        from store.accounts import principal_for_oidc
+
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        mapping = dict(st.secrets.get("gpo_roles", {}))
+        groups = st.user.get("groups") or []
+        return principal_for_oidc(st.user.get("email", ""), groups, mapping, name=st.user.get("name"))
+    import time
+
+    signed = st.session_state.get("principal")
+    if signed and time.time() - st.session_state.get("signed_in_at", 0) > SESSION_MINUTES * 60:
+        sign_out(expired=True)
+        return None
+    if signed:
+        from store.accounts import principal_of
+
+        signed = principal_of(store(), signed.user_id)  # a disabled account or a changed role takes effect at once
+        if signed is None:
+            st.session_state.pop("principal", None)
+            st.session_state["login_notice"] = "Votre compte a été désactivé ou modifié : reconnectez-vous."
+    return signed
+
+
+def sign_out(expired: bool = False) -> None:
+    from store.audit import record
+
+    principal = st.session_state.pop("principal", None)
+    if principal is not None:
+        record(store(), principal.user_id, "logout", "Session expirée." if expired else "Déconnexion.")
+    if expired:
+        st.session_state["login_notice"] = "Votre session a expiré : reconnectez-vous."
+
+
+def login_screen() -> None:
+    """The only thing shown before login (local accounts or the organisation's OpenID Connect provider)."""
+    import time
+
+    st.title("Tableau de bord des GPO de Moselle")
+    st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
+    if notice := st.session_state.pop("login_notice", None):
+        st.info(notice)
+    if auth_mode() == "oidc":
+        if getattr(st.user, "is_logged_in", False):
+            st.error("Votre compte n'a accès à aucune donnée du tableau de bord. Adressez-vous à un administrateur.")
+            st.button("Se déconnecter", key="oidc_logout", on_click=st.logout)
+        else:
+            st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary", on_click=st.login)
+        return
+    from store.accounts import Refusal, authenticate
+
+    with st.form("login_form"):
+        login = st.text_input("Identifiant", key="login_name")
+        password = st.text_input("Mot de passe", type="password", key="login_password")
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        outcome = authenticate(store(), login, password)
+        if isinstance(outcome, Refusal):
+            st.error(outcome.message)
+        else:
+            st.session_state["principal"] = outcome
+            st.session_state["signed_in_at"] = time.time()
+            st.rerun()
+
+
+def principal():
+    """The signed-in Principal for a page (dashboard.py has already stopped the run when there is none)."""
+    from domain.access import OPEN_ACCESS
+
+    return st.session_state.get("page_principal", OPEN_ACCESS)
+
+
+def readable() -> frozenset[str] | None:
+    """The sectors the signed-in user may read (None: every sector, when authentication is off)."""
+    from domain.access import readable_sectors
+
+    if auth_mode() == "off":
+        return None
+    return frozenset(readable_sectors(principal(), reference()))
+
+
+def audit(event: str, detail: str, sector_id: str | None = None) -> None:
+    from store.audit import record
+
+    record(store(), principal().user_id, event, detail, sector_id)
+
+
+def user_box(principal) -> None:
+    """Who is signed in, at the bottom of the sidebar, with the way out."""
+    if auth_mode() == "off":
+        st.sidebar.caption("Accès libre (démonstration) : l'authentification est désactivée (GPO_AUTH).")
+        return
+    st.sidebar.divider()
+    st.sidebar.markdown(f"**{principal.display_name}**  \n{principal.role_label}")
+    if auth_mode() == "oidc":
+        st.sidebar.button("Se déconnecter", key="logout", on_click=st.logout)
+    else:
+        st.sidebar.button("Se déconnecter", key="logout", on_click=sign_out)

@@ -1,37 +1,59 @@
-"""Entry point: `streamlit run dashboard.py`. Opens the store, lists the pages (French titles), shares the sidebar."""
+"""Entry point: `streamlit run dashboard.py`. Signs the user in, lists the pages their role allows, shares the sidebar."""
 
 import streamlit as st
 
 import app_state
+from domain.access import pages_for
 
 st.set_page_config(page_title="GPO Moselle — Police de sécurité du quotidien", page_icon="🛡️", layout="wide")
 
-app_state.store()  # migrate, and seed an empty store with the demo trackers, before any page reads it
+app_state.store()  # migrate (and, when authentication is off, seed an empty store with the demo trackers)
+principal = app_state.current_principal()
+if principal is None:  # authentication on and nobody signed in: nothing else is shown
+    app_state.login_screen()
+    st.stop()
+st.session_state["page_principal"] = principal
+
 kiosk = app_state.is_kiosk()  # a briefing screen: ?ecran=1
 # Each url_path is its file's name: on a fresh server, Streamlit's own discovery of the pages/ folder serves the
 # first request, and it knows pages by file name; with the same paths, a bookmarked link works from the first visit.
-navigation = st.navigation(position="hidden" if kiosk else "sidebar", pages={
+MENU = {
     "Pilotage": [
-        st.Page("pages/vue_departementale.py", title="Vue départementale", icon="🗺️", default=True),
-        st.Page("pages/problemes.py", title="Problèmes", icon="📌", url_path="problemes"),
-        st.Page("pages/reunions.py", title="Réunions", icon="🤝", url_path="reunions"),
-        st.Page("pages/actions_en_retard.py", title="Actions en retard", icon="⏰", url_path="actions_en_retard"),
-        st.Page("pages/fiche_secteur.py", title="Fiche secteur", icon="📍", url_path="fiche_secteur"),
+        ("pages/vue_departementale.py", "Vue départementale", "🗺️"),
+        ("pages/problemes.py", "Problèmes", "📌"),
+        ("pages/reunions.py", "Réunions", "🤝"),
+        ("pages/actions_en_retard.py", "Actions en retard", "⏰"),
+        ("pages/fiche_secteur.py", "Fiche secteur", "📍"),
     ],
     "Réunions et écrans": [
-        st.Page("pages/mode_reunion.py", title="Mode réunion", icon="📽️", url_path="mode_reunion"),
-        st.Page("pages/ecran_rotation.py", title="Écran de direction", icon="🖥️", url_path="ecran_rotation"),
+        ("pages/mode_reunion.py", "Mode réunion", "📽️"),
+        ("pages/ecran_rotation.py", "Écran de direction", "🖥️"),
     ],
     "Tableaux de suivi": [
-        st.Page("pages/import_trackers.py", title="Import", icon="📥", url_path="import_trackers"),
-        st.Page("pages/import_history.py", title="Historique des imports", icon="🗂️", url_path="import_history"),
-        st.Page("pages/etat_des_donnees.py", title="État des données", icon="📋", url_path="etat_des_donnees"),
+        ("pages/import_trackers.py", "Import", "📥"),
+        ("pages/import_history.py", "Historique des imports", "🗂️"),
+        ("pages/etat_des_donnees.py", "État des données", "📋"),
     ],
-})
+    "Administration": [
+        ("pages/admin_comptes.py", "Comptes", "👤"),
+        ("pages/journal.py", "Journal", "📜"),
+    ],
+}
+allowed = set(pages_for(principal))  # a page the role may not see is not listed, so its URL is not reachable
+first = next(path for entries in MENU.values() for path, _, _ in entries if path in allowed)
+menu = {}
+for section, entries in MENU.items():
+    pages = [st.Page(path, title=title, icon=icon, default=path == first,
+                     url_path=None if path == first else path.removeprefix("pages/").removesuffix(".py"))
+             for path, title, icon in entries if path in allowed]
+    if pages:
+        menu[section] = pages
+navigation = st.navigation(position="hidden" if kiosk else "sidebar", pages=menu)
 if kiosk:
     app_state.kiosk_css()
     st.session_state["filters"] = app_state.kiosk_filters()
 else:
     st.session_state["filters"] = app_state.shared_filters()
+    app_state.user_box(principal)
 app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)
 navigation.run()

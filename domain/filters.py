@@ -32,19 +32,24 @@ class Filters:
                                    31, 31, 30, 31, 30, 31][month - 1])
         return dt.date(year, month, day)
 
+    allowed: frozenset[str] | None = None  # the sectors the signed-in user may read (None: all)
+
     def sector_ids(self, reference: Reference) -> list[str]:
-        """The sectors the filters select, in reference order."""
+        """The sectors the filters select, in reference order, never outside what the user may read."""
         if self.sector_id:
-            return [self.sector_id]
-        return [s.sector_id for s in reference.sectors.values() if self.csp_id in (None, s.csp_id)]
+            chosen = [self.sector_id]
+        else:
+            chosen = [s.sector_id for s in reference.sectors.values() if self.csp_id in (None, s.csp_id)]
+        return [s for s in chosen if self.allowed is None or s in self.allowed]
 
 
-def from_query(params: dict[str, str], reference: Reference, default_as_of: dt.date) -> Filters:
-    """Filters from URL parameters; anything unknown or malformed falls back to its default."""
+def from_query(params: dict[str, str], reference: Reference, default_as_of: dt.date,
+               allowed: frozenset[str] | None = None) -> Filters:
+    """Filters from URL parameters; anything unknown, malformed or not readable falls back to its default."""
     csp = params.get("csp")
     csp_id = csp if csp in reference.csps else None
     sector = params.get("secteur")
-    sector_id = sector if sector in reference.sectors else None
+    sector_id = sector if sector in reference.sectors and (allowed is None or sector in allowed) else None
     if sector_id and csp_id and reference.sectors[sector_id].csp_id != csp_id:
         sector_id = None
     try:
@@ -55,7 +60,7 @@ def from_query(params: dict[str, str], reference: Reference, default_as_of: dt.d
         period = int(params.get("periode", DEFAULT_PERIOD))
     except ValueError:
         period = DEFAULT_PERIOD
-    return Filters(csp_id, sector_id, as_of, period if period in PERIODS else DEFAULT_PERIOD)
+    return Filters(csp_id, sector_id, as_of, period if period in PERIODS else DEFAULT_PERIOD, allowed)
 
 
 def to_query(filters: Filters, default_as_of: dt.date) -> dict[str, str]:

@@ -6,12 +6,14 @@ import app_state
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
+from store.accounts import uploader_for
 from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
 
 reference = app_state.reference()
 engine = app_state.store()
 filters = app_state.page_filters("pages/import_trackers.py")
-sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
+readable = app_state.readable()
+sector_names = {s.sector_id: s.name for s in reference.sectors.values() if readable is None or s.sector_id in readable}
 
 st.title("Importer un tableau de suivi")
 app_state.demo_banner()
@@ -35,6 +37,8 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄
                           data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
                           file_name=f"suivi_gpo_{export_sector}.xlsx")
 
+if app_state.auth_mode() != "off" and not st.session_state.get("uploader_name"):
+    st.session_state["uploader_name"] = app_state.principal().display_name
 name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
 chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="upload_sector",
                              format_func=lambda s: sector_names[s] if s else
@@ -65,7 +69,8 @@ else:
     st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
-uploader = Uploader(name)  # sector rights come with accounts; the import layer enforces them
+# The import layer refuses any sector this user may not write, whatever this page shows.
+uploader = Uploader(name, uploader_for(app_state.principal()).writable_sectors)
 for file_name, data, result in items:
     sector = reference.sectors.get(result.sector_id or "")
     with st.container(border=True):
@@ -108,6 +113,8 @@ for file_name, data, result in items:
             except ImportNotAllowed as refusal:
                 st.error(str(refusal))
             else:
+                app_state.audit("import", f"Import n° {import_id} : {file_name} ({plan.rows_accepted} ligne(s))",
+                                plan.result.sector_id)
                 st.session_state.setdefault("import_done", []).append(
                     f"Import n° {import_id} enregistré : {file_name}, secteur {sector.name}, {plan.rows_accepted} ligne(s).")
                 st.rerun()

@@ -32,7 +32,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# Package scope: both close when the browser tests end, before the new user's path opens its own playwright.
+@pytest.fixture(scope="package")
 def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium introuvable ({CHROMIUM}) : le script de test l'installe (apt-get install chromium).")
@@ -65,7 +66,7 @@ def server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 

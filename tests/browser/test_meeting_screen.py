@@ -17,6 +17,7 @@ def test_slides_fit_the_screen(visit, size, screen):
         page.wait_for_timeout(1500 if "rotation" in screen else 600)
         overflow = page.evaluate("() => [document.documentElement.scrollHeight, window.innerHeight]")
         assert overflow[0] <= overflow[1] + 1, f"diapositive {n + 1} : la page défile ({overflow})"
+        page.get_by_role("button", name="Suivant").wait_for(state="visible")
         buttons = page.get_by_role("button", name="Suivant").bounding_box()
         assert buttons["y"] + buttons["height"] <= height, f"diapositive {n + 1} : boutons hors de l'écran"
         tab.shot(f"{screen.split('?')[0]}_{size}_{n + 1:02d}")

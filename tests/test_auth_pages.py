@@ -1,0 +1,98 @@
+"""Authentication on (GPO_AUTH=local): nothing before login, roles decide pages and sectors, every step audited."""
+
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import FIXTURES
+from domain.reference import default_reference
+from store.accounts import create_account
+from store.audit import read_audit
+from store.database import open_store
+from store.demo_seed import seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Correct-Cheval-57"
+
+
+@pytest.fixture
+def secured(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'gpo.sqlite'}"
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "local")
+    engine = open_store(url)
+    seed_demo(engine, default_reference())  # the data a real deployment would have imported
+    create_account(engine, "lt.lang", "Lieutenant Thomas Lang", "animateur", PASSWORD, sector_ids=["stiring"])
+    create_account(engine, "cdt.fischer", "Commandant Laurent Fischer", "chef_csp", PASSWORD, csp_id="forbach")
+    create_account(engine, "admin", "Administrateur", "admin", PASSWORD)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield engine
+    st.cache_resource.clear()
+
+
+def signed_in(login, password=PASSWORD):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    app.text_input(key="login_name").input(login)
+    app.text_input(key="login_password").input(password)
+    app.button[0].click().run()
+    return app
+
+
+def test_nothing_before_login(secured):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert app.title[0].value == "Tableau de bord des GPO de Moselle"
+    assert not app.metric and not app.dataframe and not app.get("plotly_chart")
+    assert "Données de démonstration" not in " ".join(w.value for w in app.warning)
+
+
+def test_wrong_password_refused_in_french_and_audited(secured):
+    app = signed_in("lt.lang", "mauvais-mot-de-passe")
+    assert app.error[0].value == "Identifiant ou mot de passe incorrect."
+    assert not app.metric
+    journal = read_audit(secured)
+    assert journal.iloc[0][["Utilisateur", "Événement"]].tolist() == ["lt.lang", "Connexion refusée"]
+
+
+def test_animateur_reads_and_imports_only_its_sector(secured):
+    app = signed_in("lt.lang")
+    assert not app.exception
+    ranking = next(df.value for df in app.dataframe if "Rang" in df.value.columns)
+    assert ranking["Secteur"].tolist() == ["Stiring-Wendel"]
+    app.switch_page("pages/import_trackers.py").run()
+    app.file_uploader(key="uploads").upload("suivi.xlsx", (FIXTURES / "title-lines.xlsx").read_bytes(),
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    # the file names no sector: the choice offers only his own
+    assert app.selectbox(key="upload_sector").options == ["Lu dans le fichier (feuille, colonne ou nom du fichier)",
+                                                          "Stiring-Wendel"]
+
+
+def test_animateur_cannot_import_for_another_sector(secured):
+    app = signed_in("lt.lang")
+    app.switch_page("pages/import_trackers.py").run()
+    forbach = (ROOT / "sample_data" / "suivi_gpo_forbach.xlsx").read_bytes()
+    app.file_uploader(key="uploads").upload("suivi_gpo_forbach.xlsx", forbach,
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert "pas autorisé à importer" in " ".join(e.value for e in app.error)
+    assert not [b for b in app.button if b.label.startswith("Importer")]
+
+
+def test_chef_de_csp_reads_its_csp_and_has_no_import_page(secured):
+    app = signed_in("cdt.fischer")
+    ranking = next(df.value for df in app.dataframe if "Rang" in df.value.columns)
+    assert sorted(ranking["Secteur"]) == ["Behren-lès-Forbach", "Forbach – Bellevue-Wiesberg", "Stiring-Wendel"]
+    with pytest.raises(Exception):
+        app.switch_page("pages/import_trackers.py").run()  # not in his navigation: not reachable
+
+
+def test_admin_sees_the_journal(secured):
+    app = signed_in("admin")
+    app.switch_page("pages/journal.py").run()
+    assert not app.exception
+    journal = next(df.value for df in app.dataframe if "Événement" in df.value.columns)
+    assert "Connexion" in set(journal["Événement"])
