@@ -101,7 +101,7 @@ _FRENCH_UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Parcourir"; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "Glissez-déposez les fichiers ici · 20 Mo au plus par fichier · XLSX, XLSM, ODS, XLS, CSV";
+  content: "Glissez-déposez les fichiers ici · 10 Mo au plus par fichier · XLSX, XLSM, ODS, XLS, CSV";
   font-size: 0.875rem; opacity: 0.7;
 }
 </style>

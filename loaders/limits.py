@@ -1,6 +1,6 @@
 """Sizes past which a file is not a tracker but a mistake or an attack. One place to tune them."""
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a real tracker is well under 5 MB
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a real tracker is well under 5 MB (server.maxUploadSize is 10 too)
 MAX_INFLATED_BYTES = 250 * 1024 * 1024  # a 100,000-row xlsx inflates to ~60 MB
 MAX_COMPRESSION_RATIO = 150  # spreadsheet XML compresses 5-30x; bombs 100-1000x
 RATIO_CHECK_FLOOR = 8 * 1024 * 1024  # tiny archives may have any ratio
