@@ -112,9 +112,13 @@ def french_file_uploader() -> None:
     st.html(_FRENCH_UPLOADER_CSS)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def tracker_download(sector_id: str, import_id: int | None) -> bytes:
     """A sector's current data as a filled tracker; cached per import, so reruns cost nothing."""
+    return _tracker_bytes(sector_id, import_id) if readable() is None or sector_id in readable() else b""
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tracker_bytes(sector_id: str, import_id: int | None) -> bytes:
     from loaders.tracker_export import filled_tracker_bytes
     from store.queries import current_frames
 

@@ -53,5 +53,5 @@ st.dataframe(shown, hide_index=True, width="stretch", key="overdue_table",
                             "Jours de retard": st.column_config.NumberColumn(format="%d j"),
                             "Action": st.column_config.TextColumn(width="large")})
 st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
-st.download_button("Télécharger (.xlsx)", key="overdue_download", file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
+st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=app_state.audit, args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
                    data=tables_to_xlsx({"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))

@@ -3,7 +3,9 @@
 import streamlit as st
 
 import app_state
+from domain.access import may
 from report_tables.imports import sector_status_table
+from store.evaluation_export import evaluation_xlsx
 from store.queries import import_history
 
 reference = app_state.reference()
@@ -24,3 +26,15 @@ col4.metric("Lignes non importées", int(status["Lignes non importées"].sum()))
 st.subheader("Tableau actuel de chaque secteur")
 st.dataframe(status, hide_index=True, width="stretch", height=35 * (len(status) + 1) + 3, key="status_table")
 st.caption("Le détail des anomalies de chaque import et le fichier d'origine sont dans « Historique des imports ».")
+
+if may(app_state.principal(), "export_evaluation"):
+    st.subheader("Export pour l'évaluation universitaire")
+    st.caption("Problèmes, actions et réunions des secteurs choisis, sans les textes libres où des noms de personnes "
+               "peuvent figurer (descriptions, commentaires, observations, signalants, noms des partenaires) ; "
+               "la feuille « Colonnes » du fichier dit ce qui est gardé et retiré.")
+    if st.button("Préparer l'export", key="evaluation_prepare"):
+        st.session_state["evaluation_file"] = evaluation_xlsx(app_state.store(), app_state.principal(), reference,
+                                                              sector_ids=sector_ids)  # journaled once, here
+    if st.session_state.get("evaluation_file"):
+        st.download_button("Télécharger l'export (.xlsx)", data=st.session_state["evaluation_file"], key="evaluation_download",
+                           file_name=f"export_evaluation_gpo_{filters.as_of:%Y-%m-%d}.xlsx")

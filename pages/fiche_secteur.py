@@ -34,7 +34,8 @@ fresh = freshness(reference, last_imports, as_of)[sector.sector_id]
 summary = cadence_summary(sector, of["meetings"], as_of)
 
 st.header(sector.name)
-st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf",
+st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
+                   args=("download", "Dossier de réunion (PDF)", sector.sector_id), file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf",
                    data=app_state.meeting_pack_download(sector.sector_id, as_of), mime="application/pdf")
 facts = [f"CSP de {csp.name}", f"Animateur : {sector.animateur or 'non renseigné'}",
          f"Cadence : {CADENCES[sector.cadence].lower()}", summary.constitution.label +

@@ -32,6 +32,7 @@ st.write(f"Fichier « {line['file_name']} », importé le {pd.Timestamp(line['im
          f"par {line['imported_by']}." + (" Ce sont les données actuelles du secteur." if line["current"] else ""))
 original = raw_file(engine, line["sha256"])
 st.download_button("Télécharger le fichier d'origine", data=original or b"", file_name=line["file_name"],
+                   on_click=app_state.audit, args=("download", f"Fichier d'origine de l'import n° {chosen}", line["sector_id"]),
                    key="history_raw_download", disabled=original is None)
 
 issues = import_issues(engine, chosen)

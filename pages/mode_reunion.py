@@ -30,6 +30,7 @@ if not kiosk:
     left, right = st.columns(2)
     left.link_button("Ouvrir l'écran de réunion", screen_url, type="primary", width="stretch")
     right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
+                          on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
                           data=app_state.meeting_pack_download(sector.sector_id, filters.as_of),
                           file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
                           mime="application/pdf")

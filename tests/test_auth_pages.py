@@ -96,3 +96,26 @@ def test_admin_sees_the_journal(secured):
     assert not app.exception
     journal = next(df.value for df in app.dataframe if "Événement" in df.value.columns)
     assert "Connexion" in set(journal["Événement"])
+
+
+def test_evaluation_export_is_prepared_once_and_journaled(secured):
+    app = signed_in("admin")
+    app.switch_page("pages/etat_des_donnees.py").run()
+    app.button(key="evaluation_prepare").click().run()
+    assert not app.exception
+    assert app.get("download_button")
+    events = read_audit(secured, event="export")
+    assert len(events) == 1
+
+
+def test_every_download_button_is_journaled():
+    """AppTest cannot click a download button: check that each one records who downloaded what."""
+    import ast
+
+    for path in (ROOT / "pages").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                keywords = {k.arg: k.value for k in node.keywords}
+                journaled = ("on_click" in keywords and ast.unparse(keywords["on_click"]) == "app_state.audit")
+                inside_if = path.name in ("journal.py", "etat_des_donnees.py")  # audited where the file is made
+                assert journaled or inside_if, f"{path.name}: téléchargement non journalisé"
