@@ -119,3 +119,38 @@ def test_every_download_button_is_journaled():
                 journaled = ("on_click" in keywords and ast.unparse(keywords["on_click"]) == "app_state.audit")
                 inside_if = path.name in ("journal.py", "etat_des_donnees.py")  # audited where the file is made
                 assert journaled or inside_if, f"{path.name}: téléchargement non journalisé"
+
+
+@pytest.fixture
+def oidc(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'gpo.sqlite'}"
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "oidc")
+    seed_demo(open_store(url), default_reference())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+ROLES_SECRET = {"groups": {"gpo-direction": {"role": "direction"}},
+                "emails": {"cdt.fischer@interieur.gouv.fr": {"role": "chef_csp", "csp": "forbach"}}}
+
+
+def test_oidc_user_mapped_by_email_reads_its_csp(oidc):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.secrets["gpo_roles"] = ROLES_SECRET
+    app.user = {"is_logged_in": True, "email": "cdt.fischer@interieur.gouv.fr", "name": "Laurent Fischer"}
+    app.run()
+    assert not app.exception
+    ranking = next(df.value for df in app.dataframe if "Rang" in df.value.columns)
+    assert sorted(ranking["Secteur"]) == ["Behren-lès-Forbach", "Forbach – Bellevue-Wiesberg", "Stiring-Wendel"]
+
+
+def test_oidc_user_without_a_role_sees_nothing(oidc):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.secrets["gpo_roles"] = ROLES_SECRET
+    app.user = {"is_logged_in": True, "email": "inconnu@example.org"}
+    app.run()
+    assert "n'a accès à aucune donnée" in app.error[0].value
+    assert not app.metric and not app.dataframe
