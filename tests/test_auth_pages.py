@@ -154,3 +154,33 @@ def test_oidc_user_without_a_role_sees_nothing(oidc):
     app.run()
     assert "n'a accès à aucune donnée" in app.error[0].value
     assert not app.metric and not app.dataframe
+
+
+ROLE_USERS = {
+    "direction": {"role": "direction"},
+    "chef_csp": {"role": "chef_csp", "csp": "forbach"},
+    "animateur": {"role": "animateur", "sectors": ["stiring"]},
+    "ecran": {"role": "ecran"},
+    "admin": {"role": "admin"},
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_role_matrix_through_the_app(oidc, role):
+    """Each role × each page: a page of the role opens; any other is not reachable."""
+    from domain.access import ALL_PAGES, may_see_page, Principal
+
+    mapping = {"emails": {f"{role}@interieur.gouv.fr": ROLE_USERS[role]}}
+    who = Principal("x", "x", role, ROLE_USERS[role].get("csp"), frozenset(ROLE_USERS[role].get("sectors", [])))
+    for page in ALL_PAGES:
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        app.secrets["gpo_roles"] = mapping
+        app.user = {"is_logged_in": True, "email": f"{role}@interieur.gouv.fr"}
+        app.query_params["secteur"] = "stiring"
+        app.run()
+        if may_see_page(who, page):
+            app.switch_page(page).run()
+            assert not app.exception, (role, page, app.exception)
+        else:
+            with pytest.raises(Exception):
+                app.switch_page(page).run()

@@ -81,3 +81,15 @@ def test_export_neutralises_formula_like_text(tmp_path):
     reread = load(path, as_of=AS_OF)[0].frames
     assert reread["problems"].loc[0, "description"].startswith("=HYPERLINK")
     assert reread["actions"].loc[0, "comment"] == "@SOMME(A1:A2)"
+
+
+def test_report_and_table_downloads_neutralise_formulas():
+    import io
+
+    from loaders.safe_xlsx import tables_to_xlsx
+
+    table = pd.DataFrame({"Valeur trouvée": ["=1+1", "+33 6", "-2", "@SOMME(A1)", "texte"], "Ligne": [1, 2, 3, 4, 5]})
+    book = openpyxl.load_workbook(io.BytesIO(tables_to_xlsx({"Rapport": table})))
+    cells = [c for row in book["Rapport"].iter_rows(min_row=2) for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in cells if c.column == 1] == ["=1+1", "+33 6", "-2", "@SOMME(A1)", "texte"]
