@@ -21,3 +21,16 @@ def assert_rows_accounted(result):
 @pytest.fixture
 def fixture_path():
     return lambda name: FIXTURES / name
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The whole app through AppTest, on a temporary store (seeded with the demo trackers on its first run)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)
+    st.cache_resource.clear()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from loaders import load
@@ -23,15 +22,6 @@ AS_OF = pd.Timestamp("2026-11-25")
 def sample():
     results = [r for p in sorted((ROOT / "sample_data").iterdir()) for r in load(p, as_of=AS_OF.date())]
     return {k: pd.concat([r.frames[k] for r in results], ignore_index=True) for k in ("meetings", "problems", "actions")}
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    st.cache_resource.clear()
 
 
 def metrics(app):

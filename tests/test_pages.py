@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES
 
@@ -18,15 +16,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def table_with(app, *columns):
     """The first table showing all these columns (AppTest does not expose a dataframe's key)."""
     return next(df.value for df in app.dataframe if set(columns) <= set(df.value.columns))
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(APP, default_timeout=60)
-    st.cache_resource.clear()
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -8,8 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from domain.formatting import fr_int
 from loaders import load
@@ -18,15 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 SAMPLES = ROOT / "sample_data"
 AS_OF = dt.date(2026, 11, 25)  # the demo store's reference date
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(APP, default_timeout=60)
-    st.cache_resource.clear()
 
 
 def sample_problems() -> pd.DataFrame:

@@ -8,8 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from charts.meetings_charts import MISSED_LABEL, attendance_chart, meetings_timeline
 from charts.palette import MEETING_STATUS_COLOURS
@@ -20,15 +18,6 @@ from indicator_frames import frame
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 RATE = re.compile(r"^\d+\u202f% \(\d+/\d+\)$")
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(APP, default_timeout=60)
-    st.cache_resource.clear()
 
 
 def open_page(app):
