@@ -201,36 +201,15 @@ def moselle_map(
     if zmax <= zmin:
         zmax = zmin + 1.0
 
+    def flat(name: str, part: dict, colour: str, **extra) -> go.Choroplethmap:
+        """Communes drawn in one plain colour (outside the police zone, or a sector without data)."""
+        return go.Choroplethmap(**common, name=name, locations=part["loc"], z=[0] * len(part["loc"]), text=part["text"],
+                                colorscale=[[0, colour], [1, colour]], showscale=False, marker=border,
+                                selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}, **extra)
+
     fig = go.Figure()
-    fig.add_trace(
-        go.Choroplethmap(
-            **common,
-            name="hors zone police",
-            locations=outside["loc"],
-            z=[0] * len(outside["loc"]),
-            text=outside["text"],
-            colorscale=[[0, palette.NO_SECTOR_COLOUR], [1, palette.NO_SECTOR_COLOUR]],
-            showscale=False,
-            marker=border,
-            selected={"marker": {"opacity": 1}},
-            unselected={"marker": {"opacity": 1}},
-        )
-    )
-    fig.add_trace(
-        go.Choroplethmap(
-            **common,
-            name="pas de données",
-            locations=no_data["loc"],
-            z=[0] * len(no_data["loc"]),
-            customdata=no_data["sid"],
-            text=no_data["text"],
-            colorscale=[[0, palette.NO_DATA_COLOUR], [1, palette.NO_DATA_COLOUR]],
-            showscale=False,
-            marker=border,
-            selected={"marker": {"opacity": 1}},
-            unselected={"marker": {"opacity": 1}},
-        )
-    )
+    fig.add_trace(flat("hors zone police", outside, palette.NO_SECTOR_COLOUR))
+    fig.add_trace(flat("pas de données", no_data, palette.NO_DATA_COLOUR, customdata=no_data["sid"]))
     fig.add_trace(
         go.Choroplethmap(
             **common,
