@@ -52,8 +52,7 @@ filters = app_state.page_filters("pages/problemes.py")
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
 as_of, period_start = filters.as_of, filters.period_start
-scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
-    else reference.sectors[filters.sector_id].name
+scope = filters.scope_label(reference)
 
 st.title("Problèmes signalés et résolus")
 st.caption(f"{scope} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "

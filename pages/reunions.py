@@ -21,8 +21,7 @@ of_sector = dict(tuple(meetings[meetings["sector_id"].isin(sector_ids)].groupby(
 empty = meetings.iloc[0:0]
 summaries = {s: cadence_summary(reference.sectors[s], of_sector.get(s, empty), as_of) for s in sector_ids}
 top = meetings_headline(summaries)
-scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
-    else reference.sectors[filters.sector_id].name
+scope = filters.scope_label(reference)
 
 st.title("Réunions des GPO")
 st.caption(f"{scope} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers mois "

@@ -13,8 +13,7 @@ reference = app_state.reference()
 filters = app_state.page_filters("pages/vue_departementale.py")
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
-scope = ("Moselle" if filters.csp_id is None else f"CSP de {reference.csps[filters.csp_id].name}") if filters.sector_id is None \
-    else reference.sectors[filters.sector_id].name
+scope = filters.scope_label(reference)
 
 if st.session_state.pop("open_sector_page", False):
     st.switch_page("pages/fiche_secteur.py")

@@ -44,3 +44,9 @@ def test_sector_ids():
     assert Filters("forbach", None, TODAY).sector_ids(REF) == ["forbach", "stiring", "behren"]
     assert Filters(None, "marly", TODAY).sector_ids(REF) == ["marly"]
     assert len(Filters(None, None, TODAY).sector_ids(REF)) == 17
+
+
+def test_scope_label():
+    assert Filters(None, None, TODAY).scope_label(REF) == "Moselle"
+    assert Filters("forbach", None, TODAY).scope_label(REF) == "CSP de Forbach"
+    assert Filters("forbach", "stiring", TODAY).scope_label(REF) == "Stiring-Wendel"
