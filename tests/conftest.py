@@ -1,4 +1,5 @@
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,45 @@ def fixture_path():
     return lambda name: FIXTURES / name
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite store, WAL included (the backup API, not a file copy)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+@pytest.fixture(scope="session")
+def demo_store_template(tmp_path_factory) -> Path:
+    """The 17 demo trackers imported once per test session; tests get a copy (see `demo_store`)."""
+    from domain.reference import default_reference
+    from store.database import open_store
+    from store.demo_seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo_template") / "gpo.sqlite"
+    engine = open_store(f"sqlite:///{path}")
+    seed_demo(engine, default_reference())
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The whole app through AppTest, on a temporary store (seeded with the demo trackers on its first run)."""
+def demo_store(tmp_path, demo_store_template) -> str:
+    """A fresh copy of the seeded demo store for one test; returns its SQLAlchemy URL."""
+    target = tmp_path / "gpo.sqlite"
+    copy_sqlite(demo_store_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(demo_store, monkeypatch):
+    """The whole app through AppTest, on a temporary copy of the seeded demo store."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+    monkeypatch.setenv("GPO_DATABASE_URL", demo_store)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)

@@ -8,23 +8,20 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES
-from domain.reference import default_reference
 from store.accounts import create_account
 from store.audit import read_audit
 from store.database import open_store
-from store.demo_seed import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-Cheval-57"
 
 
 @pytest.fixture
-def secured(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gpo.sqlite'}"
+def secured(demo_store, monkeypatch):
+    url = demo_store  # the data a real deployment would have imported
     monkeypatch.setenv("GPO_DATABASE_URL", url)
     monkeypatch.setenv("GPO_AUTH", "local")
     engine = open_store(url)
-    seed_demo(engine, default_reference())  # the data a real deployment would have imported
     create_account(engine, "lt.lang", "Lieutenant Thomas Lang", "animateur", PASSWORD, sector_ids=["stiring"])
     create_account(engine, "cdt.fischer", "Commandant Laurent Fischer", "chef_csp", PASSWORD, csp_id="forbach")
     create_account(engine, "admin", "Administrateur", "admin", PASSWORD)
@@ -122,11 +119,9 @@ def test_every_download_button_is_journaled():
 
 
 @pytest.fixture
-def oidc(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gpo.sqlite'}"
-    monkeypatch.setenv("GPO_DATABASE_URL", url)
+def oidc(demo_store, monkeypatch):
+    monkeypatch.setenv("GPO_DATABASE_URL", demo_store)
     monkeypatch.setenv("GPO_AUTH", "oidc")
-    seed_demo(open_store(url), default_reference())
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
