@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -103,14 +104,91 @@ def test_unknown_login_refused_like_a_wrong_password(engine, meyer):
 def test_password_hashes(meyer, engine):
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
     assert PASSWORD not in first and first != second
-    assert first.startswith("scrypt$16384$8$1$")
+    assert first.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert verify_password(PASSWORD, first) and verify_password(PASSWORD, second)
     assert not verify_password(PASSWORD + "x", first)
-    assert not verify_password(PASSWORD, "bcrypt$nonsense")
+    assert not verify_password(PASSWORD, "bcrypt$nonsense") and not verify_password(PASSWORD, "$argon2id$abimé")
     with engine.connect() as conn:
         stored = conn.execute(sa.select(account_tables.accounts.c.password_hash)).scalar()
-    assert PASSWORD not in stored and verify_password(PASSWORD, stored)
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored and verify_password(PASSWORD, stored)
     assert "password_hash" not in list_accounts(engine).columns
+
+
+def _scrypt_hash(password: str) -> str:
+    """A hash as the previous version of store/accounts.py wrote it (scrypt, n=2**14, r=8, p=1)."""
+    import base64
+    import hashlib
+
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt$16384$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def _stored_hash(engine, login="meyer"):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(account_tables.accounts.c.password_hash)
+                            .where(account_tables.accounts.c.login == login)).scalar()
+
+
+def test_old_scrypt_hash_is_rehashed_to_argon2id_at_next_login(engine, meyer):
+    old = _scrypt_hash(PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(account_tables.accounts.update().values(password_hash=old))
+    assert verify_password(PASSWORD, old) and not verify_password("autre chose", old)
+    assert authenticate(engine, "meyer", "pas le bon mot de passe", now=T0).reason == INVALID
+    assert _stored_hash(engine) == old  # a failed login changes nothing
+    assert authenticate(engine, "meyer", PASSWORD, now=T0) == meyer
+    new = _stored_hash(engine)
+    assert new.startswith("$argon2id$") and verify_password(PASSWORD, new)
+    assert "convertie en argon2id" in read_audit(engine).iloc[0]["Détail"]
+    assert authenticate(engine, "meyer", PASSWORD, now=T0) == meyer
+    assert _stored_hash(engine) == new  # already argon2id: left as it is
+
+
+def test_forty_parallel_guesses_check_at_most_five_passwords(engine, meyer, monkeypatch):
+    """40 threads call the real authenticate on a real store at once, as the server's session threads would."""
+    import threading
+
+    from store import accounts as accounts_module
+
+    real_verify = accounts_module.verify_password
+    checked, lock = [], threading.Lock()
+
+    def counting_verify(password, encoded):
+        with lock:
+            checked.append(password)
+        return real_verify(password, encoded)
+
+    monkeypatch.setattr(accounts_module, "verify_password", counting_verify)
+    start = threading.Barrier(40)
+    outcomes = [None] * 40
+
+    def guess(n):
+        start.wait()
+        outcomes[n] = authenticate(engine, "meyer", f"essai-numero-{n}", now=T0)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5, f"{len(checked)} mots de passe vérifiés"
+    reasons = [o.reason for o in outcomes]
+    assert reasons.count(INVALID) == 4 and reasons.count(LOCKED) == 36
+    assert pd.notna(list_accounts(engine).loc[0, "Verrouillé jusqu'à"])
+    checked.clear()
+    right = authenticate(engine, "meyer", PASSWORD, now=T0 + dt.timedelta(minutes=1))
+    assert right.reason == LOCKED and not checked  # locked: even the right password is refused unchecked
+    assert _events(engine).count("Connexion refusée") == 41
+
+
+def test_disabled_account_answers_the_same_for_right_and_wrong_password(engine, meyer, monkeypatch):
+    disable_account(engine, "meyer", by="admin", now=T0)
+    right = authenticate(engine, "meyer", PASSWORD, now=T0)
+    wrong = authenticate(engine, "meyer", "pas le bon mot de passe", now=T0)
+    assert right == wrong == Refusal(DISABLED, "Ce compte est désactivé. Adressez-vous à un administrateur.")
+    details = read_audit(engine)["Détail"].tolist()[:2]
+    assert details[0] == details[1] == "Compte désactivé : connexion refusée (mot de passe non vérifié)."
 
 
 def test_disabled_account_refused_then_enabled(engine, meyer):
