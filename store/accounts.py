@@ -32,11 +32,12 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from domain.access import ANIMATEUR, CHEF_CSP, ROLES, Principal, strongest_role, writable_sectors
+from domain.access import ANIMATEUR, CHEF_CSP, ECRAN, ROLES, Principal, strongest_role, writable_sectors
 from domain.reference import Reference, default_reference
 from store.account_tables import accounts
 from store.audit import record
 from store.imports import Uploader
+from store.screen_tokens import revoke_tokens
 
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi's default)
 # Each argon2 check takes 64 MiB: a flood of logins on unknown accounts waits here instead of exhausting memory.
@@ -181,12 +182,13 @@ def create_account(engine: sa.Engine, login: str, display_name: str, role: str, 
     csp_id, sectors = _check_scope(role, csp_id, sector_ids, reference or default_reference())
     check_password_strength(password)
     now = _now(now)
+    password_hash = hash_password(password)  # before the write transaction: hashing takes a while
     with engine.begin() as conn:
         if _row(conn, login) is not None:
             raise AccountError(f"Le compte « {login} » existe déjà.")
         conn.execute(accounts.insert().values(
             login=login, display_name=display_name.strip(), role=role, csp_id=csp_id, sectors=" ".join(sectors),
-            password_hash=hash_password(password), active=True, created_at=now, password_changed_at=now,
+            password_hash=password_hash, active=True, created_at=now, password_changed_at=now,
             failed_logins=0, locked_until=None))
         record(conn, by, "account_created", f"Compte « {login} » créé ({display_name.strip()}, "
                                             f"{_describe(role, csp_id, sectors)}).", at=now)
@@ -206,11 +208,13 @@ def set_password(engine: sa.Engine, login: str, password: str, *, by: str = SYST
     login = normalize_login(login)
     check_password_strength(password)
     now = _now(now)
+    new_hash = hash_password(password)  # before the write transaction: hashing takes a while
     with engine.begin() as conn:
         _existing(conn, login)
         conn.execute(accounts.update().where(accounts.c.login == login).values(
-            password_hash=hash_password(password), password_changed_at=now, failed_logins=0, locked_until=None))
+            password_hash=new_hash, password_changed_at=now, failed_logins=0, locked_until=None))
         record(conn, by, "password_reset", f"Mot de passe du compte « {login} » changé (compte déverrouillé).", at=now)
+        revoke_tokens(conn, by=by, now=now, login=login, reason="mot de passe changé")
 
 
 def set_active(engine: sa.Engine, login: str, active: bool, *, by: str = SYSTEM_USER, now: dt.datetime | None = None) -> None:
@@ -224,6 +228,8 @@ def set_active(engine: sa.Engine, login: str, active: bool, *, by: str = SYSTEM_
             values.update(failed_logins=0, locked_until=None)
         conn.execute(accounts.update().where(accounts.c.login == login).values(**values))
         record(conn, by, "account_changed", f"Compte « {login} » {'réactivé' if active else 'désactivé'}.", at=now)
+        if not active:
+            revoke_tokens(conn, by=by, now=now, login=login, reason="compte désactivé")
 
 
 def disable_account(engine: sa.Engine, login: str, *, by: str = SYSTEM_USER, now: dt.datetime | None = None) -> None:
@@ -259,6 +265,8 @@ def update_account(engine: sa.Engine, login: str, *, role: str | None = None, cs
         after = _describe(new_role, new_csp, new_sectors)
         name_change = f", nom « {row['display_name']} » → « {new_name} »" if new_name != row["display_name"] else ""
         record(conn, by, "account_changed", f"Compte « {login} » modifié : {before} → {after}{name_change}.", at=now)
+        if new_role != ECRAN:
+            revoke_tokens(conn, by=by, now=now, login=login, reason="le compte n'a plus le rôle écran")
         return _principal(_row(conn, login))
 
 
@@ -396,4 +404,4 @@ def _as_list(value: object) -> list[str]:
 
 def uploader_for(principal: Principal) -> Uploader:
     """The import layer's view of `principal`: its name and the sectors it may write."""
-    return Uploader(principal.display_name, writable_sectors(principal))
+    return Uploader(principal.display_name[:120], writable_sectors(principal))  # the width of imports.imported_by

@@ -258,8 +258,20 @@ def test_v1_store_migrated_to_v2_matches_a_new_store(tmp_path, monkeypatch):
     for engine in (migrated, new):
         with engine.connect() as conn:
             versions = conn.execute(sa.select(database.tables.schema_version.c.version)).scalars().all()
-        assert sorted(versions) == [1, 2]
+        assert sorted(versions) == [v for v, _ in database.MIGRATIONS]
     assert open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")  # reopening is a no-op
+
+
+def test_v2_store_with_accounts_migrated_to_v3_keeps_them_and_gains_screen_tokens(tmp_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:2])
+        old = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    create_account(old, "ecran1", "Écran Forbach", ECRAN, PASSWORD, now=T0)
+    assert "screen_tokens" not in sa.inspect(old).get_table_names()
+    old.dispose()
+    migrated = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    assert _schema(migrated) == _schema(open_store(f"sqlite:///{tmp_path / 'new.sqlite'}"))
+    assert principal_of(migrated, "ecran1").role == ECRAN
 
 
 # --- the audit journal -----------------------------------------------------------------------------------------------
@@ -277,7 +289,7 @@ def test_every_event_is_recorded_with_its_french_label(engine):
     assert list(journal.columns) == ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]
     assert journal["Événement"].tolist()[::-1] == list(EVENTS.values())
     assert read_audit(engine, event="import")["Détail"].tolist() == ["détail 3"]
-    assert len(read_audit(engine, since=T0 + dt.timedelta(minutes=8))) == 2
+    assert len(read_audit(engine, since=T0 + dt.timedelta(minutes=8))) == len(EVENTS) - 8
     assert len(read_audit(engine, until=T0.date())) == len(EVENTS)  # a date includes its whole day
     assert read_audit(engine, user="nobody").empty
     with pytest.raises(ValueError):
