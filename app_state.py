@@ -409,6 +409,20 @@ def _screen_principal():
     return fresh
 
 
+def publish_screen_token() -> None:
+    """Once after a screen's login, write its token into the browser's address, so that a reload stays signed in.
+
+    Called by dashboard.py after navigation: the login run's own change of the
+    address is lost with the rerun that follows it (Streamlit drops what that
+    run had not yet sent), and a link's page may also be reopened without it.
+    """
+    from store.screen_tokens import QUERY_KEY
+
+    token = st.session_state.get("screen_token")
+    if token and st.session_state.pop("publish_token", False):
+        st.query_params[QUERY_KEY] = token
+
+
 def recheck_signed_in() -> None:
     """Inside a fragment: rerun the whole app (hence the login screen) if the signed-in rights changed or ended."""
     if auth_mode() == "off":
@@ -471,6 +485,7 @@ def login_screen() -> None:
             token = create_screen_token(store(), outcome.user_id, by=outcome.user_id).token
             mark_used(store(), token)
             st.session_state["screen_token"] = token
+            st.session_state["publish_token"] = True  # see publish_screen_token
             st.query_params[QUERY_KEY] = token
         else:
             st.session_state["principal"] = outcome

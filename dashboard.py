@@ -73,4 +73,5 @@ else:
     st.session_state["filters"] = app_state.shared_filters()
     app_state.user_box(principal)
 app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)
+app_state.publish_screen_token()  # a screen just signed in: its address gets its token
 pages.run()
