@@ -393,6 +393,37 @@ def test_cli_asks_the_password_twice(tmp_path, cli, monkeypatch):
     assert authenticate(open_store(f"sqlite:///{db}"), "ecran1", PASSWORD, now=T0).role == ECRAN
 
 
+def test_cli_screen_tokens_create_list_revoke(tmp_path, cli):
+    from store.screen_tokens import screen_principal
+
+    db = tmp_path / "gpo.sqlite"
+    assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran", password=PASSWORD).returncode == 0
+    assert cli(db, "comptes", "creer", "meyer", "--nom", "Cne Meyer", "--role", "animateur", "--secteurs", "forbach",
+               password=PASSWORD).returncode == 0
+    made = cli(db, "jetons", "creer", "ecran1", "--jours", "30")
+    assert made.returncode == 0, made.stderr
+    first_line, token_line = made.stdout.strip().splitlines()
+    assert first_line.startswith("Jeton n° 1 créé pour le compte « ecran1 », valable jusqu'au ")
+    assert token_line.startswith("&jeton=")
+    engine = open_store(f"sqlite:///{db}")
+    assert screen_principal(engine, token_line.removeprefix("&jeton=")).user_id == "ecran1"
+    refused = cli(db, "jetons", "creer", "meyer")
+    assert refused.returncode == 1 and "n'a pas le rôle écran" in refused.stderr
+    too_long = cli(db, "jetons", "creer", "ecran1", "--jours", "400")
+    assert too_long.returncode == 1 and "366 jours au plus" in too_long.stderr
+    listed = cli(db, "jetons", "lister")
+    assert "ecran1" in listed.stdout and "valable" in listed.stdout and token_line.removeprefix("&jeton=") not in listed.stdout
+    assert cli(db, "jetons", "revoquer", "1").returncode == 0
+    assert screen_principal(engine, token_line.removeprefix("&jeton=")) is None
+    assert "révoqué le" in cli(db, "jetons", "lister").stdout
+    again = cli(db, "jetons", "revoquer", "1")
+    assert again.returncode == 1 and "Aucun jeton d'écran n° 1 encore valable" in again.stderr
+    cli(db, "jetons", "creer", "ecran1")
+    assert cli(db, "jetons", "revoquer", "--compte", "ecran1").stdout.strip() == "1 jeton(s) du compte « ecran1 » révoqué(s)."
+    assert cli(db, "jetons", "revoquer").returncode == 2
+    assert "(ligne de commande)" in cli(db, "journal", "--evenement", "token_revoked").stdout
+
+
 # --- the evaluation export -------------------------------------------------------------------------------------------
 NAME = "Jean Dupont"
 

@@ -305,3 +305,25 @@ def test_import_is_recorded_under_the_signed_in_account(secured):
 
     newest = import_history(secured).sort_values("import_id").iloc[-1]
     assert (newest["import_id"], newest["imported_by"]) == (18, "Lieutenant Thomas Lang")
+
+
+def test_admin_creates_and_revokes_a_screen_token_on_the_accounts_page(secured):
+    from store.screen_tokens import screen_principal
+
+    create_account(secured, "ecran.forbach", "Écran du commissariat de Forbach", "ecran", PASSWORD)
+    app = signed_in("admin")
+    app.switch_page("pages/admin_comptes.py").run()
+    assert app.selectbox(key="token_account").options == ["ecran.forbach"]  # écran accounts only
+    app.selectbox(key="token_account").select("ecran.forbach")
+    app.number_input(key="token_days").set_value(30)
+    next(b for b in app.button if b.label == "Créer un jeton").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Jeton n° 1 créé, valable jusqu'au ")
+    token = app.code[0].value.removeprefix("&jeton=")
+    assert screen_principal(secured, token).user_id == "ecran.forbach"
+    tokens = next(df.value for df in app.dataframe if "Expire le" in df.value.columns)
+    assert tokens[["N°", "Compte", "Créé par", "État"]].values.tolist() == [[1, "ecran.forbach", "admin", "valable"]]
+    app.number_input(key="token_revoke_number").set_value(1)
+    next(b for b in app.button if b.label == "Révoquer").click().run()
+    assert "Jeton n° 1 révoqué" in app.success[0].value
+    assert screen_principal(secured, token) is None
