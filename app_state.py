@@ -79,7 +79,7 @@ def shared_filters() -> Filters:
     filters = Filters(csp_id, sector_id, as_of, period, allowed)
     query = to_query(filters, default_as_of)
     current = {k: st.query_params[k] for k in st.query_params}
-    for key in current.keys() - query.keys():
+    for key in current.keys() - query.keys() - {"jeton"}:  # a screen's token stays: a reload keeps it signed in
         del st.query_params[key]
     for key, value in query.items():
         if current.get(key) != value:
@@ -217,8 +217,10 @@ def page_filters(page_path: str) -> Filters:
 
 def resume_requested_page() -> None:
     """Called by dashboard.py once navigation and filters exist: go back to the page a link asked for."""
+    from domain.access import may_see_page
+
     resume = st.session_state.pop("resume_page", None)
-    if resume:
+    if resume and may_see_page(principal(), resume[0]):  # a page the role may not see has no address: stay
         page_path, params = resume
         st.switch_page(page_path, query_params=params or None)
 
@@ -251,6 +253,28 @@ _SLIDE_BUTTON_CSS = """
 
 def kiosk_css() -> None:
     st.html(_KIOSK_CSS)
+
+
+def live_fragment(run_every: int):
+    """`st.fragment(run_every=…)` for screens that refresh themselves, with the sign-in checked on every tick.
+
+    A tick reruns only the fragment, never dashboard.py: so the fragment itself
+    re-reads the account (disabled, role changed), the session's age and the
+    screen's token before it reads any data. When they no longer hold, the whole
+    app reruns, and dashboard.py shows the login screen instead of the page.
+    """
+    import functools
+
+    def decorate(body):
+        @st.fragment(run_every=run_every)
+        @functools.wraps(body)
+        def checked() -> None:
+            recheck_signed_in()
+            body()
+
+        return checked
+
+    return decorate
 
 
 def slideshow(key: str, count: int, interval_s: int, render) -> None:
@@ -326,7 +350,7 @@ def auth_mode() -> str:
 
 
 def current_principal():
-    """The signed-in Principal, or None: then nothing but the login screen is shown."""
+    """The signed-in Principal, or None: then nothing but the login screen is shown. Called on every run and tick."""
     from domain.access import OPEN_ACCESS
 
     mode = auth_mode()
@@ -340,26 +364,82 @@ def current_principal():
         mapping = dict(st.secrets.get("gpo_roles", {}))
         groups = st.user.get("groups") or []
         return principal_for_oidc(st.user.get("email", ""), groups, mapping, name=st.user.get("name"))
+    return _password_principal() or _screen_principal()
+
+
+def _password_principal():
+    """The account signed in with its password in this browser session, re-read from the store (None if none)."""
     import time
 
+    from store.accounts import principal_of
+
     signed = st.session_state.get("principal")
-    if signed and time.time() - st.session_state.get("signed_in_at", 0) > SESSION_MINUTES * 60:
+    if signed is None:
+        return None
+    if time.time() - st.session_state.get("signed_in_at", 0) > SESSION_MINUTES * 60:
         sign_out(expired=True)
         return None
-    if signed:
-        from store.accounts import principal_of
+    fresh = principal_of(store(), signed.user_id)  # a disabled account or a changed role takes effect at once
+    if fresh is None:
+        st.session_state.pop("principal", None)
+        st.session_state["login_notice"] = "Votre compte a été désactivé ou modifié : reconnectez-vous."
+    return fresh
 
-        signed = principal_of(store(), signed.user_id)  # a disabled account or a changed role takes effect at once
-        if signed is None:
-            st.session_state.pop("principal", None)
-            st.session_state["login_notice"] = "Votre compte a été désactivé ou modifié : reconnectez-vous."
-    return signed
+
+def _screen_principal():
+    """The écran account a screen token signs in (the address's ?jeton=…, or the one this session already uses)."""
+    from store.audit import record
+    from store.screen_tokens import QUERY_KEY, mark_used, screen_principal, token_number
+
+    token = st.query_params.get(QUERY_KEY) or st.session_state.get("screen_token")
+    if not token:
+        return None
+    fresh = screen_principal(store(), token)
+    if fresh is None:
+        st.session_state.pop("screen_token", None)
+        st.session_state["login_notice"] = ("Le lien de cet écran n'est plus valable (jeton expiré ou révoqué, ou compte "
+                                            "désactivé) : connectez-vous avec le compte de l'écran, ou demandez un "
+                                            "nouveau lien à un administrateur.")
+        return None
+    if st.session_state.get("screen_token") != token:  # first use in this browser session: journaled once
+        st.session_state["screen_token"] = token
+        st.session_state.pop("login_notice", None)
+        mark_used(store(), token)
+        record(store(), fresh.user_id, "login_ok", f"Connexion de l'écran par son jeton n° {token_number(store(), token)}.")
+    return fresh
+
+
+def publish_screen_token() -> None:
+    """Once after a screen's login, write its token into the browser's address, so that a reload stays signed in.
+
+    Called by dashboard.py after navigation: the login run's own change of the
+    address is lost with the rerun that follows it (Streamlit drops what that
+    run had not yet sent), and a link's page may also be reopened without it.
+    """
+    from store.screen_tokens import QUERY_KEY
+
+    token = st.session_state.get("screen_token")
+    if token and st.session_state.pop("publish_token", False):
+        st.query_params[QUERY_KEY] = token
+
+
+def recheck_signed_in() -> None:
+    """Inside a fragment: rerun the whole app (hence the login screen) if the signed-in rights changed or ended."""
+    if auth_mode() == "off":
+        return
+    if current_principal() != st.session_state.get("page_principal"):
+        st.rerun(scope="app")
 
 
 def sign_out(expired: bool = False) -> None:
     from store.audit import record
+    from store.screen_tokens import QUERY_KEY
 
     principal = st.session_state.pop("principal", None)
+    if principal is None and st.session_state.get("screen_token"):
+        principal = st.session_state.get("page_principal")
+    if st.session_state.pop("screen_token", None) is not None and QUERY_KEY in st.query_params:
+        del st.query_params[QUERY_KEY]  # signing out of a screen: its address no longer signs it in
     if principal is not None:
         record(store(), principal.user_id, "logout", "Session expirée." if expired else "Déconnexion.")
     if expired:
@@ -367,7 +447,12 @@ def sign_out(expired: bool = False) -> None:
 
 
 def login_screen() -> None:
-    """The only thing shown before login (local accounts or the organisation's OpenID Connect provider)."""
+    """The only thing shown before login (local accounts or the organisation's OpenID Connect provider).
+
+    The address the user asked for (page and parameters) is kept: dashboard.py
+    has resolved it with every page before calling this, so once signed in the
+    next run opens that page with its parameters.
+    """
     import time
 
     st.title("Tableau de bord des GPO de Moselle")
@@ -381,7 +466,9 @@ def login_screen() -> None:
         else:
             st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary", on_click=st.login)
         return
+    from domain.access import ECRAN
     from store.accounts import Refusal, authenticate
+    from store.screen_tokens import QUERY_KEY, create_screen_token, mark_used
 
     with st.form("login_form"):
         login = st.text_input("Identifiant", key="login_name")
@@ -391,10 +478,19 @@ def login_screen() -> None:
         outcome = authenticate(store(), login, password)
         if isinstance(outcome, Refusal):
             st.error(outcome.message)
+            return
+        if outcome.role == ECRAN:
+            # A screen keeps running unattended: its address gets a token, so a reload (or a restart of the
+            # browser on that address) stays signed in until the token expires or is revoked.
+            token = create_screen_token(store(), outcome.user_id, by=outcome.user_id).token
+            mark_used(store(), token)
+            st.session_state["screen_token"] = token
+            st.session_state["publish_token"] = True  # see publish_screen_token
+            st.query_params[QUERY_KEY] = token
         else:
             st.session_state["principal"] = outcome
             st.session_state["signed_in_at"] = time.time()
-            st.rerun()
+        st.rerun()
 
 
 def principal():

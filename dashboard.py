@@ -3,18 +3,12 @@
 import streamlit as st
 
 import app_state
-from domain.access import pages_for
+from domain.access import ALL_PAGES, pages_for
 
 st.set_page_config(page_title="GPO Moselle — Police de sécurité du quotidien", page_icon="🛡️", layout="wide")
 
 app_state.store()  # migrate (and, when authentication is off, seed an empty store with the demo trackers)
-principal = app_state.current_principal()
-if principal is None:  # authentication on and nobody signed in: nothing else is shown
-    app_state.login_screen()
-    st.stop()
-st.session_state["page_principal"] = principal
 
-kiosk = app_state.is_kiosk()  # a briefing screen: ?ecran=1
 # Each url_path is its file's name: on a fresh server, Streamlit's own discovery of the pages/ folder serves the
 # first request, and it knows pages by file name; with the same paths, a bookmarked link works from the first visit.
 MENU = {
@@ -39,16 +33,39 @@ MENU = {
         ("pages/journal.py", "Journal", "📜"),
     ],
 }
+
+
+def pages_of(allowed: set[str], with_default: bool = True) -> dict[str, list]:
+    """The st.Page objects of the `allowed` page files, by menu section; the first one is the default page.
+
+    A page's address (hence Streamlit's page id) is its file name whatever the
+    role, so the page a link names is found again in every role's navigation.
+    """
+    first = next(path for entries in MENU.values() for path, _, _ in entries if path in allowed) if with_default else None
+    menu = {}
+    for section, entries in MENU.items():
+        listed = [st.Page(path, title=title, icon=icon, default=path == first,
+                          url_path=None if path == first else path.removeprefix("pages/").removesuffix(".py"))
+                  for path, title, icon in entries if path in allowed]
+        if listed:
+            menu[section] = listed
+    return menu
+
+
+principal = app_state.current_principal()
+if principal is None:  # authentication on and nobody signed in: nothing but the login screen is shown
+    # Every page is declared (hidden, never run) so that the address asked for (/mode_reunion?secteur=…) stays the
+    # current page: the run after login opens it, with its parameters, if the role may see it. The default page is
+    # the login screen itself, so a login from the home address lands on the role's own first page.
+    login_page = st.Page(app_state.login_screen, title="Connexion", url_path="connexion", default=True)
+    st.navigation({"": [login_page], **pages_of(set(ALL_PAGES), with_default=False)}, position="hidden")
+    app_state.login_screen()
+    st.stop()
+st.session_state["page_principal"] = principal
+
+kiosk = app_state.is_kiosk()  # a briefing screen: ?ecran=1
 allowed = set(pages_for(principal))  # a page the role may not see is not listed, so its URL is not reachable
-first = next(path for entries in MENU.values() for path, _, _ in entries if path in allowed)
-menu = {}
-for section, entries in MENU.items():
-    pages = [st.Page(path, title=title, icon=icon, default=path == first,
-                     url_path=None if path == first else path.removeprefix("pages/").removesuffix(".py"))
-             for path, title, icon in entries if path in allowed]
-    if pages:
-        menu[section] = pages
-navigation = st.navigation(position="hidden" if kiosk else "sidebar", pages=menu)
+pages = st.navigation(pages_of(allowed), position="hidden" if kiosk else "sidebar")
 if kiosk:
     app_state.kiosk_css()
     st.session_state["filters"] = app_state.kiosk_filters()
@@ -56,4 +73,5 @@ else:
     st.session_state["filters"] = app_state.shared_filters()
     app_state.user_box(principal)
 app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)
-navigation.run()
+app_state.publish_screen_token()  # a screen just signed in: its address gets its token
+pages.run()

@@ -1,10 +1,16 @@
-"""Page « Comptes » (admin): local accounts — create, change role or sectors, reset a password, disable."""
+"""Page « Comptes » (admin): local accounts — create, change role or sectors, reset a password, disable — and the
+briefing screens' tokens (create, list, revoke)."""
+
+import datetime as dt
 
 import streamlit as st
 
 import app_state
 from domain.access import DENIED_MESSAGE, ROLES, may
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password
+from store.screen_tokens import (
+    DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_screen_token,
+)
 
 reference = app_state.reference()
 engine = app_state.store()
@@ -20,7 +26,8 @@ if app_state.auth_mode() != "local":
     st.info("Les comptes locaux servent quand GPO_AUTH=local. Avec l'authentification de l'organisation (oidc), "
             "les rôles viennent de la section [gpo_roles] de .streamlit/secrets.toml.")
 
-st.dataframe(list_accounts(engine), hide_index=True, width="stretch", key="accounts_table")
+accounts_table = list_accounts(engine)
+st.dataframe(accounts_table, hide_index=True, width="stretch", key="accounts_table")
 
 sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
 with st.form("account_create", clear_on_submit=True):
@@ -62,3 +69,43 @@ with st.form("account_change", clear_on_submit=True):
             st.error(str(refusal))
         else:
             st.success(f"Compte « {login} » mis à jour.")
+
+st.subheader("Jetons des écrans de réunion")
+st.caption("Un écran de commissariat ou un projecteur reste connecté grâce à un jeton placé dans son adresse "
+           "(« &jeton=… »). Seul un compte écran en reçoit un ; il n'ouvre que le mode réunion et l'écran de direction. "
+           "Le jeton vaut jusqu'à sa date d'expiration, sauf s'il est révoqué, si le compte est désactivé, change de rôle "
+           "ou reçoit un nouveau mot de passe.")
+screens = accounts_table.loc[(accounts_table["Rôle"] == ROLES["ecran"]) & (accounts_table["Actif"] == "oui"),
+                             "Identifiant"].tolist()
+with st.form("token_create", clear_on_submit=True):
+    left, right = st.columns(2)
+    screen = left.selectbox("Compte écran", screens, key="token_account", index=None, placeholder="Choisir un compte écran")
+    days = right.number_input("Valable (jours)", min_value=1, max_value=MAX_LIFETIME.days, value=DEFAULT_LIFETIME.days,
+                              step=1, key="token_days")
+    if st.form_submit_button("Créer un jeton"):
+        if not screen:
+            st.error("Choisissez un compte écran (créez-en un ci-dessus avec le rôle « Écran de réunion »).")
+        else:
+            try:
+                made = create_screen_token(engine, screen, lifetime=dt.timedelta(days=int(days)), by=me.user_id)
+            except TokenError as refusal:
+                st.error(str(refusal))
+            else:
+                st.success(f"Jeton n° {made.token_id} créé, valable jusqu'au {made.expires_at:%d/%m/%Y}. Ajoutez ceci à "
+                           "l'adresse de l'écran ; il ne sera plus affiché :")
+                st.code(f"&{QUERY_KEY}={made.token}", language=None)
+                st.caption("Par exemple : …/mode_reunion?secteur=forbach&ecran=1&embed=true"
+                           f"&{QUERY_KEY}=… ou …/ecran_rotation?csp=metz&ecran=1&embed=true&{QUERY_KEY}=…")
+
+st.dataframe(list_screen_tokens(engine), hide_index=True, width="stretch", key="tokens_table")
+with st.form("token_revoke", clear_on_submit=True):
+    number = st.number_input("Numéro du jeton à révoquer", min_value=1, step=1, value=None, key="token_revoke_number")
+    if st.form_submit_button("Révoquer"):
+        try:
+            if number is None:
+                raise TokenError("Indiquez le numéro du jeton (colonne « N° » du tableau).")
+            revoke_screen_token(engine, int(number), by=me.user_id)
+        except TokenError as refusal:
+            st.error(str(refusal))
+        else:
+            st.success(f"Jeton n° {int(number)} révoqué : l'écran qui l'utilise affichera l'écran de connexion.")

@@ -24,7 +24,7 @@ if not kiosk:
     st.link_button("Ouvrir l'écran de direction", f"ecran_rotation?{query}", type="primary")
 
 
-@st.fragment(run_every=interval)
+@app_state.live_fragment(run_every=interval)  # checks the sign-in on every tick
 def rotation_screen() -> None:
     frames, last_imports = app_state.current_data()
     current = app_state.kiosk_filters() if kiosk else filters

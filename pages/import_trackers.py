@@ -39,9 +39,12 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄
                           data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
                           file_name=f"suivi_gpo_{export_sector}.xlsx")
 
-if app_state.auth_mode() != "off" and not st.session_state.get("uploader_name"):
-    st.session_state["uploader_name"] = app_state.principal().display_name
-name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
+signed_in = uploader_for(app_state.principal())
+if app_state.auth_mode() == "off":  # the open demo: nobody is signed in, the importer says who he is
+    name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
+else:  # with authentication, an import is recorded under the signed-in account, never a typed name
+    name = signed_in.name
+    st.text(f"Import enregistré au nom de : {name}")
 chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="upload_sector",
                              format_func=lambda s: sector_names[s] if s else
                              "Lu dans le fichier (feuille, colonne ou nom du fichier)") or None
@@ -73,7 +76,7 @@ else:
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
 # The import layer refuses any sector this user may not write, whatever this page shows.
-uploader = Uploader(name, uploader_for(app_state.principal()).writable_sectors)
+uploader = Uploader(name, signed_in.writable_sectors)
 for file_name, data, result in items:
     sector = reference.sectors.get(result.sector_id or "")
     with st.container(border=True):

@@ -36,7 +36,7 @@ if not kiosk:
                           mime="application/pdf")
 
 
-@st.fragment(run_every=interval)
+@app_state.live_fragment(run_every=interval)  # checks the sign-in on every tick
 def meeting_screen() -> None:
     # Read the store on every tick: a tracker imported during the meeting shows up on the next slide.
     frames, _ = app_state.current_data()

@@ -1,10 +1,19 @@
-"""Local accounts: scrypt password hashes, login with throttling, account changes (all audited), OIDC mapping.
+"""Local accounts: argon2id password hashes, login with throttling, account changes (all audited), OIDC mapping.
 
-Passwords are hashed with scrypt (stdlib, memory-hard: n=2**14, r=8, p=1, a
-16-byte random salt) and stored as ``scrypt$n$r$p$salt_b64$hash_b64``; hashes
-are compared in constant time. After `MAX_FAILED_LOGINS` failures in a row an
-account is locked for `LOCK_DURATION`; a login on an unknown account costs the
-same time as a real one (a dummy hash is checked).
+Passwords are hashed with argon2id (argon2-cffi, RFC 9106 low-memory profile:
+t=3, m=64 MiB, p=4, random salt). Hashes written before argon2id
+(``scrypt$n$r$p$salt_b64$hash_b64``) are still checked, and replaced by an
+argon2id hash at the account's next successful login.
+
+Throttling: before a password is checked, the attempt claims one of the
+`MAX_FAILED_LOGINS` slots of the account with one conditional UPDATE (portable
+SQL, atomic on SQLite and PostgreSQL). An attempt that gets no slot is refused
+without checking its password, so at most `MAX_FAILED_LOGINS` wrong passwords
+are ever checked in a row, whatever the number of parallel attempts. When no slot
+is left and a check fails, the account is locked for `LOCK_DURATION`; a success
+frees the slots. A login on an unknown account costs the same time as a real one
+(a dummy hash is checked). A disabled account is refused without checking the
+password, so its message says nothing about the password.
 """
 
 from __future__ import annotations
@@ -14,20 +23,25 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 
-from domain.access import ANIMATEUR, CHEF_CSP, ROLES, Principal, strongest_role, writable_sectors
+from domain.access import ANIMATEUR, CHEF_CSP, ECRAN, ROLES, Principal, strongest_role, writable_sectors
 from domain.reference import Reference, default_reference
 from store.account_tables import accounts
 from store.audit import record
 from store.imports import Uploader
+from store.screen_tokens import revoke_tokens
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-SALT_BYTES, HASH_BYTES = 16, 32
+_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi's default)
+# Each argon2 check takes 64 MiB: a flood of logins on unknown accounts waits here instead of exhausting memory.
+_HASH_SLOTS = threading.BoundedSemaphore(4)
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = dt.timedelta(minutes=15)
@@ -57,29 +71,41 @@ class Refusal:
 
 
 # --- passwords ------------------------------------------------------------------------------------------------------
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=256 * 1024 * 1024)
-
-
 def hash_password(password: str) -> str:
-    """A new salted scrypt hash of `password`: ``scrypt$n$r$p$salt_b64$hash_b64``."""
-    salt = secrets.token_bytes(SALT_BYTES)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, HASH_BYTES)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    """A new salted argon2id hash of `password` (PHC string ``$argon2id$v=19$m=…,t=…,p=…$salt$hash``)."""
+    with _HASH_SLOTS:
+        return _HASHER.hash(password)
 
 
 def verify_password(password: str, encoded: str) -> bool:
-    """Whether `password` matches `encoded` (constant-time comparison; a malformed hash matches nothing)."""
+    """Whether `password` matches `encoded`, an argon2id hash or an older scrypt one (a malformed hash matches nothing)."""
+    if encoded.startswith("scrypt$"):
+        return _verify_scrypt(password, encoded)
+    try:
+        with _HASH_SLOTS:
+            return _HASHER.verify(encoded, password)
+    except (VerificationError, ValueError):  # InvalidHashError is a ValueError, and so is a non-ASCII hash
+        return False
+
+
+def needs_rehash(encoded: str) -> bool:
+    """Whether a stored hash should be replaced at the next successful login (scrypt, or older argon2 parameters)."""
+    try:
+        return not encoded.startswith("$argon2id$") or _HASHER.check_needs_rehash(encoded)
+    except ValueError:  # a malformed hash
+        return True
+
+
+def _verify_scrypt(password: str, encoded: str) -> bool:
+    """The check of hashes written before argon2id: ``scrypt$n$r$p$salt_b64$hash_b64``, compared in constant time."""
     try:
         scheme, n, r, p, salt, digest = encoded.split("$")
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest, validate=True)
-        actual = _scrypt(password, base64.b64decode(salt, validate=True), int(n), int(r), int(p), len(expected))
+        with _HASH_SLOTS:
+            actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt, validate=True), n=int(n),
+                                    r=int(r), p=int(p), dklen=len(expected), maxmem=256 * 1024 * 1024)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -156,12 +182,13 @@ def create_account(engine: sa.Engine, login: str, display_name: str, role: str, 
     csp_id, sectors = _check_scope(role, csp_id, sector_ids, reference or default_reference())
     check_password_strength(password)
     now = _now(now)
+    password_hash = hash_password(password)  # before the write transaction: hashing takes a while
     with engine.begin() as conn:
         if _row(conn, login) is not None:
             raise AccountError(f"Le compte « {login} » existe déjà.")
         conn.execute(accounts.insert().values(
             login=login, display_name=display_name.strip(), role=role, csp_id=csp_id, sectors=" ".join(sectors),
-            password_hash=hash_password(password), active=True, created_at=now, password_changed_at=now,
+            password_hash=password_hash, active=True, created_at=now, password_changed_at=now,
             failed_logins=0, locked_until=None))
         record(conn, by, "account_created", f"Compte « {login} » créé ({display_name.strip()}, "
                                             f"{_describe(role, csp_id, sectors)}).", at=now)
@@ -181,11 +208,13 @@ def set_password(engine: sa.Engine, login: str, password: str, *, by: str = SYST
     login = normalize_login(login)
     check_password_strength(password)
     now = _now(now)
+    new_hash = hash_password(password)  # before the write transaction: hashing takes a while
     with engine.begin() as conn:
         _existing(conn, login)
         conn.execute(accounts.update().where(accounts.c.login == login).values(
-            password_hash=hash_password(password), password_changed_at=now, failed_logins=0, locked_until=None))
+            password_hash=new_hash, password_changed_at=now, failed_logins=0, locked_until=None))
         record(conn, by, "password_reset", f"Mot de passe du compte « {login} » changé (compte déverrouillé).", at=now)
+        revoke_tokens(conn, by=by, now=now, login=login, reason="mot de passe changé")
 
 
 def set_active(engine: sa.Engine, login: str, active: bool, *, by: str = SYSTEM_USER, now: dt.datetime | None = None) -> None:
@@ -199,6 +228,8 @@ def set_active(engine: sa.Engine, login: str, active: bool, *, by: str = SYSTEM_
             values.update(failed_logins=0, locked_until=None)
         conn.execute(accounts.update().where(accounts.c.login == login).values(**values))
         record(conn, by, "account_changed", f"Compte « {login} » {'réactivé' if active else 'désactivé'}.", at=now)
+        if not active:
+            revoke_tokens(conn, by=by, now=now, login=login, reason="compte désactivé")
 
 
 def disable_account(engine: sa.Engine, login: str, *, by: str = SYSTEM_USER, now: dt.datetime | None = None) -> None:
@@ -234,6 +265,8 @@ def update_account(engine: sa.Engine, login: str, *, role: str | None = None, cs
         after = _describe(new_role, new_csp, new_sectors)
         name_change = f", nom « {row['display_name']} » → « {new_name} »" if new_name != row["display_name"] else ""
         record(conn, by, "account_changed", f"Compte « {login} » modifié : {before} → {after}{name_change}.", at=now)
+        if new_role != ECRAN:
+            revoke_tokens(conn, by=by, now=now, login=login, reason="le compte n'a plus le rôle écran")
         return _principal(_row(conn, login))
 
 
@@ -259,44 +292,75 @@ def list_accounts(engine: sa.Engine) -> pd.DataFrame:
 
 
 # --- login ----------------------------------------------------------------------------------------------------------
+def _claim_attempt(engine: sa.Engine, login: str, now: dt.datetime) -> tuple[bool, sa.RowMapping | None]:
+    """Take one of the account's MAX_FAILED_LOGINS slots before its password is checked: (claimed, row after the claim).
+
+    One conditional UPDATE: the database applies it to one attempt at a time (a
+    row lock on PostgreSQL, the write lock on SQLite), so two attempts never get
+    the same slot. A lock that has run out is lifted by the claim itself.
+    """
+    c = accounts.c
+    free = sa.and_(c.login == login, c.active == sa.true(), c.failed_logins < MAX_FAILED_LOGINS,
+                   sa.or_(c.locked_until.is_(None), c.locked_until <= now))
+    with engine.begin() as conn:
+        claimed = conn.execute(accounts.update().where(free).values(
+            failed_logins=c.failed_logins + 1, locked_until=None)).rowcount == 1
+        return claimed, _row(conn, login)
+
+
 def authenticate(engine: sa.Engine, login: str, password: str, now: dt.datetime | None = None) -> Principal | Refusal:
     """Check a local login. Returns the Principal, or a Refusal whose message the login form shows.
 
-    Every attempt is journaled (login_ok / login_failed). After MAX_FAILED_LOGINS
-    failures in a row the account is locked for LOCK_DURATION, even for the right
-    password. An unknown login costs the same scrypt time as a known one.
+    Every attempt is journaled (login_ok / login_failed). At most
+    MAX_FAILED_LOGINS wrong passwords are checked in a row, even for parallel
+    attempts (see `_claim_attempt`); then the account is locked for
+    LOCK_DURATION, even for the right password. An unknown login costs the same
+    time as a known one. A disabled account gets the same answer whatever the
+    password. A hash older than argon2id is replaced after a successful check.
     """
     typed = str(login or "")
     login = normalize_login(typed)
     now = _now(now)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         row = _row(conn, login) if login else None
-        if row is None:
-            verify_password(password, _dummy_hash())
-            record(conn, typed[:120] or "?", "login_failed", "Identifiant inconnu.", at=now)
-            return Refusal(INVALID, REFUSAL_MESSAGES[INVALID])
-        if row["locked_until"] is not None and row["locked_until"] > now:
-            verify_password(password, _dummy_hash())
-            until = row["locked_until"]
-            record(conn, login, "login_failed", f"Compte verrouillé jusqu'au {until:%d/%m/%Y à %H:%M} : essai refusé.", at=now)
-            return Refusal(LOCKED, REFUSAL_MESSAGES[LOCKED].format(until=until), until)
-        if not verify_password(password, row["password_hash"]):
-            failures = (row["failed_logins"] or 0) + 1
-            if failures >= MAX_FAILED_LOGINS:
-                until = now + LOCK_DURATION
-                conn.execute(accounts.update().where(accounts.c.login == login).values(failed_logins=0, locked_until=until))
-                record(conn, login, "login_failed", f"Mot de passe erroné ({failures}e échec consécutif) : compte verrouillé "
-                                                    f"jusqu'au {until:%d/%m/%Y à %H:%M}.", at=now)
+    if row is None:
+        verify_password(password, _dummy_hash())
+        record(engine, typed[:120] or "?", "login_failed", "Identifiant inconnu.", at=now)
+        return Refusal(INVALID, REFUSAL_MESSAGES[INVALID])
+    claimed, row = _claim_attempt(engine, login, now)
+    if row is None or not row["active"]:  # checked before the password: the answer cannot tell it was right
+        record(engine, login, "login_failed", "Compte désactivé : connexion refusée (mot de passe non vérifié).", at=now)
+        return Refusal(DISABLED, REFUSAL_MESSAGES[DISABLED])
+    if not claimed:  # locked, or its last attempts are being checked right now
+        until = row["locked_until"] if row["locked_until"] is not None and row["locked_until"] > now else now + LOCK_DURATION
+        record(engine, login, "login_failed", f"Compte verrouillé jusqu'au {until:%d/%m/%Y à %H:%M} : essai refusé "
+                                              "(mot de passe non vérifié).", at=now)
+        return Refusal(LOCKED, REFUSAL_MESSAGES[LOCKED].format(until=until), until)
+    slot = row["failed_logins"]
+    stored = row["password_hash"]
+    c = accounts.c
+    if not verify_password(password, stored):
+        until = now + LOCK_DURATION
+        with engine.begin() as conn:  # no slot left: lock (and start the count again once the lock runs out)
+            locked = conn.execute(accounts.update().where(
+                sa.and_(c.login == login, c.failed_logins >= MAX_FAILED_LOGINS, c.locked_until.is_(None))).values(
+                failed_logins=0, locked_until=until)).rowcount == 1
+            if locked:
+                record(conn, login, "login_failed", f"Mot de passe erroné ({MAX_FAILED_LOGINS} essais de suite sans succès) : "
+                                                    f"compte verrouillé jusqu'au {until:%d/%m/%Y à %H:%M}.", at=now)
                 return Refusal(LOCKED, REFUSAL_MESSAGES[LOCKED].format(until=until), until)
-            conn.execute(accounts.update().where(accounts.c.login == login).values(failed_logins=accounts.c.failed_logins + 1))
-            record(conn, login, "login_failed", f"Mot de passe erroné (échec {failures} sur {MAX_FAILED_LOGINS}).", at=now)
+            record(conn, login, "login_failed", f"Mot de passe erroné (échec {slot} sur {MAX_FAILED_LOGINS}).", at=now)
             return Refusal(INVALID, REFUSAL_MESSAGES[INVALID])
-        if not row["active"]:
-            record(conn, login, "login_failed", "Compte désactivé : connexion refusée.", at=now)
-            return Refusal(DISABLED, REFUSAL_MESSAGES[DISABLED])
-        conn.execute(accounts.update().where(accounts.c.login == login).values(failed_logins=0, locked_until=None))
-        record(conn, login, "login_ok", "Connexion réussie (compte local).", at=now)
-        return _principal(row)
+    new_hash = hash_password(password) if needs_rehash(stored) else None  # computed before the write transaction
+    with engine.begin() as conn:
+        conn.execute(accounts.update().where(c.login == login).values(failed_logins=0, locked_until=None))
+        detail = "Connexion réussie (compte local)."
+        if new_hash is not None:  # unless the password was changed meanwhile
+            rehashed = conn.execute(accounts.update().where(sa.and_(c.login == login, c.password_hash == stored)).values(
+                password_hash=new_hash)).rowcount == 1
+            detail += " Empreinte du mot de passe convertie en argon2id." if rehashed else ""
+        record(conn, login, "login_ok", detail, at=now)
+    return _principal(row)
 
 
 # --- OpenID Connect -------------------------------------------------------------------------------------------------
@@ -340,4 +404,4 @@ def _as_list(value: object) -> list[str]:
 
 def uploader_for(principal: Principal) -> Uploader:
     """The import layer's view of `principal`: its name and the sectors it may write."""
-    return Uploader(principal.display_name, writable_sectors(principal))
+    return Uploader(principal.display_name[:120], writable_sectors(principal))  # the width of imports.imported_by

@@ -27,6 +27,8 @@ EVENTS: dict[str, str] = {
     "account_changed": "Compte modifié",
     "password_reset": "Mot de passe changé",
     "access_denied": "Accès refusé",
+    "token_created": "Jeton d'écran créé",
+    "token_revoked": "Jeton d'écran révoqué",
 }
 
 COLUMNS = ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]

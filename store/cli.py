@@ -6,6 +6,9 @@
     python -m store comptes mot-de-passe LOGIN
     python -m store comptes desactiver LOGIN
     python -m store comptes activer LOGIN
+    python -m store jetons creer LOGIN [--jours 90]      (un compte écran ; le jeton est affiché une seule fois)
+    python -m store jetons lister
+    python -m store jetons revoquer NUMERO | --compte LOGIN
     python -m store journal [--depuis AAAA-MM-JJ] [--jusqu-au AAAA-MM-JJ] [--utilisateur LOGIN] [--evenement CODE] [--csv FICHIER]
 
 Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
@@ -28,6 +31,10 @@ import pandas as pd
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
 from store.audit import EVENTS, audit_csv, read_audit
+from store.screen_tokens import (
+    DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_account_tokens,
+    revoke_screen_token,
+)
 
 PASSWORD_ENV = "GPO_NEW_PASSWORD"
 
@@ -75,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m store", description="Comptes et journal de la base des GPO (GPO_DATABASE_URL).",
                      add_help=False)
     parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="{comptes,journal}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="{comptes,jetons,journal}")
 
     accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux", add_help=False)
     accounts.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
@@ -103,6 +110,22 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (("mot-de-passe", "réinitialise le mot de passe (et déverrouille le compte)"),
                        ("desactiver", "désactive un compte"), ("activer", "réactive un compte")):
         _sub(name, text).add_argument("login", metavar="IDENTIFIANT")
+
+    tokens = sub.add_parser("jetons", help="jetons des écrans de réunion (adresse qui reste connectée)", add_help=False)
+    tokens.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    tok = tokens.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="{creer,lister,revoquer}")
+    make = tok.add_parser("creer", help="crée un jeton pour un compte écran et l'affiche (une seule fois)", add_help=False)
+    make.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    make.add_argument("login", metavar="IDENTIFIANT")
+    make.add_argument("--jours", type=int, default=DEFAULT_LIFETIME.days, metavar="N",
+                      help=f"durée de validité en jours ({DEFAULT_LIFETIME.days} par défaut, {MAX_LIFETIME.days} au plus)")
+    tok.add_parser("lister", help="liste les jetons (jamais leur texte)", add_help=False).add_argument(
+        "-h", "--help", action="help", help="affiche cette aide et quitte")
+    revoke = tok.add_parser("revoquer", help="révoque un jeton, ou tous ceux d'un compte", add_help=False)
+    revoke.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("numero", nargs="?", type=int, metavar="NUMERO", help="numéro du jeton (voir « lister »)")
+    which.add_argument("--compte", metavar="IDENTIFIANT", help="révoque tous les jetons de ce compte")
 
     journal = sub.add_parser("journal", help="affiche ou exporte le journal", add_help=False)
     journal.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
@@ -169,6 +192,32 @@ def _accounts(args, engine) -> int:
     return 0
 
 
+def _tokens(args, engine) -> int:
+    actor = _actor()
+    if args.action == "creer":
+        made = create_screen_token(engine, args.login, lifetime=dt.timedelta(days=args.jours), by=actor)
+        print(f"Jeton n° {made.token_id} créé pour le compte « {made.login} », valable jusqu'au "
+              f"{made.expires_at:%d/%m/%Y à %H:%M}. Ajoutez à l'adresse de l'écran (il ne sera plus affiché) :")
+        print(f"&{QUERY_KEY}={made.token}")
+    elif args.action == "lister":
+        frame = list_screen_tokens(engine)
+        if frame.empty:
+            print("Aucun jeton d'écran.")
+            return 0
+        shown = frame.copy()
+        for column in ("Créé le", "Expire le", "Dernière utilisation"):
+            shown[column] = frame[column].map(lambda v: v.strftime("%d/%m/%Y %H:%M") if pd.notna(v) else "")
+        print(shown.to_string(index=False))
+        print(f"{len(frame)} jeton(s).")
+    elif args.compte:
+        count = revoke_account_tokens(engine, args.compte, by=actor)
+        print(f"{count} jeton(s) du compte « {args.compte.strip().lower()} » révoqué(s).")
+    else:
+        revoke_screen_token(engine, args.numero, by=actor)
+        print(f"Jeton n° {args.numero} révoqué : l'écran qui l'utilise affichera l'écran de connexion.")
+    return 0
+
+
 def _journal(args, engine) -> int:
     frame = read_audit(engine, since=args.depuis, until=args.until, user=args.utilisateur, event=args.evenement)
     if args.csv:
@@ -196,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Impossible d'ouvrir la base ({type(exc).__name__}) : {exc}", file=sys.stderr)
         return 1
     try:
-        return _accounts(args, engine) if args.command == "comptes" else _journal(args, engine)
-    except AccountError as exc:
+        return {"comptes": _accounts, "jetons": _tokens, "journal": _journal}[args.command](args, engine)
+    except (AccountError, TokenError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except (EOFError, KeyboardInterrupt):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store import account_tables, tables
+from store import account_tables, screen_token_tables, tables
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gpo.sqlite"
 
@@ -27,8 +27,13 @@ def _create_v2(conn: sa.Connection) -> None:
     account_tables.metadata.create_all(conn)
 
 
+def _create_v3(conn: sa.Connection) -> None:
+    """The briefing screens' tokens (their own MetaData: v1 and v2 never create them)."""
+    screen_token_tables.metadata.create_all(conn)
+
+
 # (version, step). Append only: a deployed store replays the steps it has not seen.
-MIGRATIONS = [(1, _create_v1), (2, _create_v2)]
+MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

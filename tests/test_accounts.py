@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -103,14 +104,91 @@ def test_unknown_login_refused_like_a_wrong_password(engine, meyer):
 def test_password_hashes(meyer, engine):
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
     assert PASSWORD not in first and first != second
-    assert first.startswith("scrypt$16384$8$1$")
+    assert first.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert verify_password(PASSWORD, first) and verify_password(PASSWORD, second)
     assert not verify_password(PASSWORD + "x", first)
-    assert not verify_password(PASSWORD, "bcrypt$nonsense")
+    assert not verify_password(PASSWORD, "bcrypt$nonsense") and not verify_password(PASSWORD, "$argon2id$abimé")
     with engine.connect() as conn:
         stored = conn.execute(sa.select(account_tables.accounts.c.password_hash)).scalar()
-    assert PASSWORD not in stored and verify_password(PASSWORD, stored)
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored and verify_password(PASSWORD, stored)
     assert "password_hash" not in list_accounts(engine).columns
+
+
+def _scrypt_hash(password: str) -> str:
+    """A hash as the previous version of store/accounts.py wrote it (scrypt, n=2**14, r=8, p=1)."""
+    import base64
+    import hashlib
+
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt$16384$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def _stored_hash(engine, login="meyer"):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(account_tables.accounts.c.password_hash)
+                            .where(account_tables.accounts.c.login == login)).scalar()
+
+
+def test_old_scrypt_hash_is_rehashed_to_argon2id_at_next_login(engine, meyer):
+    old = _scrypt_hash(PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(account_tables.accounts.update().values(password_hash=old))
+    assert verify_password(PASSWORD, old) and not verify_password("autre chose", old)
+    assert authenticate(engine, "meyer", "pas le bon mot de passe", now=T0).reason == INVALID
+    assert _stored_hash(engine) == old  # a failed login changes nothing
+    assert authenticate(engine, "meyer", PASSWORD, now=T0) == meyer
+    new = _stored_hash(engine)
+    assert new.startswith("$argon2id$") and verify_password(PASSWORD, new)
+    assert "convertie en argon2id" in read_audit(engine).iloc[0]["Détail"]
+    assert authenticate(engine, "meyer", PASSWORD, now=T0) == meyer
+    assert _stored_hash(engine) == new  # already argon2id: left as it is
+
+
+def test_forty_parallel_guesses_check_at_most_five_passwords(engine, meyer, monkeypatch):
+    """40 threads call the real authenticate on a real store at once, as the server's session threads would."""
+    import threading
+
+    from store import accounts as accounts_module
+
+    real_verify = accounts_module.verify_password
+    checked, lock = [], threading.Lock()
+
+    def counting_verify(password, encoded):
+        with lock:
+            checked.append(password)
+        return real_verify(password, encoded)
+
+    monkeypatch.setattr(accounts_module, "verify_password", counting_verify)
+    start = threading.Barrier(40)
+    outcomes = [None] * 40
+
+    def guess(n):
+        start.wait()
+        outcomes[n] = authenticate(engine, "meyer", f"essai-numero-{n}", now=T0)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5, f"{len(checked)} mots de passe vérifiés"
+    reasons = [o.reason for o in outcomes]
+    assert reasons.count(INVALID) == 4 and reasons.count(LOCKED) == 36
+    assert pd.notna(list_accounts(engine).loc[0, "Verrouillé jusqu'à"])
+    checked.clear()
+    right = authenticate(engine, "meyer", PASSWORD, now=T0 + dt.timedelta(minutes=1))
+    assert right.reason == LOCKED and not checked  # locked: even the right password is refused unchecked
+    assert _events(engine).count("Connexion refusée") == 41
+
+
+def test_disabled_account_answers_the_same_for_right_and_wrong_password(engine, meyer, monkeypatch):
+    disable_account(engine, "meyer", by="admin", now=T0)
+    right = authenticate(engine, "meyer", PASSWORD, now=T0)
+    wrong = authenticate(engine, "meyer", "pas le bon mot de passe", now=T0)
+    assert right == wrong == Refusal(DISABLED, "Ce compte est désactivé. Adressez-vous à un administrateur.")
+    details = read_audit(engine)["Détail"].tolist()[:2]
+    assert details[0] == details[1] == "Compte désactivé : connexion refusée (mot de passe non vérifié)."
 
 
 def test_disabled_account_refused_then_enabled(engine, meyer):
@@ -180,8 +258,20 @@ def test_v1_store_migrated_to_v2_matches_a_new_store(tmp_path, monkeypatch):
     for engine in (migrated, new):
         with engine.connect() as conn:
             versions = conn.execute(sa.select(database.tables.schema_version.c.version)).scalars().all()
-        assert sorted(versions) == [1, 2]
+        assert sorted(versions) == [v for v, _ in database.MIGRATIONS]
     assert open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")  # reopening is a no-op
+
+
+def test_v2_store_with_accounts_migrated_to_v3_keeps_them_and_gains_screen_tokens(tmp_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:2])
+        old = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    create_account(old, "ecran1", "Écran Forbach", ECRAN, PASSWORD, now=T0)
+    assert "screen_tokens" not in sa.inspect(old).get_table_names()
+    old.dispose()
+    migrated = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    assert _schema(migrated) == _schema(open_store(f"sqlite:///{tmp_path / 'new.sqlite'}"))
+    assert principal_of(migrated, "ecran1").role == ECRAN
 
 
 # --- the audit journal -----------------------------------------------------------------------------------------------
@@ -199,7 +289,7 @@ def test_every_event_is_recorded_with_its_french_label(engine):
     assert list(journal.columns) == ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]
     assert journal["Événement"].tolist()[::-1] == list(EVENTS.values())
     assert read_audit(engine, event="import")["Détail"].tolist() == ["détail 3"]
-    assert len(read_audit(engine, since=T0 + dt.timedelta(minutes=8))) == 2
+    assert len(read_audit(engine, since=T0 + dt.timedelta(minutes=8))) == len(EVENTS) - 8
     assert len(read_audit(engine, until=T0.date())) == len(EVENTS)  # a date includes its whole day
     assert read_audit(engine, user="nobody").empty
     with pytest.raises(ValueError):
@@ -301,6 +391,37 @@ def test_cli_asks_the_password_twice(tmp_path, cli, monkeypatch):
     assert mismatch.returncode == 1 and "diffèrent" in mismatch.stderr
     assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran").returncode == 0
     assert authenticate(open_store(f"sqlite:///{db}"), "ecran1", PASSWORD, now=T0).role == ECRAN
+
+
+def test_cli_screen_tokens_create_list_revoke(tmp_path, cli):
+    from store.screen_tokens import screen_principal
+
+    db = tmp_path / "gpo.sqlite"
+    assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran", password=PASSWORD).returncode == 0
+    assert cli(db, "comptes", "creer", "meyer", "--nom", "Cne Meyer", "--role", "animateur", "--secteurs", "forbach",
+               password=PASSWORD).returncode == 0
+    made = cli(db, "jetons", "creer", "ecran1", "--jours", "30")
+    assert made.returncode == 0, made.stderr
+    first_line, token_line = made.stdout.strip().splitlines()
+    assert first_line.startswith("Jeton n° 1 créé pour le compte « ecran1 », valable jusqu'au ")
+    assert token_line.startswith("&jeton=")
+    engine = open_store(f"sqlite:///{db}")
+    assert screen_principal(engine, token_line.removeprefix("&jeton=")).user_id == "ecran1"
+    refused = cli(db, "jetons", "creer", "meyer")
+    assert refused.returncode == 1 and "n'a pas le rôle écran" in refused.stderr
+    too_long = cli(db, "jetons", "creer", "ecran1", "--jours", "400")
+    assert too_long.returncode == 1 and "366 jours au plus" in too_long.stderr
+    listed = cli(db, "jetons", "lister")
+    assert "ecran1" in listed.stdout and "valable" in listed.stdout and token_line.removeprefix("&jeton=") not in listed.stdout
+    assert cli(db, "jetons", "revoquer", "1").returncode == 0
+    assert screen_principal(engine, token_line.removeprefix("&jeton=")) is None
+    assert "révoqué le" in cli(db, "jetons", "lister").stdout
+    again = cli(db, "jetons", "revoquer", "1")
+    assert again.returncode == 1 and "Aucun jeton d'écran n° 1 encore valable" in again.stderr
+    cli(db, "jetons", "creer", "ecran1")
+    assert cli(db, "jetons", "revoquer", "--compte", "ecran1").stdout.strip() == "1 jeton(s) du compte « ecran1 » révoqué(s)."
+    assert cli(db, "jetons", "revoquer").returncode == 2
+    assert "(ligne de commande)" in cli(db, "journal", "--evenement", "token_revoked").stdout
 
 
 # --- the evaluation export -------------------------------------------------------------------------------------------

@@ -179,3 +179,151 @@ def test_role_matrix_through_the_app(oidc, role):
         else:
             with pytest.raises(Exception):
                 app.switch_page(page).run()
+
+
+# --- a link opened before login, screens and their tokens ---------------------------------------------------------------
+@pytest.fixture
+def warm_server(monkeypatch):
+    """Run dashboard.py first on every AppTest run, as a running server does.
+
+    Because the pages live in pages/, Streamlit serves a server's very first
+    request the old way (the page file alone, which hands over to dashboard.py:
+    see app_state.page_filters); its first st.navigation call switches the
+    process to dashboard.py-first for good. AppTest resets that switch before
+    every run, so without this each run would be a "first request", and a login
+    form submitted there would be spent by the page file's hand-over.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def after_first_request(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", after_first_request)
+
+
+def login_form_shown(app):
+    return any(t.key == "login_name" for t in app.text_input)
+
+
+def linked(page, **params):
+    """A browser that followed a link to `page?params` and got the login screen (nothing signed in yet)."""
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params.update(params)
+    app.run()
+    app.switch_page(page).run()  # the address names that page: Streamlit makes it the current one
+    assert login_form_shown(app) and not app.dataframe and not app.get("plotly_chart")
+    return app
+
+
+def log_in(app, login, password=PASSWORD):
+    app.text_input(key="login_name").input(login)
+    app.text_input(key="login_password").input(password)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_login_opens_the_page_and_parameters_the_link_named(secured, warm_server):
+    app = log_in(linked("pages/fiche_secteur.py", secteur="stiring", periode="3"), "cdt.fischer")
+    assert app.title[0].value == "Fiche secteur"
+    assert app.header[0].value == "Stiring-Wendel"  # the sector the link named, not the sector picker
+    assert app.query_params["secteur"] == "stiring" and app.selectbox(key="f_period").value == 3
+
+
+def test_screen_login_opens_the_kiosk_it_was_asked_for_and_puts_a_token_in_its_address(secured, warm_server):
+    from store.screen_tokens import list_screen_tokens
+
+    create_account(secured, "ecran.forbach", "Écran du commissariat de Forbach", "ecran", PASSWORD)
+    app = log_in(linked("pages/mode_reunion.py", secteur="forbach", ecran="1", embed="true"), "ecran.forbach")
+    slide = " ".join(h.value for h in app.get("html"))
+    assert "GPO Forbach – Bellevue-Wiesberg" in slide and not app.title  # the kiosk slide, no page title
+    token = app.query_params["jeton"]
+    assert len(token) >= 40 and app.query_params["secteur"] == "forbach" and app.query_params["ecran"] == "1"
+    tokens = list_screen_tokens(secured)
+    assert tokens[["Compte", "Créé par", "État"]].values.tolist() == [["ecran.forbach", "ecran.forbach", "valable"]]
+
+    # a reload is a new session: the address alone signs the screen in again, straight onto the slides
+    reload = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    reload.query_params.update({"secteur": "forbach", "ecran": "1", "embed": "true", "jeton": token})
+    reload.run()
+    assert not reload.exception
+    assert not login_form_shown(reload)
+    assert "GPO Forbach – Bellevue-Wiesberg" in " ".join(h.value for h in reload.get("html"))
+    journal = read_audit(secured, user="ecran.forbach")
+    assert journal.iloc[0]["Détail"] == f"Connexion de l'écran par son jeton n° {tokens.loc[0, 'N°']}."
+
+
+@pytest.mark.parametrize("end", ["disabled", "revoked", "role_changed"])
+def test_a_token_stops_signing_in_once_ended(secured, end):
+    from store.accounts import disable_account, update_account
+    from store.screen_tokens import create_screen_token, revoke_screen_token
+
+    create_account(secured, "ecran.forbach", "Écran du commissariat de Forbach", "ecran", PASSWORD)
+    made = create_screen_token(secured, "ecran.forbach", by="admin")
+    {"disabled": lambda: disable_account(secured, "ecran.forbach", by="admin"),
+     "revoked": lambda: revoke_screen_token(secured, made.token_id, by="admin"),
+     "role_changed": lambda: update_account(secured, "ecran.forbach", role="direction", by="admin")}[end]()
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params.update({"secteur": "forbach", "ecran": "1", "embed": "true", "jeton": made.token})
+    app.run()
+    assert login_form_shown(app) and not app.get("html")
+    assert "Le lien de cet écran n'est plus valable" in app.info[0].value
+
+
+def test_the_token_of_a_screen_opens_only_the_screen_pages(secured, warm_server):
+    from store.screen_tokens import create_screen_token
+
+    create_account(secured, "ecran.forbach", "Écran du commissariat de Forbach", "ecran", PASSWORD)
+    token = create_screen_token(secured, "ecran.forbach", by="admin").token
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params.update({"jeton": token})
+    app.run()
+    assert not app.exception and not login_form_shown(app)
+    app.switch_page("pages/ecran_rotation.py").run()
+    assert not app.exception
+    for page in ("pages/vue_departementale.py", "pages/import_trackers.py", "pages/journal.py"):
+        with pytest.raises(ValueError):
+            app.switch_page(page)  # not in its navigation: no address
+
+
+def test_import_is_recorded_under_the_signed_in_account(secured):
+    app = signed_in("lt.lang")
+    app.switch_page("pages/import_trackers.py").run()
+    assert not [t for t in app.text_input if t.key == "uploader_name"]  # no free « Votre nom » field
+    assert "Import enregistré au nom de : Lieutenant Thomas Lang" in [t.value for t in app.text]
+    app.file_uploader(key="uploads").upload("row-errors.xlsx", (FIXTURES / "row-errors.xlsx").read_bytes(),
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    app.selectbox(key="upload_sector").select("stiring").run()
+    next(c for c in app.checkbox if c.key.startswith("vanish_")).check().run()
+    next(b for b in app.button if b.label == "Importer 15 ligne(s)").click().run()
+    assert not app.exception
+    assert any("Import n° 18 enregistré" in s.value for s in app.success)
+    from store.queries import import_history
+
+    newest = import_history(secured).sort_values("import_id").iloc[-1]
+    assert (newest["import_id"], newest["imported_by"]) == (18, "Lieutenant Thomas Lang")
+
+
+def test_admin_creates_and_revokes_a_screen_token_on_the_accounts_page(secured):
+    from store.screen_tokens import screen_principal
+
+    create_account(secured, "ecran.forbach", "Écran du commissariat de Forbach", "ecran", PASSWORD)
+    app = signed_in("admin")
+    app.switch_page("pages/admin_comptes.py").run()
+    assert app.selectbox(key="token_account").options == ["ecran.forbach"]  # écran accounts only
+    app.selectbox(key="token_account").select("ecran.forbach")
+    app.number_input(key="token_days").set_value(30)
+    next(b for b in app.button if b.label == "Créer un jeton").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Jeton n° 1 créé, valable jusqu'au ")
+    token = app.code[0].value.removeprefix("&jeton=")
+    assert screen_principal(secured, token).user_id == "ecran.forbach"
+    tokens = next(df.value for df in app.dataframe if "Expire le" in df.value.columns)
+    assert tokens[["N°", "Compte", "Créé par", "État"]].values.tolist() == [[1, "ecran.forbach", "admin", "valable"]]
+    app.number_input(key="token_revoke_number").set_value(1)
+    next(b for b in app.button if b.label == "Révoquer").click().run()
+    assert "Jeton n° 1 révoqué" in app.success[0].value
+    assert screen_principal(secured, token) is None
