@@ -17,6 +17,7 @@ from domain.tracker_diff import TrackerDiff, diff_trackers
 from loaders.tracker_loader import TrackerResult
 from store import tables
 from store.frames import to_records
+from store.raw_archive import archive_raw_file
 from store.queries import current_import_id, import_frames
 
 
@@ -121,11 +122,11 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
     counts = {f"{key}_{kind}": getattr(result.counts[key], f"rows_{kind}") if key in result.counts else 0
               for key in ("meetings", "problems", "actions") for kind in ("read", "accepted")}
     with engine.begin() as conn:
+        # The archive is written first: on SQLite that write takes the database's write lock, so the check
+        # below sees the last committed import and no other import can slip in before ours.
+        archive_raw_file(conn, plan.sha256, data, now)
         if current_import_id(conn, result.sector_id) != plan.previous_import_id:
             raise ImportNotAllowed("Le secteur a reçu un autre import entre-temps : contrôlez à nouveau le fichier.")
-        known = conn.execute(sa.select(tables.raw_files.c.sha256).where(tables.raw_files.c.sha256 == plan.sha256)).scalar()
-        if known is None:
-            conn.execute(tables.raw_files.insert().values(sha256=plan.sha256, size=len(data), content=data, first_seen_at=now))
         import_id = conn.execute(tables.imports.insert().values(
             sector_id=result.sector_id, file_name=plan.file_name, sha256=plan.sha256, imported_by=uploader.name,
             imported_at=now, as_of=as_of or now.date(), errors=errors, warnings=warnings, demo=demo, **counts,
