@@ -8,7 +8,8 @@
     python -m loaders export --secteur NAME --out FILE.xlsx
 
 Exit codes: 0 no error (import: everything asked was imported), 1 an error in
-some file (import: something was not imported), 2 a usage error.
+some file (import: something was not imported, or the database failed: one
+French line on stderr, no traceback), 2 a usage error.
 `import` and `export` use the store named by GPO_DATABASE_URL.
 """
 
@@ -98,10 +99,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.secteur and reference.match_sector(args.secteur) is None:
             print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
             return 2
-        if args.command == "export":
-            return run_export(reference, args.secteur, args.out)
-        return run_import(reference, args.files, sector=args.secteur, user=args.user, accept_vanished=args.yes,
-                          as_of=_as_of(args.date))
+        try:
+            if args.command == "export":
+                return run_export(reference, args.secteur, args.out)
+            return run_import(reference, args.files, sector=args.secteur, user=args.user, accept_vanished=args.yes,
+                              as_of=_as_of(args.date))
+        except OSError as exc:  # the --out file
+            print(f"Erreur d'écriture : {exc.strerror} ({exc.filename}).", file=sys.stderr)
+            return 1
+        except Exception as exc:  # a database failure: one French line, never the driver's SQL and row data
+            from store.errors import cli_line
+
+            line = cli_line(exc)
+            if line is None:
+                raise
+            print(line, file=sys.stderr)
+            return 1
     as_of = _as_of(args.date)
     results: list[TrackerResult] = []
     for name in args.files:

@@ -10,7 +10,8 @@
 
 Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
 Every account change is journaled under the system user running the command.
-Exit codes: 0 done, 1 refused (unknown account, weak password, …), 2 usage error.
+Exit codes: 0 done, 1 refused (unknown account, weak password, …) or a database failure (one French line,
+no traceback), 2 usage error.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
 from store.audit import EVENTS, audit_csv, read_audit
+from store.errors import StoreError, cli_line
 
 PASSWORD_ENV = "GPO_NEW_PASSWORD"
 
@@ -192,11 +195,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         engine = open_store()
-    except Exception as exc:  # a wrong GPO_DATABASE_URL, an unreachable server
-        print(f"Impossible d'ouvrir la base ({type(exc).__name__}) : {exc}", file=sys.stderr)
-        return 1
-    try:
         return _accounts(args, engine) if args.command == "comptes" else _journal(args, engine)
+    except (StoreError, sa.exc.SQLAlchemyError) as exc:  # a wrong URL, a read-only or full store, a server down
+        print(cli_line(exc), file=sys.stderr)  # one French line: the driver's text may hold SQL and row data
+        return 1
     except AccountError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

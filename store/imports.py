@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from domain.tracker_diff import TrackerDiff, diff_trackers
 from loaders.tracker_loader import TrackerResult
 from store import tables
+from store.errors import french_errors
 from store.frames import to_records
 from store.raw_archive import archive_raw_file
 from store.queries import current_import_id, import_frames
@@ -105,7 +106,10 @@ def plan_import(engine: sa.Engine, result: TrackerResult, data: bytes, uploader:
 
 def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Uploader, *, accept_vanished: bool = False,
                   now: dt.datetime | None = None, as_of: dt.date | None = None, demo: bool = False) -> int:
-    """Write the import in one transaction and return its id. Raises ImportNotAllowed, never half-writes."""
+    """Write the import in one transaction and return its id. Never half-writes.
+
+    Raises ImportNotAllowed (what the plan did not allow) or StoreError (the database failed: read-only, full…).
+    """
     if plan.status != READY:
         raise ImportNotAllowed(plan.message)
     if not uploader.may_write(plan.result.sector_id):
@@ -121,7 +125,7 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
     warnings = sum(i.severity == "warning" for i in result.issues)
     counts = {f"{key}_{kind}": getattr(result.counts[key], f"rows_{kind}") if key in result.counts else 0
               for key in ("meetings", "problems", "actions") for kind in ("read", "accepted")}
-    with engine.begin() as conn:
+    with french_errors("Import non enregistré"), engine.begin() as conn:
         # The archive is written first: on SQLite that write takes the database's write lock, so the check
         # below sees the last committed import and no other import can slip in before ours.
         archive_raw_file(conn, plan.sha256, data, now)
