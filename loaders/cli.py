@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections import Counter
 
 import pandas as pd
 
@@ -164,9 +165,13 @@ def report(results: list[TrackerResult]) -> str:
         title = f"{r.file} — secteur {sector.name}" if sector else f"{r.file} — secteur non déterminé"
         verdict = "OK" if r.ok else "ERREURS"
         lines = [f"{title} : {verdict}"]
+        set_aside = Counter(i.sheet for i in r.issues if i.code == "footer_line")  # counted as rejected, not errors
         for key, count in r.counts.items():
-            lines.append(f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
-                         f"{count.rows_rejected} rejetée(s)")
+            line = (f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
+                    f"{count.rows_rejected - set_aside[key]} rejetée(s)")
+            if set_aside[key]:
+                line += f", {set_aside[key]} ligne(s) de total ou de note mise(s) de côté"
+            lines.append(line)
         for issue in r.issues:
             lines.append(f"  [{SEVERITY_LABELS[issue.severity]}] {issue.message}")
         blocks.append("\n".join(lines))
