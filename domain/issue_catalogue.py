@@ -53,6 +53,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "duplicate_meeting": (ERROR, "Ligne {row}, colonne « {column} » : une réunion du {value} figure déjà ligne {first_row}."),
     "unknown_problem": (ERROR, "Ligne {row}, colonne « {column} » : le problème « {value} » n'existe pas dans la feuille « Problèmes »."),
     "problem_rejected": (ERROR, "Ligne {row}, colonne « {column} » : le problème « {value} » a été rejeté (ligne {first_row} de la feuille « Problèmes ») ; corrigez d'abord ce problème."),
+    "unknown_current_problem": (ERROR, "Ligne {row}, colonne « {column} » : le problème « {value} » n'existe pas parmi les problèmes actuels du secteur (ce fichier ne contient que les actions) ; importez d'abord la feuille « Problèmes » qui le contient."),
     "resolved_before_reported": (ERROR, "Ligne {row}, colonne « {column} » : la résolution ({value}) est antérieure au signalement ({other})."),
     "formula_without_value": (ERROR, "Ligne {row}, colonne « {column} » : la formule « {value} » n'a pas de valeur calculée. Ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le, ou saisissez la valeur."),
     "sector_mismatch": (ERROR, "Ligne {row}, colonne « {column} » : « {value} » ne correspond pas au secteur du fichier ({expected})."),
@@ -71,11 +72,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sector_info_mismatch": (WARNING, "Feuille « Secteur » : {column} « {value} » ne correspond pas au référentiel ({expected})."),
     "sector_not_given": (WARNING, "Secteur non précisé ; le fichier ne contient aucune ligne, il n'y a donc rien à rattacher."),
     "duplicate_column": (WARNING, "Feuille « {sheet_label} » : deux colonnes correspondent à « {column} » ; seule la première est lue, la colonne « {value} » est ignorée."),
+    "actions_without_problem": (WARNING, "Feuille « {sheet_label} » : {value} action(s) actuelle(s) du secteur se rapportent à des problèmes absents de ce fichier ({expected}) ; elles sont gardées telles quelles, importez aussi la feuille « Actions » à jour."),
     # --- information --------------------------------------------------------
     "extra_column": (INFO, "Feuille « {sheet_label} » : colonne « {value} » non reconnue, ignorée."),
     "extra_sheet": (INFO, "Feuille « {value} » non reconnue, ignorée."),
     "footer_line": (INFO, "Ligne {row} : ligne de total ou de note (« {value} »), non importée."),
     "problems_not_checked": (INFO, "Les références aux problèmes ne sont pas vérifiées : ce fichier ne contient pas la feuille « Problèmes »."),
+    "one_sheet_replaces": (INFO, "Ce fichier CSV ne contient que la feuille « {sheet_label} » : elle remplace celle des données actuelles du secteur ; les feuilles {kept} restent inchangées."),
+    "one_sheet_first_import": (INFO, "Ce fichier CSV ne contient que la feuille « {sheet_label} » : c'est le premier import de ce secteur, les feuilles {kept} restent vides."),
     "extension_mismatch": (INFO, "Le fichier porte l'extension « {value} » mais contient un classeur {detected} : il est lu comme tel."),
 }
 

@@ -43,7 +43,7 @@ class TrackerDiff:
 def _key(frame: pd.DataFrame, sheet: str) -> pd.Series:
     column = frame[KEYS[sheet]]
     if sheet == "meetings":
-        return column.dt.strftime("%Y-%m-%d").astype("object")
+        return pd.to_datetime(column).dt.strftime("%Y-%m-%d").astype("object")
     return column.astype("object").map(lambda ref: "".join(str(ref).split()).upper())
 
 
@@ -54,10 +54,15 @@ _COMPARED = {
 }
 
 
-def diff_trackers(previous: dict[str, pd.DataFrame] | None, current: dict[str, pd.DataFrame]) -> TrackerDiff:
-    """Compare a sector's previous frames (None: first import) with the new ones."""
+def diff_trackers(previous: dict[str, pd.DataFrame] | None, current: dict[str, pd.DataFrame],
+                  sheets: tuple[str, ...] | None = None) -> TrackerDiff:
+    """Compare a sector's previous frames (None: first import) with the new ones.
+
+    `sheets` limits the comparison to the sheets a file carries (a CSV holds
+    one; the others are kept as they are and have nothing to compare).
+    """
     result = TrackerDiff(first_import=previous is None)
-    for sheet in KEYS:
+    for sheet in (KEYS if sheets is None else [key for key in KEYS if key in sheets]):
         new = current[sheet]
         old = previous[sheet] if previous is not None else new.iloc[0:0]
         new_keyed = new.assign(_key=_key(new, sheet)).drop_duplicates("_key").set_index("_key")
@@ -90,7 +95,7 @@ def _label(sheet: str, code: object) -> str:
 
 def _describe(sheet: str, frame: pd.DataFrame) -> pd.DataFrame:
     if sheet == "meetings":
-        return pd.DataFrame({"Date": frame["meeting_date"].dt.strftime("%d/%m/%Y"),
+        return pd.DataFrame({"Date": pd.to_datetime(frame["meeting_date"]).dt.strftime("%d/%m/%Y"),
                              "Statut": [_label(sheet, s) for s in frame["status"]]})
     if sheet == "problems":
         return pd.DataFrame({"Réf": frame["problem_id"].astype("object"), "Catégorie": frame["category"].astype("object"),

@@ -8,7 +8,8 @@
     python -m loaders export --secteur NAME --out FILE.xlsx
 
 Exit codes: 0 no error (import: everything asked was imported), 1 an error in
-some file (import: something was not imported), 2 a usage error.
+some file (import: something was not imported, or the database failed: one
+French line on stderr, no traceback), 2 a usage error.
 `import` and `export` use the store named by GPO_DATABASE_URL.
 """
 
@@ -18,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections import Counter
 
 import pandas as pd
 
@@ -98,10 +100,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.secteur and reference.match_sector(args.secteur) is None:
             print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
             return 2
-        if args.command == "export":
-            return run_export(reference, args.secteur, args.out)
-        return run_import(reference, args.files, sector=args.secteur, user=args.user, accept_vanished=args.yes,
-                          as_of=_as_of(args.date))
+        try:
+            if args.command == "export":
+                return run_export(reference, args.secteur, args.out)
+            return run_import(reference, args.files, sector=args.secteur, user=args.user, accept_vanished=args.yes,
+                              as_of=_as_of(args.date))
+        except OSError as exc:  # the --out file
+            print(f"Erreur d'écriture : {exc.strerror} ({exc.filename}).", file=sys.stderr)
+            return 1
+        except Exception as exc:  # a database failure: one French line, never the driver's SQL and row data
+            from store.errors import cli_line
+
+            line = cli_line(exc)
+            if line is None:
+                raise
+            print(line, file=sys.stderr)
+            return 1
     as_of = _as_of(args.date)
     results: list[TrackerResult] = []
     for name in args.files:
@@ -151,9 +165,13 @@ def report(results: list[TrackerResult]) -> str:
         title = f"{r.file} — secteur {sector.name}" if sector else f"{r.file} — secteur non déterminé"
         verdict = "OK" if r.ok else "ERREURS"
         lines = [f"{title} : {verdict}"]
+        set_aside = Counter(i.sheet for i in r.issues if i.code == "footer_line")  # counted as rejected, not errors
         for key, count in r.counts.items():
-            lines.append(f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
-                         f"{count.rows_rejected} rejetée(s)")
+            line = (f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
+                    f"{count.rows_rejected - set_aside[key]} rejetée(s)")
+            if set_aside[key]:
+                line += f", {set_aside[key]} ligne(s) de total ou de note mise(s) de côté"
+            lines.append(line)
         for issue in r.issues:
             lines.append(f"  [{SEVERITY_LABELS[issue.severity]}] {issue.message}")
         blocks.append("\n".join(lines))

@@ -309,6 +309,14 @@ def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], val
     return SheetOutcome(frame, rejected, issues, len(data), len(keep), len(rejected_rows), values)
 
 
+def empty_frame(key: str) -> pd.DataFrame:
+    """A sheet with no accepted row, with the dtypes `_outcome` gives (dates stay dates: `.dt` works)."""
+    dtypes = {name: ("datetime64[us]" if name in _DATE_FIELDS else "boolean" if name in _BOOL_FIELDS else
+                     "Int64" if name == "attendees" else "int64" if name == "source_row" else "str")
+              for name in OUTPUT_COLUMNS[key]}
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
+
+
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min
 

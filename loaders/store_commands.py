@@ -15,38 +15,49 @@ from loaders.tracker_loader import load
 def run_import(reference: Reference, files: list[str], *, sector: str | None, user: str | None, accept_vanished: bool,
                as_of: dt.date) -> int:
     from loaders.cli import report
+    from loaders.one_sheet_files import import_order
     from store.database import open_store
-    from store.imports import READY, Uploader, commit_import, plan_import
+    from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
 
     engine = open_store()
     uploader = Uploader(user or getpass.getuser())
-    everything = True
+    loaded = []
     for name in files:
         path = Path(name)
         data = path.read_bytes() if path.is_file() else b""
-        for result in load(path, filename=name, sector=sector, as_of=as_of, reference=reference):
-            print(report([result]))
-            plan = plan_import(engine, result, data, uploader)
-            if plan.status != READY:
-                print(f"  → {plan.message}")
-                everything = everything and plan.status == "duplicate"
-                continue
-            summary = diff_summary(plan.diff)
-            title = "Premier import de ce secteur" if plan.diff.first_import else "Différences avec les données actuelles"
-            print(f"  {title} :")
-            print("    " + summary.to_string(index=False).replace("\n", "\n    "))
-            for heading, table in diff_details(plan.diff).items():
-                print(f"  {heading} :")
-                print("    " + table.to_string(index=False).replace("\n", "\n    "))
-            if plan.diff.vanished_count and not accept_vanished:
-                print(f"  → Rien n'est importé : {plan.diff.vanished_count} ligne(s) de l'import précédent disparaîtraient. "
-                      "Relancez avec --yes pour confirmer leur disparition.")
-                everything = False
-                continue
+        loaded += [(data, result) for result in load(path, filename=name, sector=sector, as_of=as_of, reference=reference)]
+    everything = True
+    # A sector's CSVs go one after the other (meetings, problems, then actions), each planned once the previous
+    # one is imported: together they give what its workbook gives.
+    for n in import_order([result for _, result in loaded]):
+        data, result = loaded[n]
+        plan = plan_import(engine, result, data, uploader)
+        print(report([plan.result]))
+        if plan.status != READY:
+            print(f"  → {plan.message}")
+            everything = everything and plan.status == "duplicate"
+            continue
+        summary = diff_summary(plan.diff)
+        title = "Premier import de ce secteur" if plan.diff.first_import else "Différences avec les données actuelles"
+        print(f"  {title} :")
+        print("    " + summary.to_string(index=False).replace("\n", "\n    "))
+        for heading, table in diff_details(plan.diff).items():
+            print(f"  {heading} :")
+            print("    " + table.to_string(index=False).replace("\n", "\n    "))
+        if plan.diff.vanished_count and not accept_vanished:
+            print(f"  → Rien n'est importé : {plan.diff.vanished_count} ligne(s) de l'import précédent disparaîtraient. "
+                  "Relancez avec --yes pour confirmer leur disparition.")
+            everything = False
+            continue
+        try:
             import_id = commit_import(engine, plan, data, uploader, accept_vanished=accept_vanished, as_of=as_of)
-            print(f"  → Importé (import n° {import_id}) : {plan.rows_accepted} ligne(s) acceptée(s).")
-            if plan.has_row_errors:
-                everything = False
+        except ImportNotAllowed as refusal:  # another import of this sector came in meanwhile
+            print(f"  → Rien n'est importé : {refusal}")
+            everything = False
+            continue
+        print(f"  → Importé (import n° {import_id}) : {plan.rows_accepted} ligne(s) acceptée(s).")
+        if plan.has_row_errors:
+            everything = False
     return 0 if everything else 1
 
 

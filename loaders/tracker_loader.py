@@ -26,8 +26,8 @@ from loaders.file_guard import inspect
 from loaders.header_detection import (HeaderMatch, classify_sheet_name, find_header, header_lookup, header_score,
                                       sheet_from_file_name, sheet_name_table)
 from loaders.raw_sheet import RawSheet
-from loaders.row_validation import Context, SheetOutcome, Vocabularies, validate_sheet
-from loaders.schema import OUTPUT_COLUMNS, SECTOR_COLUMN, SHEETS
+from loaders.row_validation import Context, SheetOutcome, Vocabularies, empty_frame, validate_sheet
+from loaders.schema import SECTOR_COLUMN, SHEETS
 from loaders.sector_resolution import SectorSheet, check_sector_sheet, read_sector_sheet
 from loaders.settings import Settings, read_settings
 
@@ -70,7 +70,8 @@ class TrackerResult:
 
 
 def empty_frames() -> dict[str, pd.DataFrame]:
-    return {key: pd.DataFrame({c: pd.Series(dtype="object") for c in OUTPUT_COLUMNS[key]}) for key in SHEET_ORDER}
+    """No rows, the accepted rows' dtypes: a sheet a file does not carry looks like an empty one."""
+    return {key: empty_frame(key) for key in SHEET_ORDER}
 
 
 def _failed(file: str, sector_id: str | None, issues: list[Issue]) -> list[TrackerResult]:

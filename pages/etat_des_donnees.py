@@ -4,7 +4,7 @@ import streamlit as st
 
 import app_state
 from domain.access import may
-from report_tables.imports import sector_status_table
+from report_tables.imports import REJECTED, SET_ASIDE, sector_status_table
 from store.evaluation_export import evaluation_xlsx
 from store.queries import import_history
 
@@ -17,11 +17,14 @@ app_state.demo_banner()
 history = import_history(app_state.store(), sector_ids)
 status = sector_status_table(history, reference, sector_ids)
 imported = int((status["Fichier"] != "Aucun import").sum())
-col1, col2, col3, col4 = st.columns(4)
+col1, col2, col3, col4, col5 = st.columns(5)
 col1.metric("Secteurs avec un tableau", f"{imported} / {len(sector_ids)}")
 col2.metric("Problèmes suivis", f"{int(status['Problèmes'].sum()):,}".replace(",", "\u202f"))
 col3.metric("Actions suivies", f"{int(status['Actions'].sum()):,}".replace(",", "\u202f"))
-col4.metric("Lignes non importées", int(status["Lignes non importées"].sum()))
+col4.metric(REJECTED, int(status[REJECTED].sum()),
+            help="Lignes écartées pour une erreur (voir « Historique des imports ») : elles ne sont pas dans les données.")
+col5.metric(SET_ASIDE, int(status[SET_ASIDE].sum()),
+            help="Lignes de total ou de note sous les données : elles ne sont pas des données, ce n'est pas une erreur.")
 
 st.subheader("Tableau actuel de chaque secteur")
 st.dataframe(status, hide_index=True, width="stretch", height=35 * (len(status) + 1) + 3, key="status_table")

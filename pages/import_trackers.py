@@ -7,7 +7,8 @@ from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
 from store.accounts import uploader_for
-from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
+from store.errors import StoreError
+from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_imports
 
 reference = app_state.reference()
 engine = app_state.store()
@@ -64,8 +65,13 @@ for n, upload in enumerate(files):
     progress.progress((n + 1) / len(files), text=f"Lu : {upload.name}")
 progress.empty()
 
+# The import layer refuses any sector this user may not write, whatever this page shows.
+uploader = Uploader(name, signed_in.writable_sectors)
+# Planned in import order: a sector's CSVs one on top of the other (meetings, problems, actions).
+plans = plan_imports(engine, [(result, data) for _, data, result in items], uploader)
+
 st.subheader("Rapport de contrôle")
-report = issues_table([result for _, _, result in items], reference)
+report = issues_table([plan.result for plan, _ in plans], reference)
 if report.empty:
     st.success("Aucune anomalie : toutes les lignes sont acceptées.")
 else:
@@ -75,9 +81,8 @@ else:
                        on_click=app_state.audit, args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
-# The import layer refuses any sector this user may not write, whatever this page shows.
-uploader = Uploader(name, signed_in.writable_sectors)
-for file_name, data, result in items:
+for plan, data in plans:
+    result, file_name = plan.result, plan.file_name
     sector = reference.sectors.get(result.sector_id or "")
     with st.container(border=True):
         st.markdown(f"#### {file_name} — {sector.name if sector else 'secteur non déterminé'}")
@@ -86,12 +91,16 @@ for file_name, data, result in items:
                             if (c := result.counts.get(key)))
         if counts:
             st.caption(counts)
-        plan = plan_import(engine, result, data, uploader)
         if plan.status != READY:
             {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(plan.message)
             continue
         key = f"{plan.sha256[:12]}_{plan.result.sector_id}"
-        title = "Premier import de ce secteur" if plan.diff.first_import else "Ce qui change par rapport aux données actuelles"
+        if plan.scope_message:
+            st.info(plan.scope_message, icon="📄")
+        if plan.after is not None:
+            title = "Ce qui change une fois le fichier précédent importé"  # names stay out of markdown
+        else:
+            title = "Premier import de ce secteur" if plan.diff.first_import else "Ce qui change par rapport aux données actuelles"
         st.markdown(f"**{title}**")
         st.dataframe(diff_summary(plan.diff), hide_index=True, key=f"diff_{key}")
         for heading, table in diff_details(plan.diff).items():
@@ -109,14 +118,16 @@ for file_name, data, result in items:
                                                     "leurs erreurs",
                                            "cancel": "Ne pas importer ce fichier, je le corrige d'abord"}.get)
             allowed = allowed and choice == "valid"
-        if not name:
+        if plan.after is not None:
+            st.caption("Importez d'abord le fichier précédent, ci-dessus : celui-ci a été contrôlé à sa suite.")
+        elif not name:
             st.caption("Indiquez votre nom ci-dessus pour importer.")
         if st.button(f"Importer {plan.rows_accepted} ligne(s)", key=f"import_{key}", type="primary",
-                     disabled=not (allowed and name)):
+                     disabled=not (allowed and name and plan.after is None)):
             try:
                 import_id = commit_import(engine, plan, data, uploader, accept_vanished=bool(plan.diff.vanished_count),
                                           as_of=filters.as_of)
-            except ImportNotAllowed as refusal:
+            except (ImportNotAllowed, StoreError) as refusal:
                 st.error(str(refusal))
             else:
                 app_state.audit("import", f"Import n° {import_id} : {file_name} ({plan.rows_accepted} ligne(s))",

@@ -6,14 +6,18 @@ import pandas as pd
 
 from domain.reference import Reference
 
+REJECTED = "Lignes rejetées"  # rows with an error: kept as typed, not in the data
+SET_ASIDE = "Lignes de total ou de note mises de côté"  # a totals or notes line below the data: not an error
 HISTORY_COLUMNS = ["N°", "Secteur", "Fichier", "Importé par", "Le", "Réunions", "Problèmes", "Actions",
-                   "Lignes non importées", "Erreurs", "Avertissements", "Données actuelles"]
+                   REJECTED, "Erreurs", "Avertissements", SET_ASIDE, "Données actuelles"]
 STATUS_COLUMNS = ["Secteur", "CSP", "Fichier", "Importé le", "Par", "Réunions", "Problèmes", "Actions",
-                  "Lignes non importées", "Erreurs", "Avertissements"]
+                  REJECTED, "Erreurs", "Avertissements", SET_ASIDE]
+_SHEETS = ("meetings", "problems", "actions")
 
 
-def _not_imported(frame: pd.DataFrame) -> pd.Series:
-    return sum(frame[f"{k}_read"] - frame[f"{k}_accepted"] for k in ("meetings", "problems", "actions"))
+def _rejected(lines: pd.DataFrame | pd.Series) -> pd.Series | int:
+    """Lines read and not accepted, less the totals or notes lines set aside."""
+    return sum(lines[f"{k}_read"] - lines[f"{k}_accepted"] for k in _SHEETS) - lines["lines_set_aside"]
 
 
 def history_table(history: pd.DataFrame, reference: Reference) -> pd.DataFrame:
@@ -30,9 +34,10 @@ def history_table(history: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         "Réunions": history["meetings_accepted"],
         "Problèmes": history["problems_accepted"],
         "Actions": history["actions_accepted"],
-        "Lignes non importées": _not_imported(history),
+        REJECTED: _rejected(history),
         "Erreurs": history["errors"],
         "Avertissements": history["warnings"],
+        SET_ASIDE: history["lines_set_aside"],
         "Données actuelles": history["current"].map({True: "Oui", False: "Non"}),
     })[HISTORY_COLUMNS]
 
@@ -46,13 +51,13 @@ def sector_status_table(history: pd.DataFrame, reference: Reference, sector_ids:
         base = {"Secteur": sector.name, "CSP": reference.csps[sector.csp_id].name}
         if sector_id not in current.index:
             rows.append({**base, "Fichier": "Aucun import", "Importé le": "", "Par": "", "Réunions": 0, "Problèmes": 0,
-                         "Actions": 0, "Lignes non importées": 0, "Erreurs": 0, "Avertissements": 0})
+                         "Actions": 0, REJECTED: 0, "Erreurs": 0, "Avertissements": 0, SET_ASIDE: 0})
             continue
         line = current.loc[sector_id]
         rows.append({**base, "Fichier": line["file_name"],
                      "Importé le": pd.Timestamp(line["imported_at"]).strftime("%d/%m/%Y %H:%M"), "Par": line["imported_by"],
                      "Réunions": int(line["meetings_accepted"]), "Problèmes": int(line["problems_accepted"]),
-                     "Actions": int(line["actions_accepted"]),
-                     "Lignes non importées": int(sum(line[f"{k}_read"] - line[f"{k}_accepted"] for k in ("meetings", "problems", "actions"))),
-                     "Erreurs": int(line["errors"]), "Avertissements": int(line["warnings"])})
+                     "Actions": int(line["actions_accepted"]), REJECTED: int(_rejected(line)),
+                     "Erreurs": int(line["errors"]), "Avertissements": int(line["warnings"]),
+                     SET_ASIDE: int(line["lines_set_aside"])})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)

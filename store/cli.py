@@ -13,7 +13,8 @@
 
 Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
 Every account change is journaled under the system user running the command.
-Exit codes: 0 done, 1 refused (unknown account, weak password, …), 2 usage error.
+Exit codes: 0 done, 1 refused (unknown account, weak password, …) or a database failure (one French line,
+no traceback), 2 usage error.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
@@ -35,6 +37,7 @@ from store.screen_tokens import (
     DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_account_tokens,
     revoke_screen_token,
 )
+from store.errors import StoreError, cli_line
 
 PASSWORD_ENV = "GPO_NEW_PASSWORD"
 
@@ -241,11 +244,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         engine = open_store()
-    except Exception as exc:  # a wrong GPO_DATABASE_URL, an unreachable server
-        print(f"Impossible d'ouvrir la base ({type(exc).__name__}) : {exc}", file=sys.stderr)
-        return 1
-    try:
         return {"comptes": _accounts, "jetons": _tokens, "journal": _journal}[args.command](args, engine)
+    except (StoreError, sa.exc.SQLAlchemyError) as exc:  # a wrong URL, a read-only or full store, a server down
+        print(cli_line(exc), file=sys.stderr)  # one French line: the driver's text may hold SQL and row data
+        return 1
     except (AccountError, TokenError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

@@ -6,10 +6,12 @@ import datetime as dt
 import os
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
 from store import account_tables, screen_token_tables, tables
+from store.errors import StoreError, describe, french_errors
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gpo.sqlite"
 
@@ -75,13 +77,56 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def open_store(url: str | None = None) -> sa.Engine:
-    """An engine on the store, schema migrated. A SQLite file's folder is created if needed."""
-    url = url or database_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    """A read-only connection cannot set the journal mode (a WAL store stays WAL)."""
+    dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+
+def read_only_sqlite_url(path: Path) -> sa.URL:
+    """A URL that reads a SQLite store this process may not write.
+
+    In WAL mode even a reader needs the `-shm` file. When a writer has it open
+    (the file exists), `mode=ro` reads through it; when no writer is there and
+    the folder is not writable, the file cannot be created and the store is
+    opened `immutable=1`: read as it stands, without locks or WAL.
+    """
+    query = {"mode": "ro", "uri": "true"}
+    if not Path(f"{path}-shm").exists():
+        query["immutable"] = "1"
+    return sa.URL.create("sqlite", database="file:" + quote(str(path.resolve())), query=query)
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _engine(url: str) -> sa.Engine:
+    parsed = sa.engine.make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not parsed.query.get("uri"):
+        path = Path(database)
+        if path.exists() and not _writable(path):
+            parsed = read_only_sqlite_url(path)
+        elif not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+        read_only = parsed.query.get("mode") == "ro" or parsed.query.get("immutable") == "1"
+        sa.event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
+    return engine
+
+
+def open_store(url: str | None = None) -> sa.Engine:
+    """An engine on the store, schema migrated. A SQLite file's folder is created if needed.
+
+    A SQLite store this process may not write (file or folder read-only) is
+    opened read-only: reads work, writes fail. Any failure raises `StoreError`
+    with a French sentence.
+    """
+    try:
+        engine = _engine(url or database_url())
+    except (sa.exc.SQLAlchemyError, OSError, ImportError) as exc:
+        raise StoreError(f"Impossible d'ouvrir la base : {describe(exc)}.") from exc
+    with french_errors("Impossible d'ouvrir la base"):
+        migrate(engine)
     return engine

@@ -55,15 +55,25 @@ def current_frames(engine: sa.Engine, sector_ids: list[str] | None = None, at: d
         return _frames_for(conn, sorted(ids.values()))
 
 
+SET_ASIDE_CODE = "footer_line"  # a totals or notes line below the data: counted as read, never as data
+
+
 def import_history(engine: sa.Engine, sector_ids: list[str] | None = None) -> pd.DataFrame:
-    """Every import, newest first, with whether it is the sector's current data."""
-    imp = tables.imports
-    query = sa.select(imp).order_by(imp.c.import_id.desc())
+    """Every import, newest first, with whether it is the sector's current data.
+
+    `lines_set_aside` counts the totals or notes lines left out (info, not
+    errors): of the lines read and not accepted, the others were rejected.
+    """
+    imp, ii = tables.imports, tables.import_issues
+    set_aside = (sa.select(ii.c.import_id, sa.func.count().label("lines_set_aside"))
+                 .where(ii.c.code == SET_ASIDE_CODE).group_by(ii.c.import_id).subquery())
+    query = (sa.select(imp, sa.func.coalesce(set_aside.c.lines_set_aside, 0).label("lines_set_aside"))
+             .outerjoin(set_aside, set_aside.c.import_id == imp.c.import_id).order_by(imp.c.import_id.desc()))
     if sector_ids is not None:
         query = query.where(imp.c.sector_id.in_(sector_ids))
     with engine.connect() as conn:
         frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()],
-                             columns=[c.name for c in imp.columns])
+                             columns=[*(c.name for c in imp.columns), "lines_set_aside"])
         current = set(current_import_ids(conn, sector_ids).values())
     frame["current"] = frame["import_id"].isin(current)
     return frame

@@ -54,7 +54,8 @@ def test_validate_exit_0_and_french_report():
     out = run("validate", str(FIXTURES / "totals-line.xlsx"), "--secteur", "Stiring-Wendel", "--date", "2026-11-25")
     assert out.returncode == 0, out.stdout
     assert "secteur Stiring-Wendel : OK" in out.stdout
-    assert "Problèmes : 10 ligne(s) lue(s), 8 acceptée(s), 2 rejetée(s)" in out.stdout
+    assert ("Problèmes : 10 ligne(s) lue(s), 8 acceptée(s), 0 rejetée(s), "
+            "2 ligne(s) de total ou de note mise(s) de côté") in out.stdout
     assert "[Information] Ligne 11 : ligne de total ou de note" in out.stdout
 
 

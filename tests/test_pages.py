@@ -38,6 +38,20 @@ def test_etat_des_donnees_shows_each_sector_current_tracker(app):
         ["Forbach", "Données de démonstration"]]
 
 
+def test_totals_lines_set_aside_are_not_counted_as_rejected_rows(app):
+    """Metz, Thionville and Sarreguemines's demo trackers end their Problèmes sheet with a totals line."""
+    app.run()
+    app.switch_page("pages/etat_des_donnees.py").run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Lignes rejetées"], metrics["Lignes de total ou de note mises de côté"]) == ("0", "3")
+    table = app.dataframe[0].value.set_index("Secteur")
+    assert table.loc["Metz", ["Lignes rejetées", "Erreurs", "Lignes de total ou de note mises de côté"]].tolist() == [0, 0, 1]
+    assert table["Lignes de total ou de note mises de côté"].sum() == 3
+    app.switch_page("pages/import_history.py").run()
+    history = table_with(app, "N°", "Lignes rejetées").set_index("Secteur")
+    assert history.loc["Metz", ["Lignes rejetées", "Lignes de total ou de note mises de côté"]].tolist() == [0, 1]
+
+
 def test_sidebar_filters_come_from_the_url(app):
     app.query_params["csp"] = "forbach"
     app.run()  # the home page: the sidebar is drawn in this run
@@ -84,7 +98,7 @@ def test_import_a_tracker_with_row_errors_and_vanishing_rows(app):
     newest = history.iloc[0]
     assert (newest["N°"], newest["Secteur"], newest["Importé par"], newest["Problèmes"], newest["Données actuelles"]) == (
         18, "Stiring-Wendel", "Cne Meyer", 3, "Oui")
-    assert newest["Lignes non importées"] == 10
+    assert (newest["Lignes rejetées"], newest["Lignes de total ou de note mises de côté"]) == (10, 0)
     issues = table_with(app, "Gravité", "Message")
     assert (issues["Ligne"] == "4").any() and "Erreur" in set(issues["Gravité"])
 

@@ -180,3 +180,56 @@ def test_cli_import_refuses_vanishing_rows_without_yes(tmp_path):
     assert shrunk.returncode == 1 and "Relancez avec --yes" in shrunk.stdout
     forced = run(str(FIXTURES / "title-lines.xlsx"), "--secteur", "forbach", "--yes")
     assert forced.returncode == 0 and "Importé (import n° 2)" in forced.stdout
+
+
+def test_archiving_the_same_bytes_again_is_a_no_op(engine):
+    from sqlalchemy.dialects import postgresql
+
+    from store.raw_archive import archive_raw_file, archive_statement
+
+    data = (SAMPLES / "suivi_gpo_forbach.xlsx").read_bytes()
+    with engine.begin() as conn:
+        archive_raw_file(conn, "a" * 64, data, dt.datetime(2026, 11, 1, 9))
+        archive_raw_file(conn, "a" * 64, b"other bytes, same key", dt.datetime(2026, 11, 2, 9))  # no check, no error
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(tables.raw_files)).mappings().all()
+    assert [(r["sha256"], r["size"], r["first_seen_at"]) for r in rows] == [("a" * 64, len(data), dt.datetime(2026, 11, 1, 9))]
+    assert rows[0]["content"] == data  # the first archived bytes are kept
+    sql = str(archive_statement("postgresql", {"sha256": "a", "size": 1, "content": b"x",
+                                               "first_seen_at": dt.datetime(2026, 11, 1)}).compile(dialect=postgresql.dialect()))
+    assert sql.endswith("ON CONFLICT (sha256) DO NOTHING")
+
+
+def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(tmp_path):
+    """Both imports wait on a write lock held by the test, then commit one after the other: the second finds the
+    file archived by the first (before, it failed on raw_files.sha256)."""
+    store_path = tmp_path / "shared.sqlite"
+    url = f"sqlite:///{store_path}"
+    open_store(url).dispose()
+    env = {**os.environ, "GPO_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    data = (SAMPLES / "suivi_gpo_forbach.xlsx").read_bytes()
+    (tmp_path / "suivi.xlsx").write_bytes(data)
+    import sqlite3
+
+    blocker = sqlite3.connect(store_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # readers go on, every writer waits (busy_timeout)
+    runs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(tmp_path / "suivi.xlsx"), "--secteur", sector,
+                              "--as", who, "--date", "2026-11-25"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for sector, who in (("forbach", "Cdt Fischer"), ("behren", "Cne Benali"))]
+    try:
+        for run in runs:  # each has planned its import and is about to write it
+            for line in run.stdout:
+                if "Premier import de ce secteur" in line:
+                    break
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("Traceback" not in err for _, err in outputs), outputs
+    engine = open_store(url)
+    history = import_history(engine)
+    assert sorted(history["sector_id"]) == ["behren", "forbach"]
+    assert history["sha256"].nunique() == 1 and _count(engine, tables.raw_files) == 1
+    assert raw_file(engine, history.loc[0, "sha256"]) == data
