@@ -8,7 +8,9 @@ import sqlalchemy as sa
 import streamlit as st
 
 from domain.filters import PERIODS, Filters, from_query, to_query
+from domain.formatting import fr_int
 from domain.reference import Reference, default_reference
+from domain.safe_text import md_escape, visible_frame
 from loaders import TrackerResult, load
 from store.database import open_store
 from store.demo_seed import seed_demo
@@ -149,9 +151,10 @@ def _import_ids() -> tuple[int, ...]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _frames_for_imports(import_ids: tuple[int, ...]) -> dict:
+    """Every sector's current data, as shown: invisible characters (bidi overrides, zero-width) removed."""
     from store.queries import current_frames
 
-    return current_frames(store())
+    return {key: visible_frame(frame) for key, frame in current_frames(store()).items()}
 
 
 def current_data() -> tuple[dict, dict]:
@@ -187,7 +190,7 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
         return
     names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
                       for f in stale)
-    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {names}.",
+    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {md_escape(names)}.",
                icon="⏳")
 
 
@@ -285,7 +288,7 @@ def slideshow(key: str, count: int, interval_s: int, render) -> None:
     st.html(_SLIDE_BUTTON_CSS)
     left, middle, right = st.columns([2, 3, 2])
     left.button("◀  Précédent", key=f"{key}_prev", on_click=move, args=(-1,), width="stretch")
-    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {index + 1} / {count}",
+    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {fr_int(index + 1)} / {fr_int(count)}",
                   key=f"{key}_pause", on_click=toggle, width="stretch")
     right.button("Suivant  ▶", key=f"{key}_next", on_click=move, args=(1,), width="stretch")
 
@@ -373,7 +376,7 @@ def login_screen() -> None:
     st.title("Tableau de bord des GPO de Moselle")
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
     if notice := st.session_state.pop("login_notice", None):
-        st.info(notice)
+        st.info(md_escape(notice))
     if auth_mode() == "oidc":
         if getattr(st.user, "is_logged_in", False):
             st.error("Votre compte n'a accès à aucune donnée du tableau de bord. Adressez-vous à un administrateur.")
@@ -390,7 +393,7 @@ def login_screen() -> None:
     if submitted:
         outcome = authenticate(store(), login, password)
         if isinstance(outcome, Refusal):
-            st.error(outcome.message)
+            st.error(md_escape(outcome.message))
         else:
             st.session_state["principal"] = outcome
             st.session_state["signed_in_at"] = time.time()
@@ -425,7 +428,7 @@ def user_box(principal) -> None:
         st.sidebar.caption("Accès libre (démonstration) : l'authentification est désactivée (GPO_AUTH).")
         return
     st.sidebar.divider()
-    st.sidebar.markdown(f"**{principal.display_name}**  \n{principal.role_label}")
+    st.sidebar.markdown(f"**{md_escape(principal.display_name)}**  \n{md_escape(principal.role_label)}")
     if auth_mode() == "oidc":
         st.sidebar.button("Se déconnecter", key="logout", on_click=st.logout)
     else:

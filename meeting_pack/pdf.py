@@ -41,6 +41,7 @@ from charts.palette import (ACTION_STATUS_COLOURS, BLUE, BLUISH_GREEN, GREY, ORA
                             PROBLEM_STATUS_COLOURS, SKY_BLUE)
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
+from domain.safe_text import visible_text
 from domain.vocabulary import ACTION_STATUS, CADENCES, OPEN_ACTION_STATUSES, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS
 
 AUTHOR = "Tableau de bord GPO Moselle"
@@ -97,7 +98,7 @@ def _plain(value: object) -> str:
         return fr_date(value)
     drawable = _fonts()
     out = []
-    for char in str(value):
+    for char in visible_text(str(value)):  # bidi overrides and zero-width characters never reach the page
         char = _SPACES.get(char, char)
         if char == "\n" or ord(char) in drawable:
             out.append(char)

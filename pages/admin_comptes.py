@@ -4,6 +4,7 @@ import streamlit as st
 
 import app_state
 from domain.access import DENIED_MESSAGE, ROLES, may
+from domain.safe_text import md_escape, visible_frame
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password
 
 reference = app_state.reference()
@@ -20,7 +21,7 @@ if app_state.auth_mode() != "local":
     st.info("Les comptes locaux servent quand GPO_AUTH=local. Avec l'authentification de l'organisation (oidc), "
             "les rôles viennent de la section [gpo_roles] de .streamlit/secrets.toml.")
 
-st.dataframe(list_accounts(engine), hide_index=True, width="stretch", key="accounts_table")
+st.dataframe(visible_frame(list_accounts(engine)), hide_index=True, width="stretch", key="accounts_table")
 
 sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
 with st.form("account_create", clear_on_submit=True):
@@ -42,9 +43,9 @@ with st.form("account_create", clear_on_submit=True):
                 create_account(engine, login, name, role, password, csp_id=csp or None, sector_ids=sectors,
                                by=me.user_id, reference=reference)
             except AccountError as refusal:
-                st.error(str(refusal))
+                st.error(md_escape(str(refusal)))
             else:
-                st.success(f"Compte « {login} » créé.")
+                st.success(f"Compte « {md_escape(login)} » créé.")
 
 with st.form("account_change", clear_on_submit=True):
     st.subheader("Mot de passe oublié, départ d'un agent")
@@ -59,6 +60,6 @@ with st.form("account_change", clear_on_submit=True):
             if action != "keep":
                 set_active(engine, login, action == "enable", by=me.user_id)
         except AccountError as refusal:
-            st.error(str(refusal))
+            st.error(md_escape(str(refusal)))
         else:
-            st.success(f"Compte « {login} » mis à jour.")
+            st.success(f"Compte « {md_escape(login)} » mis à jour.")

@@ -4,6 +4,8 @@ import streamlit as st
 
 import app_state
 from domain.access import may
+from domain.formatting import fr_int
+from domain.safe_text import visible_frame
 from report_tables.imports import sector_status_table
 from store.evaluation_export import evaluation_xlsx
 from store.queries import import_history
@@ -18,13 +20,13 @@ history = import_history(app_state.store(), sector_ids)
 status = sector_status_table(history, reference, sector_ids)
 imported = int((status["Fichier"] != "Aucun import").sum())
 col1, col2, col3, col4 = st.columns(4)
-col1.metric("Secteurs avec un tableau", f"{imported} / {len(sector_ids)}")
-col2.metric("Problèmes suivis", f"{int(status['Problèmes'].sum()):,}".replace(",", "\u202f"))
-col3.metric("Actions suivies", f"{int(status['Actions'].sum()):,}".replace(",", "\u202f"))
-col4.metric("Lignes non importées", int(status["Lignes non importées"].sum()))
+col1.metric("Secteurs avec un tableau", f"{fr_int(imported)} / {fr_int(len(sector_ids))}")
+col2.metric("Problèmes suivis", fr_int(status["Problèmes"].sum()))
+col3.metric("Actions suivies", fr_int(status["Actions"].sum()))
+col4.metric("Lignes non importées", fr_int(status["Lignes non importées"].sum()))
 
 st.subheader("Tableau actuel de chaque secteur")
-st.dataframe(status, hide_index=True, width="stretch", height=35 * (len(status) + 1) + 3, key="status_table")
+st.dataframe(visible_frame(status), hide_index=True, width="stretch", height=35 * (len(status) + 1) + 3, key="status_table")
 st.caption("Le détail des anomalies de chaque import et le fichier d'origine sont dans « Historique des imports ».")
 
 if may(app_state.principal(), "export_evaluation"):

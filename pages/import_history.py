@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+from domain.issue_catalogue import SHEET_LABELS
+from domain.safe_text import md_escape, visible_frame, visible_text
 from report_tables.imports import history_table
 from report_tables.validation import issue_rows
-from domain.issue_catalogue import SHEET_LABELS
 from store.queries import import_history, import_issues, raw_file, rejected_rows
 
 reference = app_state.reference()
@@ -21,15 +22,16 @@ history = import_history(engine, filters.sector_ids(reference))
 if history.empty:
     st.info("Aucun import pour les secteurs choisis.")
     st.stop()
-st.dataframe(history_table(history, reference), hide_index=True, width="stretch", key="history_table")
+st.dataframe(visible_frame(history_table(history, reference)), hide_index=True, width="stretch", key="history_table")
 
+names = dict(zip(history["import_id"], history["file_name"]))
 chosen = st.selectbox("Détail de l'import", history["import_id"].tolist(), key="history_import",
-                      format_func=lambda i: f"n° {i} — {history.loc[history['import_id'] == i, 'file_name'].item()}")
+                      format_func=lambda i: f"n° {i} — {visible_text(names[i])}")  # options are plain text
 line = history.loc[history["import_id"] == chosen].iloc[0]
 sector = reference.sectors[line["sector_id"]]
-st.subheader(f"Import n° {chosen} — {sector.name}")
-st.write(f"Fichier « {line['file_name']} », importé le {pd.Timestamp(line['imported_at']):%d/%m/%Y à %H:%M} "
-         f"par {line['imported_by']}." + (" Ce sont les données actuelles du secteur." if line["current"] else ""))
+st.subheader(f"Import n° {chosen:d} — {md_escape(sector.name)}")
+st.write(f"Fichier « {md_escape(line['file_name'])} », importé le {pd.Timestamp(line['imported_at']):%d/%m/%Y à %H:%M} "
+         f"par {md_escape(line['imported_by'])}." + (" Ce sont les données actuelles du secteur." if line["current"] else ""))
 original = raw_file(engine, line["sha256"])
 st.download_button("Télécharger le fichier d'origine", data=original or b"", file_name=line["file_name"],
                    on_click=app_state.audit, args=("download", f"Fichier d'origine de l'import n° {chosen}", line["sector_id"]),
@@ -38,7 +40,7 @@ st.download_button("Télécharger le fichier d'origine", data=original or b"", f
 issues = import_issues(engine, chosen)
 if issues:
     st.markdown("**Anomalies relevées à l'import**")
-    st.dataframe(issue_rows(issues), hide_index=True, width="stretch", key="history_issues")
+    st.dataframe(visible_frame(issue_rows(issues)), hide_index=True, width="stretch", key="history_issues")
 else:
     st.success("Aucune anomalie à cet import.")
 
@@ -47,5 +49,5 @@ if not kept.empty:
     st.markdown("**Lignes rejetées, telles que saisies**")
     for sheet, group in kept.groupby("sheet", sort=False):
         cells = pd.DataFrame([{"Ligne": row, **json.loads(text)} for row, text in zip(group["source_row"], group["cells_json"])])
-        st.caption(SHEET_LABELS.get(sheet, sheet))
-        st.dataframe(cells, hide_index=True, width="stretch", key=f"rejected_{sheet}")
+        st.caption(md_escape(SHEET_LABELS.get(sheet, sheet)))
+        st.dataframe(visible_frame(cells), hide_index=True, width="stretch", key=f"rejected_{sheet}")

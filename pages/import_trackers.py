@@ -3,6 +3,8 @@
 import streamlit as st
 
 import app_state
+from domain.formatting import fr_int
+from domain.safe_text import md_escape, visible_frame
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
@@ -21,7 +23,7 @@ st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV).
          "rien n'est enregistré avant votre confirmation.")
 
 for message in st.session_state.pop("import_done", []):
-    st.success(message, icon="✅")
+    st.success(md_escape(message), icon="✅")
 
 with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄"):
     left, right = st.columns(2)
@@ -58,7 +60,7 @@ for n, upload in enumerate(files):
     data = upload.getvalue()
     for result in app_state.read_upload(data, upload.name, chosen_sector, filters.as_of):
         items.append((upload.name, data, result))
-    progress.progress((n + 1) / len(files), text=f"Lu : {upload.name}")
+    progress.progress((n + 1) / len(files), text=f"Lu : {md_escape(upload.name)}")
 progress.empty()
 
 st.subheader("Rapport de contrôle")
@@ -67,7 +69,7 @@ if report.empty:
     st.success("Aucune anomalie : toutes les lignes sont acceptées.")
 else:
     shown_severities = st.multiselect("Afficher", SEVERITY_ORDER, default=SEVERITY_ORDER, key="report_severities")
-    st.dataframe(report[report["Gravité"].isin(shown_severities)], hide_index=True, width="stretch", key="report_table")
+    st.dataframe(visible_frame(report[report["Gravité"].isin(shown_severities)]), hide_index=True, width="stretch", key="report_table")
     st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
                        on_click=app_state.audit, args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
@@ -77,26 +79,26 @@ uploader = Uploader(name, uploader_for(app_state.principal()).writable_sectors)
 for file_name, data, result in items:
     sector = reference.sectors.get(result.sector_id or "")
     with st.container(border=True):
-        st.markdown(f"#### {file_name} — {sector.name if sector else 'secteur non déterminé'}")
+        st.markdown(f"#### {md_escape(file_name)} — {md_escape(sector.name) if sector else 'secteur non déterminé'}")
         counts = " · ".join(f"{label} : {c.rows_accepted} acceptée(s) sur {c.rows_read}"
                             for key, label in (("meetings", "Réunions"), ("problems", "Problèmes"), ("actions", "Actions"))
                             if (c := result.counts.get(key)))
         if counts:
-            st.caption(counts)
+            st.caption(md_escape(counts))
         plan = plan_import(engine, result, data, uploader)
         if plan.status != READY:
-            {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(plan.message)
+            {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(md_escape(plan.message))
             continue
         key = f"{plan.sha256[:12]}_{plan.result.sector_id}"
         title = "Premier import de ce secteur" if plan.diff.first_import else "Ce qui change par rapport aux données actuelles"
-        st.markdown(f"**{title}**")
-        st.dataframe(diff_summary(plan.diff), hide_index=True, key=f"diff_{key}")
+        st.markdown(f"**{md_escape(title)}**")
+        st.dataframe(visible_frame(diff_summary(plan.diff)), hide_index=True, key=f"diff_{key}")
         for heading, table in diff_details(plan.diff).items():
-            with st.expander(heading, expanded="disparaîtraient" in heading):
-                st.dataframe(table, hide_index=True, width="stretch", key=f"detail_{key}_{heading}")
+            with st.expander(md_escape(heading), expanded="disparaîtraient" in heading):
+                st.dataframe(visible_frame(table), hide_index=True, width="stretch", key=f"detail_{key}_{heading}")
         allowed = True
         if plan.diff.vanished_count:
-            allowed = st.checkbox(f"Je confirme que ces {plan.diff.vanished_count} ligne(s) ne figurent plus dans le tableau "
+            allowed = st.checkbox(f"Je confirme que ces {fr_int(plan.diff.vanished_count)} ligne(s) ne figurent plus dans le tableau "
                                   "et peuvent disparaître des données actuelles (elles restent dans l'historique).",
                                   key=f"vanish_{key}")
         if plan.has_row_errors:
@@ -108,13 +110,13 @@ for file_name, data, result in items:
             allowed = allowed and choice == "valid"
         if not name:
             st.caption("Indiquez votre nom ci-dessus pour importer.")
-        if st.button(f"Importer {plan.rows_accepted} ligne(s)", key=f"import_{key}", type="primary",
+        if st.button(f"Importer {fr_int(plan.rows_accepted)} ligne(s)", key=f"import_{key}", type="primary",
                      disabled=not (allowed and name)):
             try:
                 import_id = commit_import(engine, plan, data, uploader, accept_vanished=bool(plan.diff.vanished_count),
                                           as_of=filters.as_of)
             except ImportNotAllowed as refusal:
-                st.error(str(refusal))
+                st.error(md_escape(str(refusal)))
             else:
                 app_state.audit("import", f"Import n° {import_id} : {file_name} ({plan.rows_accepted} ligne(s))",
                                 plan.result.sector_id)

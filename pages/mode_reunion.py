@@ -5,6 +5,7 @@ import streamlit as st
 import app_state
 from briefing.slides import agenda_slides, slide_html
 from domain.meeting_agenda import build_agenda
+from domain.safe_text import md_escape
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/mode_reunion.py")
@@ -24,7 +25,7 @@ if filters.sector_id is None:
 
 sector = reference.sectors[filters.sector_id]
 if not kiosk:
-    st.caption(f"Écran de réunion du GPO {sector.name}. Pour le projecteur, ouvrez-le en plein écran "
+    st.caption(f"Écran de réunion du GPO {md_escape(sector.name)}. Pour le projecteur, ouvrez-le en plein écran "
                "(touche F11 du navigateur) : la page s'affiche sans menu, en grands caractères.")
     screen_url = f"mode_reunion?secteur={sector.sector_id}&ecran=1&embed=true&intervalle={interval}"
     left, right = st.columns(2)
