@@ -316,6 +316,48 @@ def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
     return _meeting_pack(sector_id, _import_ids(), as_of, dt.date.today())
 
 
+def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None) -> bytes | None:
+    """The meeting pack, built only once the user asks for it; None until then (or if it could not be built).
+
+    Draws « Préparer le dossier de réunion (PDF) » in `place` (a column; the page by default) until it is
+    clicked for this sector and date; the page then shows its download button. A failed build is a French
+    message on the page, never a crashed page.
+    """
+    place = place or st
+    wanted = (sector_id, as_of)
+    if st.session_state.get(f"{key}_asked") == wanted:
+        pack = guarded_export("Le dossier de réunion", lambda: meeting_pack_download(sector_id, as_of), place)
+        if pack is not None:
+            return pack
+        st.session_state.pop(f"{key}_asked", None)  # the button comes back: the user may try again
+
+    def ask() -> None:
+        st.session_state[f"{key}_asked"] = wanted
+
+    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch", on_click=ask)
+    return None
+
+
+def guarded_export(subject: str, build, place=None):
+    """`build()`, or None after saying in French that `subject` (« Le dossier de réunion ») could not be prepared.
+
+    An export is a file made from the data (PDF, spreadsheet): its failure must cost the user that file, not
+    the page. The details go to the server log under an incident reference the user can quote.
+    """
+    import logging
+    import secrets
+
+    try:
+        return build()
+    except Exception:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
+        incident = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+        logging.getLogger("gpo.exports").exception("Export failed (%s), incident %s", subject, incident)
+        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident {md_escape(incident)}). "
+                            "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
+                            "donnez cette référence à l'administrateur.", icon="⚠️")
+        return None
+
+
 # --- who is signed in --------------------------------------------------------------------------------------------
 # GPO_AUTH: "off" (default: the demo runs open), "local" (accounts in the store), "oidc" (st.login, .streamlit/secrets.toml).
 SESSION_MINUTES = int(__import__("os").environ.get("GPO_SESSION_MINUTES", "480"))

@@ -35,9 +35,13 @@ fresh = freshness(reference, last_imports, as_of)[sector.sector_id]
 summary = cadence_summary(sector, of["meetings"], as_of)
 
 st.header(md_escape(sector.name))
-st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
-                   args=("download", "Dossier de réunion (PDF)", sector.sector_id), file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf",
-                   data=app_state.meeting_pack_download(sector.sector_id, as_of), mime="application/pdf")
+pack_slot = st.columns([1, 3])[0]
+pack = app_state.meeting_pack_when_asked(sector.sector_id, as_of, key="fiche_pack", place=pack_slot)  # built when asked
+if pack is not None:
+    pack_slot.download_button("Télécharger le dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
+                              args=("download", "Dossier de réunion (PDF)", sector.sector_id), width="stretch",
+                              file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf", data=pack,
+                              mime="application/pdf")
 facts = [f"CSP de {csp.name}", f"Animateur : {sector.animateur or 'non renseigné'}",
          f"Cadence : {CADENCES[sector.cadence].lower()}", summary.constitution.label +
          (f" le {fr_date(summary.constitution.on)}" if summary.constitution.on else "")]

@@ -30,11 +30,13 @@ if not kiosk:
     screen_url = f"mode_reunion?secteur={sector.sector_id}&ecran=1&embed=true&intervalle={interval}"
     left, right = st.columns(2)
     left.link_button("Ouvrir l'écran de réunion", screen_url, type="primary", width="stretch")
-    right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
-                          on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
-                          data=app_state.meeting_pack_download(sector.sector_id, filters.as_of),
-                          file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
-                          mime="application/pdf")
+    # The PDF is built only when asked for: a pack that cannot be built costs the file, never this screen.
+    pack = app_state.meeting_pack_when_asked(sector.sector_id, filters.as_of, key="meeting_pack", place=right)
+    if pack is not None:
+        right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
+                              on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
+                              data=pack, file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
+                              mime="application/pdf")
 
 
 @st.fragment(run_every=interval)
