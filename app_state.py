@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import streamlit as st
@@ -356,6 +357,58 @@ def guarded_export(subject: str, build, place=None):
                             "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
                             "donnez cette référence à l'administrateur.", icon="⚠️")
         return None
+
+
+# --- an import's file, as uploaded or as the reader's sector extract ----------------------------------------------
+@dataclass(frozen=True)
+class RawDownload:
+    """What « Historique des imports » offers for an import: the original file, or the reader's sector extract."""
+
+    data: bytes | None
+    file_name: str
+    extract_rows: int | None = None  # None: the original file; else the rows of the extract
+
+
+@st.cache_data(show_spinner="Lecture du fichier d'origine…", max_entries=32)
+def _file_content_sectors(sha256: str, file_name: str):
+    """The sectors a raw file holds rows for, read from its content (None: no such file kept)."""
+    from loaders.file_sectors import file_sectors
+    from store.queries import raw_file
+
+    data = raw_file(store(), sha256)
+    return None if data is None else file_sectors(data, file_name, reference=reference())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _import_extract(import_id: int, sector_id: str) -> tuple[bytes, int]:
+    """One import's rows as a filled tracker of its sector, and how many rows it holds."""
+    from loaders.tracker_export import filled_tracker_bytes
+    from store.queries import import_frames
+
+    with store().connect() as conn:
+        frames = import_frames(conn, import_id)
+    data = filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
+    return data, sum(len(frame) for frame in frames.values())
+
+
+def raw_file_download(import_id: int, sector_id: str, sha256: str, file_name: str) -> RawDownload:
+    """The original file if the user may read every sector in it, else the extract of the import's sector."""
+    from pathlib import PurePath
+
+    from domain.raw_file_access import FileSectors, original_allowed
+    from store.queries import raw_file, raw_file_sectors
+
+    allowed = readable()
+    if allowed is not None and sector_id not in allowed:
+        return RawDownload(None, file_name)
+    content = _file_content_sectors(sha256, file_name)
+    if content is None:
+        return RawDownload(None, file_name)
+    holds = FileSectors(content.sectors | raw_file_sectors(store(), sha256), content.unassigned_rows)
+    if original_allowed(holds, allowed, reference().sectors):
+        return RawDownload(raw_file(store(), sha256), file_name)
+    data, rows = _import_extract(import_id, sector_id)
+    return RawDownload(data, f"{PurePath(file_name).stem}_extrait_{sector_id}.xlsx", rows)
 
 
 # --- who is signed in --------------------------------------------------------------------------------------------
