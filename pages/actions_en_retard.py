@@ -54,5 +54,7 @@ st.dataframe(visible_frame(shown), hide_index=True, width="stretch", key="overdu
                             "Jours de retard": st.column_config.NumberColumn(format="%d j"),
                             "Action": st.column_config.TextColumn(width="large")})
 st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
+sheet = app_state.guarded_export("Le fichier des actions en retard", lambda: tables_to_xlsx(
+    {"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))
 st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=app_state.audit, args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
-                   data=tables_to_xlsx({"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))
+                   data=sheet or b"", disabled=sheet is None)

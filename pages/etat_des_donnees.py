@@ -35,8 +35,8 @@ if may(app_state.principal(), "export_evaluation"):
                "peuvent figurer (descriptions, commentaires, observations, signalants, noms des partenaires) ; "
                "la feuille « Colonnes » du fichier dit ce qui est gardé et retiré.")
     if st.button("Préparer l'export", key="evaluation_prepare"):
-        st.session_state["evaluation_file"] = evaluation_xlsx(app_state.store(), app_state.principal(), reference,
-                                                              sector_ids=sector_ids)  # journaled once, here
+        st.session_state["evaluation_file"] = app_state.guarded_export("L'export pour l'évaluation", lambda: evaluation_xlsx(
+            app_state.store(), app_state.principal(), reference, sector_ids=sector_ids))  # journaled once, there
     if st.session_state.get("evaluation_file"):
         st.download_button("Télécharger l'export (.xlsx)", data=st.session_state["evaluation_file"], key="evaluation_download",
                            file_name=f"export_evaluation_gpo_{filters.as_of:%Y-%m-%d}.xlsx")

@@ -29,17 +29,19 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄
     left, right = st.columns(2)
     template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
                                      format_func=lambda s: sector_names[s] if s else "Sans secteur")
+    template = app_state.guarded_export("Le modèle vierge", lambda: app_state.template_download(template_sector), left)
     left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
                          on_click=app_state.audit, args=("download", "Modèle vierge"),
-                         data=app_state.template_download(template_sector),
+                         data=template or b"", disabled=template is None,
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
     export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
                                     index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
                                     format_func=sector_names.get)
+    filled = app_state.guarded_export("Le tableau de suivi rempli", lambda: app_state.tracker_download(
+        export_sector, app_state.current_import_of(export_sector)), right)
     right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
                           on_click=app_state.audit, args=("export", "Tableau de suivi rempli", export_sector),
-                          data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
-                          file_name=f"suivi_gpo_{export_sector}.xlsx")
+                          data=filled or b"", disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
 
 if app_state.auth_mode() != "off" and not st.session_state.get("uploader_name"):
     st.session_state["uploader_name"] = app_state.principal().display_name
@@ -70,7 +72,9 @@ if report.empty:
 else:
     shown_severities = st.multiselect("Afficher", SEVERITY_ORDER, default=SEVERITY_ORDER, key="report_severities")
     st.dataframe(visible_frame(report[report["Gravité"].isin(shown_severities)]), hide_index=True, width="stretch", key="report_table")
-    st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
+    report_file = app_state.guarded_export("Le rapport de contrôle (.xlsx)",
+                                           lambda: tables_to_xlsx({"Rapport de contrôle": report}))
+    st.download_button("Télécharger le rapport (.xlsx)", data=report_file or b"", disabled=report_file is None,
                        on_click=app_state.audit, args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 

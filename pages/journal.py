@@ -26,6 +26,7 @@ event = last.selectbox("Événement", ["", *EVENTS], format_func=lambda e: EVENT
 journal = read_audit(app_state.store(), since=since, until=until, user=user, event=event)
 st.dataframe(visible_frame(journal), hide_index=True, width="stretch", key="audit_table")
 st.caption(f"{len(journal)} entrée(s). Le journal ne peut être ni modifié ni effacé depuis l'application.")
-if st.download_button("Exporter le journal (.xlsx)", data=audit_xlsx(journal), key="audit_download",
+sheet = app_state.guarded_export("Le fichier du journal", lambda: audit_xlsx(journal))
+if st.download_button("Exporter le journal (.xlsx)", data=sheet or b"", disabled=sheet is None, key="audit_download",
                       file_name=f"journal_{since:%Y-%m-%d}_{until:%Y-%m-%d}.xlsx"):
     app_state.audit("export", f"Journal exporté ({len(journal)} entrées)")
