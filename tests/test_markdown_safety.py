@@ -49,7 +49,7 @@ MARKDOWN_OPTIONS = {"radio", "pills", "segmented_control", "select_slider"}  # t
 PLAIN_OPTIONS = {"selectbox", "multiselect"}  # plain text: md_escape there would show its backslashes
 SAFE_FUNCTIONS = {"md_escape", "fr_int", "fr_date", "fr_days", "fr_pct", "rate_with_counts", "len", "int", "round"}
 TEXT_METHODS = {"lower", "upper", "capitalize", "strip", "rstrip", "lstrip", "title"}
-_NUMBER_SPEC = re.compile(r"^[<>^=+\- #0-9,._]*[bcdeEfFgGnoxX%]?$")
+_NUMBER_SPEC = re.compile(r"^[<>^=+\- #0-9,._]*[bcdeEfFgGnoxX%]$")  # a number type is required: "{name:>10}" pads text
 
 
 def _constant_name(node: ast.AST) -> bool:
@@ -190,6 +190,7 @@ def test_pages_show_user_text_only_through_md_escape(path):
     'st.markdown(f"<h2>{scope}</h2>", unsafe_allow_html=True)',
     'st.sidebar.markdown(f"**{principal.display_name}**")',
     'st.error(f"{len(rows)} lignes de {who}")',
+    'st.caption(f"Fichier {name:>40}")',
 ])
 def test_the_rule_catches_user_text(snippet):
     assert violations(snippet, "exemple.py"), snippet
@@ -210,3 +211,28 @@ def test_the_rule_catches_user_text(snippet):
 ])
 def test_the_rule_lets_known_text_through(snippet):
     assert violations(snippet, "exemple.py") == [], snippet
+
+
+@pytest.mark.parametrize("text", [
+    "Identifiant ou mot de passe incorrect.",
+    "Import n° 3 enregistré : suivi_gpo_forbach.xlsx, secteur Forbach – Bellevue-Wiesberg, 12 ligne(s).",
+    "45 % (9/20) · 12.5 j · l'été « ok » ! ?",
+])
+def test_md_escape_leaves_plain_french_text_as_it_is(text):
+    from domain.safe_text import md_escape
+
+    assert md_escape(text) == text  # AppTest reads the markdown source: messages stay readable there too
+
+
+def test_md_escape_leaves_no_markdown_to_read():
+    """What each construct needs is escaped (Chromium shows the result literally: tests/browser/test_text_as_text.py)."""
+    from domain.safe_text import WORD_JOINER, md_escape
+
+    out = md_escape("![b](http://127.0.0.2:9/x.png) [Cliquez ici](https://evil.example) www.evil.example x@evil.example "
+                    ":red[r] :material/home: :smile: $x$ **g** _i_ ~~s~~ `c` <b> &amp; \u202eexe.txt\n# titre")
+    assert not re.search(r"(?<!\\)[\[\]`*$<~]", out)  # links, images, emphasis, code, LaTeX, HTML
+    assert not re.search(r"(?i)(https?:|www\.|\w@)", out)  # GitHub's literal autolinks
+    assert not re.search(r"(?<![\\\s]):|:(?=\w)", out.replace("\\:", ""))  # :emoji: and :material/…: shortcodes
+    assert "material\\/" in out and "\\&amp;" in out and "\\_i\\_" in out
+    assert "\u202e" not in out and "\n" not in out and WORD_JOINER in out
+    assert md_escape("# titre").startswith("\\#") and md_escape("1. liste") == "1\\. liste"
