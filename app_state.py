@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import streamlit as st
 
 from domain.filters import PERIODS, Filters, from_query, to_query
+from domain.formatting import fr_int
 from domain.reference import Reference, default_reference
+from domain.safe_text import md_escape, visible_frame
 from loaders import TrackerResult, load
 from store.database import open_store
 from store.demo_seed import seed_demo
@@ -149,9 +152,10 @@ def _import_ids() -> tuple[int, ...]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _frames_for_imports(import_ids: tuple[int, ...]) -> dict:
+    """Every sector's current data, as shown: invisible characters (bidi overrides, zero-width) removed."""
     from store.queries import current_frames
 
-    return current_frames(store())
+    return {key: visible_frame(frame) for key, frame in current_frames(store()).items()}
 
 
 def current_data() -> tuple[dict, dict]:
@@ -187,7 +191,7 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
         return
     names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
                       for f in stale)
-    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {names}.",
+    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {md_escape(names)}.",
                icon="⏳")
 
 
@@ -309,7 +313,7 @@ def slideshow(key: str, count: int, interval_s: int, render) -> None:
     st.html(_SLIDE_BUTTON_CSS)
     left, middle, right = st.columns([2, 3, 2])
     left.button("◀  Précédent", key=f"{key}_prev", on_click=move, args=(-1,), width="stretch")
-    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {index + 1} / {count}",
+    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {fr_int(index + 1)} / {fr_int(count)}",
                   key=f"{key}_pause", on_click=toggle, width="stretch")
     right.button("Suivant  ▶", key=f"{key}_next", on_click=move, args=(1,), width="stretch")
 
@@ -335,6 +339,100 @@ def _meeting_pack(sector_id: str, import_ids: tuple[int, ...], as_of: dt.date, g
 def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
     """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
     return _meeting_pack(sector_id, _import_ids(), as_of, dt.date.today())
+
+
+def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None) -> bytes | None:
+    """The meeting pack, built only once the user asks for it; None until then (or if it could not be built).
+
+    Draws « Préparer le dossier de réunion (PDF) » in `place` (a column; the page by default) until it is
+    clicked for this sector and date; the page then shows its download button. A failed build is a French
+    message on the page, never a crashed page.
+    """
+    place = place or st
+    wanted = (sector_id, as_of)
+    if st.session_state.get(f"{key}_asked") == wanted:
+        pack = guarded_export("Le dossier de réunion", lambda: meeting_pack_download(sector_id, as_of), place)
+        if pack is not None:
+            return pack
+        st.session_state.pop(f"{key}_asked", None)  # the button comes back: the user may try again
+
+    def ask() -> None:
+        st.session_state[f"{key}_asked"] = wanted
+
+    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch", on_click=ask)
+    return None
+
+
+def guarded_export(subject: str, build, place=None):
+    """`build()`, or None after saying in French that `subject` (« Le dossier de réunion ») could not be prepared.
+
+    An export is a file made from the data (PDF, spreadsheet): its failure must cost the user that file, not
+    the page. The details go to the server log under an incident reference the user can quote.
+    """
+    import logging
+    import secrets
+
+    try:
+        return build()
+    except Exception:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
+        incident = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+        logging.getLogger("gpo.exports").exception("Export failed (%s), incident %s", subject, incident)
+        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident {md_escape(incident)}). "
+                            "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
+                            "donnez cette référence à l'administrateur.", icon="⚠️")
+        return None
+
+
+# --- an import's file, as uploaded or as the reader's sector extract ----------------------------------------------
+@dataclass(frozen=True)
+class RawDownload:
+    """What « Historique des imports » offers for an import: the original file, or the reader's sector extract."""
+
+    data: bytes | None
+    file_name: str
+    extract_rows: int | None = None  # None: the original file; else the rows of the extract
+
+
+@st.cache_data(show_spinner="Lecture du fichier d'origine…", max_entries=32)
+def _file_content_sectors(sha256: str, file_name: str):
+    """The sectors a raw file holds rows for, read from its content (None: no such file kept)."""
+    from loaders.file_sectors import file_sectors
+    from store.queries import raw_file
+
+    data = raw_file(store(), sha256)
+    return None if data is None else file_sectors(data, file_name, reference=reference())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _import_extract(import_id: int, sector_id: str) -> tuple[bytes, int]:
+    """One import's rows as a filled tracker of its sector, and how many rows it holds."""
+    from loaders.tracker_export import filled_tracker_bytes
+    from store.queries import import_frames
+
+    with store().connect() as conn:
+        frames = import_frames(conn, import_id)
+    data = filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
+    return data, sum(len(frame) for frame in frames.values())
+
+
+def raw_file_download(import_id: int, sector_id: str, sha256: str, file_name: str) -> RawDownload:
+    """The original file if the user may read every sector in it, else the extract of the import's sector."""
+    from pathlib import PurePath
+
+    from domain.raw_file_access import FileSectors, original_allowed
+    from store.queries import raw_file, raw_file_sectors
+
+    allowed = readable()
+    if allowed is not None and sector_id not in allowed:
+        return RawDownload(None, file_name)
+    content = _file_content_sectors(sha256, file_name)
+    if content is None:
+        return RawDownload(None, file_name)
+    holds = FileSectors(content.sectors | raw_file_sectors(store(), sha256), content.unassigned_rows)
+    if original_allowed(holds, allowed, reference().sectors):
+        return RawDownload(raw_file(store(), sha256), file_name)
+    data, rows = _import_extract(import_id, sector_id)
+    return RawDownload(data, f"{PurePath(file_name).stem}_extrait_{sector_id}.xlsx", rows)
 
 
 # --- who is signed in --------------------------------------------------------------------------------------------
@@ -458,7 +556,7 @@ def login_screen() -> None:
     st.title("Tableau de bord des GPO de Moselle")
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
     if notice := st.session_state.pop("login_notice", None):
-        st.info(notice)
+        st.info(md_escape(notice))
     if auth_mode() == "oidc":
         if getattr(st.user, "is_logged_in", False):
             st.error("Votre compte n'a accès à aucune donnée du tableau de bord. Adressez-vous à un administrateur.")
@@ -477,7 +575,7 @@ def login_screen() -> None:
     if submitted:
         outcome = authenticate(store(), login, password)
         if isinstance(outcome, Refusal):
-            st.error(outcome.message)
+            st.error(md_escape(outcome.message))
             return
         if outcome.role == ECRAN:
             # A screen keeps running unattended: its address gets a token, so a reload (or a restart of the
@@ -521,7 +619,7 @@ def user_box(principal) -> None:
         st.sidebar.caption("Accès libre (démonstration) : l'authentification est désactivée (GPO_AUTH).")
         return
     st.sidebar.divider()
-    st.sidebar.markdown(f"**{principal.display_name}**  \n{principal.role_label}")
+    st.sidebar.markdown(f"**{md_escape(principal.display_name)}**  \n{md_escape(principal.role_label)}")
     if auth_mode() == "oidc":
         st.sidebar.button("Se déconnecter", key="logout", on_click=st.logout)
     else:

@@ -3,7 +3,8 @@
 Pure: an `Agenda` in, a list of `Slide` out; `slide_html` turns one slide into
 self-contained HTML sized in viewport units, so the same slide fills a
 1920×1080 projector and a 1366×768 laptop without scrolling. Every text that
-came from a tracker is escaped: nothing typed by a user is ever read as HTML.
+came from a tracker is escaped: nothing typed by a user is ever read as HTML, and
+invisible characters (bidi overrides, zero-width) are removed before display.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from charts.palette import ACTION_STATUS_COLOURS, OVERDUE_COLOUR, PROBLEM_STATUS_COLOURS
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
+from domain.safe_text import visible_text
 from domain.vocabulary import ACTION_STATUS, CADENCES, PRIORITY, PROBLEM_STATUS
 
 ROWS_PER_SLIDE = 7  # what reads at 5 metres on a 768-pixel-high screen
@@ -42,7 +44,7 @@ class Slide:
 
 
 def _short(text: object, limit: int = 70) -> str:
-    value = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    value = visible_text(text)
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
@@ -168,8 +170,11 @@ _CSS = """
 
 
 def slide_html(slide: Slide, position: str = "") -> str:
-    """Self-contained HTML for one slide; every text escaped."""
-    e = html.escape
+    """Self-contained HTML for one slide; every text escaped, invisible characters removed."""
+
+    def e(text: object) -> str:
+        return html.escape(visible_text(text))
+
     parts = [_CSS, '<div class="gpo-slide">', f"<h1>{e(slide.title)}</h1>"]
     if slide.subtitle or position:
         parts.append(f'<p class="sub">{e(slide.subtitle)}{" · " if slide.subtitle and position else ""}{e(position)}</p>')

@@ -1,4 +1,9 @@
-"""Write normalized frames as CSV: UTF-8, domain.md column names, ISO dates, true/false booleans."""
+"""Write normalized frames as CSV: UTF-8, domain.md column names, ISO dates, true/false booleans.
+
+Text is written as a spreadsheet will not run it: a cell starting with =, +, -,
+@, a tab or a carriage return gets a leading « ' », and invisible characters
+(bidi overrides, zero-width) are removed (`domain.safe_text.csv_cell`).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.safe_text import csv_cell
 from loaders.schema import OUTPUT_COLUMNS
 
 
 def to_csv_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The frame as text cells: dates YYYY-MM-DD, booleans true/false/empty, empty for missing."""
+    """The frame as text cells: dates YYYY-MM-DD, booleans true/false/empty, empty for missing, formulas neutralised."""
     out = pd.DataFrame(index=frame.index)
     for column in OUTPUT_COLUMNS[key]:
         series = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index)
@@ -19,7 +25,7 @@ def to_csv_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         elif isinstance(series.dtype, pd.BooleanDtype):
             out[column] = series.map(lambda v: "" if v is pd.NA else ("true" if v else "false")).astype("object")
         else:
-            out[column] = series.astype("object").where(series.notna(), "").map(str)
+            out[column] = series.astype("object").where(series.notna(), "").map(str).map(csv_cell)
     return out
 
 

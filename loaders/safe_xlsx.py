@@ -1,7 +1,9 @@
 """Spreadsheets the app writes: text that came from uploads can never become a formula.
 
-A cell starting with =, +, - or @ would run as a formula in Excel or LibreOffice
-(formula injection). Such text is stored as text with Excel's quote prefix.
+A cell starting with =, +, -, @, a tab or a carriage return would run as a
+formula in Excel or LibreOffice (formula injection). Such text is stored as
+text with Excel's quote prefix. Invisible characters (bidi overrides,
+zero-width) are removed: see `domain.safe_text`.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+from domain.safe_text import FORMULA_STARTS, visible_text
+
 DATE_FORMAT = "DD/MM/YYYY"
 
 
 def set_safe_value(cell, value: object) -> None:
     """Put `value` in `cell`; formula-like text stays text."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", visible_text(value))
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"  # openpyxl took "=..." for a formula: keep it text

@@ -6,9 +6,11 @@ of `domain.meeting_agenda` (since the last meeting, overdue actions by partner,
 actions due before the next meeting, open problems by priority with their
 actions, cadence and attendance).
 
-Every text typed in a tracker goes through `_text`: characters the bundled
-font lacks are replaced, then it is XML-escaped, because reportlab's
-`Paragraph` reads markup (« <b> » in a description is printed, not obeyed).
+Every text typed in a tracker goes through `_plain` (characters the bundled
+font lacks are replaced, invisible ones removed), then is XML-escaped, because
+reportlab's `Paragraph` reads markup (« <b> » in a description is printed, not
+obeyed). In tables it is cut to a few lines of its column, the full text going
+to an annex at the end (`meeting_pack.cell_text`): no row can outgrow a page.
 The output is byte-for-byte deterministic apart from the generation date.
 """
 
@@ -18,6 +20,8 @@ import datetime as dt
 import io
 import os
 import unicodedata
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -41,7 +45,9 @@ from charts.palette import (ACTION_STATUS_COLOURS, BLUE, BLUISH_GREEN, GREY, ORA
                             PROBLEM_STATUS_COLOURS, SKY_BLUE)
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
+from domain.safe_text import visible_text
 from domain.vocabulary import ACTION_STATUS, CADENCES, OPEN_ACTION_STATUSES, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS
+from meeting_pack.cell_text import Annex, fitted, markup
 
 AUTHOR = "Tableau de bord GPO Moselle"
 PAGE = landscape(A4)
@@ -49,6 +55,9 @@ MARGIN_X = 14 * mm
 MARGIN_TOP = 17 * mm
 MARGIN_BOTTOM = 16 * mm
 WIDTH = PAGE[0] - 2 * MARGIN_X  # usable width, ~762 pt
+HEIGHT = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM  # usable height, ~501 pt
+CELL_PADDING = 4  # left and right, in every table
+ANNEX_TITLE = "Annexe : textes complets"
 
 FONT, FONT_BOLD, FONT_ITALIC = "GPOVera", "GPOVera-Bold", "GPOVera-Italic"
 INK = colors.HexColor("#1a1a1a")
@@ -97,7 +106,7 @@ def _plain(value: object) -> str:
         return fr_date(value)
     drawable = _fonts()
     out = []
-    for char in str(value):
+    for char in visible_text(str(value)):  # bidi overrides and zero-width characters never reach the page
         char = _SPACES.get(char, char)
         if char == "\n" or ord(char) in drawable:
             out.append(char)
@@ -147,6 +156,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         "cell_small": ParagraphStyle("cell_small", parent=body, fontSize=8, leading=10),
+        "note": ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, fontSize=7.5, leading=9.5, textColor=MUTED),
         "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, textColor=NAVY),
         "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=17, leading=21, textColor=NAVY, spaceAfter=4),
         "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=14, textColor=NAVY,
@@ -173,15 +183,50 @@ def _p(markup: str, style: str = "cell") -> Paragraph:
 
 
 def _cell(value: object, style: str = "cell") -> Paragraph:
+    """Text of the code (labels, dates, figures) in a cell."""
     return Paragraph(_text(value), _styles()[style])
 
 
-def _with_note(main: object, note: object) -> Paragraph:
+# The texts cut in the tables of the pack being built (one build per thread at a time: a ContextVar, not a global).
+_ANNEX: ContextVar[Annex] = ContextVar("meeting_pack_annex")
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """Text typed in a tracker, for a table cell: laid out by `_table` once its column width is known."""
+
+    main: object
+    note: object = None  # a comment or description, in small grey italics underneath
+    style: str = "cell"
+    bold: bool = False
+    where: str = ""  # what it is, for the annex (« Problème P-03, catégorie »)
+    note_where: str = ""  # the same for the note (« Problème P-03, description »)
+
+    def render(self, width: float, where: str) -> Flowable | list[Flowable]:
+        annex, style = _ANNEX.get(), _styles()[self.style]
+        label = self.where or where
+        main = fitted(_plain(self.main), style, width, annex, label, wrap=("<b>", "</b>") if self.bold else ("", ""))
+        first = Paragraph(main, style)
+        note = _plain(self.note)
+        if not note:
+            return first
+        note_label = self.note_where or f"{label}, suite"
+        return [first, Paragraph(fitted(note, _styles()["note"], width, annex, note_label, lines=6), _styles()["note"])]
+
+
+def _user(value: object, style: str = "cell", bold: bool = False, where: str = "") -> _Typed:
+    return _Typed(value, None, style, bold, where)
+
+
+def _with_note(main: object, note: object, where: str = "", note_where: str = "") -> _Typed:
     """The action or problem text, with its comment / description in small grey italics underneath."""
-    markup = _text(main)
-    if _plain(note):
-        markup += f'<br/><font size="7.5" color="#555555"><i>{_text(note)}</i></font>'
-    return _p(markup)
+    return _Typed(main, note, where=where, note_where=note_where)
+
+
+def _action_text(action) -> _Typed:
+    """An action's description with its comment underneath, named for the annex."""
+    name = f"Action {_plain(action.action_id)}"
+    return _with_note(action.description, action.comment, where=f"{name}, description", note_where=f"{name}, commentaire")
 
 
 class _Chip(Flowable):
@@ -212,20 +257,49 @@ class _Chip(Flowable):
 
 # --- tables -------------------------------------------------------------------------------------------
 
+def _laid_out(cell: object, width: float, where: str) -> object:
+    if isinstance(cell, (Flowable, list)):
+        return cell
+    if isinstance(cell, str) and not cell:
+        return cell
+    return (cell if isinstance(cell, _Typed) else _user(cell)).render(width - 2 * CELL_PADDING, where)
+
+
+def _row_height(row: list[object], widths: list[float]) -> float:
+    height = 0.0
+    for cell, width in zip(row, widths):
+        parts = cell if isinstance(cell, list) else [cell]
+        height = max(height, sum(p.wrap(width - 2 * CELL_PADDING, HEIGHT)[1] for p in parts if isinstance(p, Flowable)))
+    return height + 5.5  # top and bottom padding
+
+
 def _table(header: list[str], rows: list[list[object]], widths: list[float], extra: list[tuple] = (),
-           full_width: bool = True, caption: Paragraph | None = None) -> LongTable:
+           full_width: bool = True, caption: Paragraph | None = None,
+           keep_together: list[tuple[int, int]] = ()) -> LongTable:
     """A table that splits across pages with its header repeated (widths are stretched to the page unless told).
 
     A `caption` (e.g. the partner owing the actions) is a first row repeated with the header on every page;
-    the row numbers in `extra` count from the column header (row 0) either way."""
-    data = [[_p(escape(h), "head") for h in header]] + [[c if isinstance(c, Flowable) else _cell(c) for c in row] for row in rows]
+    the row numbers in `extra` and `keep_together` count from the column header (row 0) either way.
+    Typed text is cut to a few lines of its column (see `meeting_pack.cell_text`); the rows of a
+    `keep_together` range (first, last) stay on one page when they fit on one."""
+    scale = WIDTH / sum(widths) if full_width else 1
+    col_widths = [w * scale for w in widths]
+    body = []
+    for row in rows:
+        ref = _plain(row[0]) if isinstance(row[0], str) else ""
+        body.append([_laid_out(cell, width, f"{ref + ' · ' if ref else ''}{name}")
+                     for cell, width, name in zip(row, col_widths, header)])
+    extra = list(extra)
+    for first, last in keep_together:
+        if sum(_row_height(body[n - 1], col_widths) for n in range(first, last + 1)) < 0.8 * HEIGHT:
+            extra.append(("NOSPLIT", (0, first), (-1, last)))
+    data = [[_p(escape(h), "head") for h in header]] + body
     top = 0
     if caption is not None:
         data.insert(0, [caption] + [""] * (len(header) - 1))
         top = 1
         extra = [(name, (a[0], a[1] + 1), (b[0], b[1] + 1), *rest) for name, a, b, *rest in extra]
-    scale = WIDTH / sum(widths) if full_width else 1
-    table = LongTable(data, colWidths=[w * scale for w in widths], repeatRows=1 + top, hAlign="LEFT")
+    table = LongTable(data, colWidths=col_widths, repeatRows=1 + top, hAlign="LEFT")
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, top), (-1, top), HEADER_BG),
@@ -233,8 +307,8 @@ def _table(header: list[str], rows: list[list[object]], widths: list[float], ext
         ("LINEBELOW", (0, top + 1), (-1, -1), 0.3, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if caption is not None:
         style += [("SPAN", (0, 0), (-1, 0)), ("LEFTPADDING", (0, 0), (-1, 0), 0), ("TOPPADDING", (0, 0), (-1, 0), 9),
@@ -395,7 +469,7 @@ def _section_since(agenda: Agenda) -> list:
     done = agenda.done_actions
     story.append(_p(escape(f"Actions réalisées ({fr_int(len(done))})"), "h2"))
     if len(done):
-        rows = [[r.action_id, r.problem_id, _with_note(r.description, r.comment), r.partner, fr_date(r.due_on),
+        rows = [[r.action_id, r.problem_id, _action_text(r), r.partner, fr_date(r.due_on),
                  fr_date(r.done_on)] for r in done.itertuples()]
         story.append(_table(["Réf action", "Réf problème", "Action", "Partenaire", "Échéance", "Réalisée le"],
                             rows, [62, 78, 310, 170, 65, 72]))
@@ -404,14 +478,23 @@ def _section_since(agenda: Agenda) -> list:
     return story
 
 
+def _within(text: str, font: str, size: float, width: float) -> str:
+    """`text` on one line of at most `width` points, cut with « … » if longer (chart labels do not wrap)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _overdue_chart(agenda: Agenda) -> Drawing:
     """Overdue actions per partner, the partner owing the most on top."""
     pairs = sorted(((partner, len(frame)) for partner, frame in agenda.overdue_by_partner), key=lambda p: (-p[1], p[0]))
     pairs.reverse()  # the chart draws the first category at the bottom
-    names = [_plain(name) if len(_plain(name)) <= 48 else _plain(name)[:47].rstrip() + "…" for name, _ in pairs]
-    counts = [count for _, count in pairs]
     bar_height = 15
     left = 250
+    names = [_within(_plain(name), FONT, 8, left - 8) for name, _ in pairs]
+    counts = [count for _, count in pairs]
     height = 36 + bar_height * len(pairs)
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
@@ -463,12 +546,12 @@ def _section_overdue(agenda: Agenda) -> list:
     for partner, frame in agenda.overdue_by_partner:
         types = [PARTNER_TYPE.labels.get(t, "") for t in frame["partner_type"].dropna().unique() if isinstance(t, str)]
         kind = f" — {_text(types[0])}" if len(types) == 1 and types[0] else ""
-        heading = _p(f"{_text(partner)}{kind} — {escape(_plural(len(frame), 'action en retard', 'actions en retard'))}",
-                     "caption")
+        name = fitted(_plain(partner), _styles()["caption"], WIDTH * 0.6, _ANNEX.get(), "Partenaire", lines=2)
+        heading = _p(f"{name}{kind} — {escape(_plural(len(frame), 'action en retard', 'actions en retard'))}", "caption")
         rows = []
         for r in frame.itertuples():
             late = _p(f'<font name="{FONT_BOLD}" color="{OVERDUE_COLOUR}">{escape(_plain(fr_days(r.days_overdue)))}</font>')
-            rows.append([r.action_id, r.problem_id, _with_note(r.description, r.comment), fr_date(r.due_on), late,
+            rows.append([r.action_id, r.problem_id, _action_text(r), fr_date(r.due_on), late,
                          _action_status(r.status)])
         story.append(_table(["Réf action", "Réf problème", "Action", "Échéance", "Jours de retard", "Statut"], rows,
                             [62, 78, 410, 66, 70, 80], caption=heading))
@@ -486,7 +569,7 @@ def _section_due(agenda: Agenda) -> list:
                            f"et le {next_text} inclus."), "lead"))
     if not len(due):
         return story + [_none("Aucune action n’arrive à échéance d’ici la prochaine réunion.")]
-    rows = [[r.action_id, r.problem_id, _with_note(r.description, r.comment), r.partner, fr_date(r.due_on),
+    rows = [[r.action_id, r.problem_id, _action_text(r), r.partner, fr_date(r.due_on),
              _action_status(r.status)] for r in due.itertuples()]
     story.append(_table(["Réf action", "Réf problème", "Action", "Partenaire", "Échéance", "Statut"], rows,
                         [62, 78, 320, 170, 66, 80]))
@@ -504,11 +587,15 @@ def _section_open(agenda: Agenda) -> list:
     widths = [62, 50, 240, 110, 150, 58, 80]
     rows: list[list[object]] = []
     extra: list[tuple] = []
+    together: list[tuple[int, int]] = []
     for r in opened.itertuples():
         first = len(rows) + 1  # table row index (header = 0)
-        rows.append([_priority(r.priority, bold=True), _p(f"<b>{_text(r.problem_id)}</b>"),
-                     _with_note(r.category, r.description), r.commune_name, r.location, fr_int(r.age_days),
-                     _problem_status(r.status)])
+        ref = _plain(r.problem_id)
+        rows.append([_priority(r.priority, bold=True), _user(r.problem_id, bold=True, where=f"Problème {ref}, réf"),
+                     _with_note(r.category, r.description, where=f"Problème {ref}, catégorie",
+                                note_where=f"Problème {ref}, description"),
+                     _user(r.commune_name, where=f"Problème {ref}, commune"), _user(r.location, where=f"Problème {ref}, lieu"),
+                     fr_int(r.age_days), _problem_status(r.status)])
         extra += [("BACKGROUND", (0, first), (-1, first), PROBLEM_BG), ("LINEABOVE", (0, first), (-1, first), 0.8, MUTED)]
         linked = agenda.actions_of_problem.get(r.problem_id)
         if linked is None or not len(linked):
@@ -525,13 +612,14 @@ def _section_open(agenda: Agenda) -> list:
                 overdue = a.status in OPEN_ACTION_STATUSES and pd.notna(a.due_on) and a.due_on < pd.Timestamp(agenda.as_of)
                 due = escape(fr_date(a.due_on))
                 due_cell = _p(f'<font color="{OVERDUE_COLOUR}"><b>{due}</b><br/>en retard</font>' if overdue else due, "cell_small")
-                rows.append(["", _cell(a.action_id, "cell_small"), _cell(a.description, "cell_small"), "",
-                             _cell(a.partner, "cell_small"), due_cell, _action_status(a.status, 8)])
+                action = f"Action {_plain(a.action_id)}"
+                rows.append(["", _user(a.action_id, "cell_small", where=f"{action}, réf"),
+                             _user(a.description, "cell_small", where=action), "",
+                             _user(a.partner, "cell_small", where=f"{action}, partenaire"), due_cell,
+                             _action_status(a.status, 8)])
                 extra.append(("SPAN", (2, row), (3, row)))
-        last = len(rows)
-        if last - first < 14:
-            extra.append(("NOSPLIT", (0, first), (-1, last)))
-    story.append(_table(header, rows, widths, extra))
+        together.append((first, len(rows)))  # a problem and its actions on one page, when they fit on one
+    story.append(_table(header, rows, widths, extra, keep_together=together))
     return story
 
 
@@ -595,14 +683,35 @@ def meeting_pack_pdf(agenda: Agenda, *, generated_on: dt.date | None = None) -> 
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _cover(agenda)
-    for section in (_section_since, _section_overdue, _section_due, _section_open, _section_cadence):
-        story += [PageBreak(), *section(agenda)]
+    annex = Annex()
+    token = _ANNEX.set(annex)
+    try:
+        story = _cover(agenda)
+        for section in (_section_since, _section_overdue, _section_due, _section_open, _section_cadence):
+            story += [PageBreak(), *section(agenda)]
+    finally:
+        _ANNEX.reset(token)
+    if annex.entries:
+        story += [PageBreak(), *_annex(annex)]
     canvas = _canvas_class(
-        f"Dossier de réunion — Groupe de partenariat opérationnel {_de(sector_name)}",
-        f"CSP {_de(_plain(agenda.csp_name))} · animateur : {_plain(agenda.sector.animateur) or 'non renseigné'}",
-        f"{gpo} — réunion du {meeting}",
+        f"Dossier de réunion — Groupe de partenariat opérationnel {_de(_clip(sector_name, 70))}",
+        f"CSP {_de(_plain(agenda.csp_name))} · animateur : {_clip(_plain(agenda.sector.animateur), 60) or 'non renseigné'}",
+        f"{_clip(gpo, 90)} — réunion du {meeting}",
         f"document généré le {fr_date(generated_on)}, hors connexion",
     )
     doc.build(story, canvasmaker=canvas)
     return buffer.getvalue()
+
+
+def _clip(text: str, limit: int) -> str:
+    """A page header line stays on its line."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _annex(annex: Annex) -> list:
+    """The texts cut in the tables, in full: the number each cut cell points to, where it was, the whole text."""
+    story = [_p(escape(ANNEX_TITLE), "h1"),
+             _p(escape("Textes trop longs pour leur case : chaque case coupée renvoie ici à son numéro."), "lead")]
+    for number, where, text in annex.entries:
+        story += [CondPageBreak(40), _p(f"n° {number} — {markup(where)}", "h2"), _p(markup(text), "body")]
+    return story

@@ -5,6 +5,7 @@ import streamlit as st
 import app_state
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
+from domain.safe_text import visible_frame
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.overdue import overdue_table
 
@@ -34,7 +35,7 @@ col4.metric("Partenaires concernés", fr_int(late["partner"].nunique()))
 st.subheader("Qui doit quoi")
 by = st.radio("Regrouper par", list(GROUPINGS), format_func=GROUPINGS.get, horizontal=True, key="overdue_group_by")
 grouped = group_overdue(late, by)
-st.dataframe(grouped, hide_index=True, width="stretch", key="overdue_grouped")
+st.dataframe(visible_frame(grouped), hide_index=True, width="stretch", key="overdue_grouped")
 
 st.subheader("Le détail")
 table = overdue_table(late)
@@ -48,10 +49,12 @@ if kinds:
 if search:
     text = (shown["Partenaire"] + " " + shown["Action"] + " " + shown["Commune"]).str.lower()
     shown = shown[text.str.contains(search, regex=False)]
-st.dataframe(shown, hide_index=True, width="stretch", key="overdue_table",
+st.dataframe(visible_frame(shown), hide_index=True, width="stretch", key="overdue_table",
              column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
                             "Jours de retard": st.column_config.NumberColumn(format="%d j"),
                             "Action": st.column_config.TextColumn(width="large")})
 st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
+sheet = app_state.guarded_export("Le fichier des actions en retard", lambda: tables_to_xlsx(
+    {"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))
 st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=app_state.audit, args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
-                   data=tables_to_xlsx({"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))
+                   data=sheet or b"", disabled=sheet is None)

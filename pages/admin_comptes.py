@@ -7,6 +7,7 @@ import streamlit as st
 
 import app_state
 from domain.access import DENIED_MESSAGE, ROLES, may
+from domain.safe_text import md_escape, visible_frame
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password
 from store.screen_tokens import (
     DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_screen_token,
@@ -27,7 +28,7 @@ if app_state.auth_mode() != "local":
             "les rôles viennent de la section [gpo_roles] de .streamlit/secrets.toml.")
 
 accounts_table = list_accounts(engine)
-st.dataframe(accounts_table, hide_index=True, width="stretch", key="accounts_table")
+st.dataframe(visible_frame(accounts_table), hide_index=True, width="stretch", key="accounts_table")
 
 sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
 with st.form("account_create", clear_on_submit=True):
@@ -49,9 +50,9 @@ with st.form("account_create", clear_on_submit=True):
                 create_account(engine, login, name, role, password, csp_id=csp or None, sector_ids=sectors,
                                by=me.user_id, reference=reference)
             except AccountError as refusal:
-                st.error(str(refusal))
+                st.error(md_escape(str(refusal)))
             else:
-                st.success(f"Compte « {login} » créé.")
+                st.success(f"Compte « {md_escape(login)} » créé.")
 
 with st.form("account_change", clear_on_submit=True):
     st.subheader("Mot de passe oublié, départ d'un agent")
@@ -66,9 +67,9 @@ with st.form("account_change", clear_on_submit=True):
             if action != "keep":
                 set_active(engine, login, action == "enable", by=me.user_id)
         except AccountError as refusal:
-            st.error(str(refusal))
+            st.error(md_escape(str(refusal)))
         else:
-            st.success(f"Compte « {login} » mis à jour.")
+            st.success(f"Compte « {md_escape(login)} » mis à jour.")
 
 st.subheader("Jetons des écrans de réunion")
 st.caption("Un écran de commissariat ou un projecteur reste connecté grâce à un jeton placé dans son adresse "
@@ -89,7 +90,7 @@ with st.form("token_create", clear_on_submit=True):
             try:
                 made = create_screen_token(engine, screen, lifetime=dt.timedelta(days=int(days)), by=me.user_id)
             except TokenError as refusal:
-                st.error(str(refusal))
+                st.error(md_escape(str(refusal)))
             else:
                 st.success(f"Jeton n° {made.token_id} créé, valable jusqu'au {made.expires_at:%d/%m/%Y}. Ajoutez ceci à "
                            "l'adresse de l'écran ; il ne sera plus affiché :")
@@ -97,7 +98,7 @@ with st.form("token_create", clear_on_submit=True):
                 st.caption("Par exemple : …/mode_reunion?secteur=forbach&ecran=1&embed=true"
                            f"&{QUERY_KEY}=… ou …/ecran_rotation?csp=metz&ecran=1&embed=true&{QUERY_KEY}=…")
 
-st.dataframe(list_screen_tokens(engine), hide_index=True, width="stretch", key="tokens_table")
+st.dataframe(visible_frame(list_screen_tokens(engine)), hide_index=True, width="stretch", key="tokens_table")
 with st.form("token_revoke", clear_on_submit=True):
     number = st.number_input("Numéro du jeton à révoquer", min_value=1, step=1, value=None, key="token_revoke_number")
     if st.form_submit_button("Révoquer"):
@@ -106,6 +107,6 @@ with st.form("token_revoke", clear_on_submit=True):
                 raise TokenError("Indiquez le numéro du jeton (colonne « N° » du tableau).")
             revoke_screen_token(engine, int(number), by=me.user_id)
         except TokenError as refusal:
-            st.error(str(refusal))
+            st.error(md_escape(str(refusal)))
         else:
             st.success(f"Jeton n° {int(number)} révoqué : l'écran qui l'utilise affichera l'écran de connexion.")

@@ -1,5 +1,7 @@
 """Page « Écran de direction »: the département on a loop — headline figures, the map, then each GPO."""
 
+import html
+
 import streamlit as st
 
 import app_state
@@ -40,7 +42,7 @@ def rotation_screen() -> None:
         slide = slides[index]
         if slide == MAP_SLIDE:
             metrics = app_state.metrics_for(current)
-            st.markdown(f"<h2 style='font-size:5vh;margin:0'>Actions en retard par secteur — {scope}</h2>",
+            st.markdown(f"<h2 style='font-size:5vh;margin:0'>Actions en retard par secteur — {html.escape(scope)}</h2>",
                         unsafe_allow_html=True)
             figure = moselle_map(map_values(metrics, "overdue_actions"), metric_label=MAP_METRICS["overdue_actions"][0],
                                  reference=reference, hover_lines=hover_lines(metrics, "overdue_actions"),

@@ -10,6 +10,7 @@ from domain.indicators.actions import overdue_actions, with_context
 from domain.indicators.freshness import freshness
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, cadence_summary
 from domain.indicators.problems import open_problems, resolution_stats
+from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, PROBLEM_STATUS
 from report_tables.overdue import overdue_table
 
@@ -33,10 +34,14 @@ of = {k: f[f["sector_id"] == sector.sector_id] for k, f in frames.items()}
 fresh = freshness(reference, last_imports, as_of)[sector.sector_id]
 summary = cadence_summary(sector, of["meetings"], as_of)
 
-st.header(sector.name)
-st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
-                   args=("download", "Dossier de réunion (PDF)", sector.sector_id), file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf",
-                   data=app_state.meeting_pack_download(sector.sector_id, as_of), mime="application/pdf")
+st.header(md_escape(sector.name))
+pack_slot = st.columns([1, 3])[0]
+pack = app_state.meeting_pack_when_asked(sector.sector_id, as_of, key="fiche_pack", place=pack_slot)  # built when asked
+if pack is not None:
+    pack_slot.download_button("Télécharger le dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
+                              args=("download", "Dossier de réunion (PDF)", sector.sector_id), width="stretch",
+                              file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf", data=pack,
+                              mime="application/pdf")
 facts = [f"CSP de {csp.name}", f"Animateur : {sector.animateur or 'non renseigné'}",
          f"Cadence : {CADENCES[sector.cadence].lower()}", summary.constitution.label +
          (f" le {fr_date(summary.constitution.on)}" if summary.constitution.on else "")]
@@ -44,7 +49,7 @@ if sector.reinforcements:
     facts.append(f"Renforts : +{sector.reinforcements} policiers")
 if sector.qrr:
     facts.append("Quartier de reconquête républicaine")
-st.markdown(" · ".join(f"**{fact}**" if i == 0 else fact for i, fact in enumerate(facts)))
+st.markdown(" · ".join(f"**{md_escape(fact)}**" if i == 0 else md_escape(fact) for i, fact in enumerate(facts)))
 if fresh.last_import is None:
     st.warning("Aucun tableau de suivi importé pour ce secteur.", icon="⏳")
 elif fresh.stale:
@@ -57,8 +62,8 @@ with left:
     communes = [reference.communes[c] for c in sector.communes if c in reference.communes]
     st.plotly_chart(sector_map(sector.sector_id, reference), width="stretch", key="fiche_map",
                     config={"displayModeBar": False})
-    st.caption(f"{len(communes)} commune(s), {fr_int(sum(c.population for c in communes))} habitants : "
-               + ", ".join(c.name for c in communes) + ".")
+    st.caption(f"{fr_int(len(communes))} commune(s), {fr_int(sum(c.population for c in communes))} habitants : "
+               + md_escape(", ".join(c.name for c in communes)) + ".")
 with right:
     problems = of["problems"]
     stats = resolution_stats(problems, filters.period_start, as_of)
@@ -73,7 +78,7 @@ with right:
               help=f"80 % des problèmes résolus l'ont été en {fr_days(stats.p80_days)} ou moins.")
     c1.metric("Respect de la cadence", rate_with_counts(summary.periods_met, summary.periods) if summary.periods else "–")
     c2.metric("Dernière réunion tenue", fr_date(summary.last_held),
-              delta=f"il y a {summary.days_since_last} j" if summary.days_since_last is not None else None,
+              delta=f"il y a {fr_int(summary.days_since_last)} j" if summary.days_since_last is not None else None,
               delta_color="red" if summary.late else "gray", delta_arrow="off")
     if summary.late:
         st.error(f"GPO **en retard sur sa cadence** : plus de {CADENCE_DAYS[sector.cadence] + LATE_MARGIN_DAYS} jours "
@@ -91,14 +96,14 @@ else:
         "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Statut": opened["status"].map(PROBLEM_STATUS.labels),
         "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days, "Échéance": opened["due_on"].map(fr_date),
     }).fillna("").sort_values("Âge (j)", ascending=False)
-    st.dataframe(table, hide_index=True, width="stretch", key="fiche_problems")
+    st.dataframe(visible_frame(table), hide_index=True, width="stretch", key="fiche_problems")
 
 st.subheader("Actions en retard")
 if late.empty:
     st.success(f"Aucune action en retard au {fr_date(as_of)}.")
 else:
     detail = overdue_table(with_context(late, problems, reference)).drop(columns=["Secteur", "CSP"])
-    st.dataframe(detail, hide_index=True, width="stretch", key="fiche_overdue",
+    st.dataframe(visible_frame(detail), hide_index=True, width="stretch", key="fiche_overdue",
                  column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
 st.subheader("Réunions")
@@ -110,7 +115,7 @@ else:
                f"{fr_days(summary.longest_gap)} · socle complet : "
                f"{rate_with_counts(summary.socle_full, summary.held_in_window) if summary.held_in_window else '–'}")
     yes_no = {True: "Oui", False: "Non"}
-    st.dataframe(pd.DataFrame({
+    st.dataframe(visible_frame(pd.DataFrame({
         "Date": meetings["meeting_date"].map(fr_date), "Type": meetings["kind"].map(MEETING_KIND.labels),
         "Statut": meetings["status"].map(MEETING_STATUS.labels),
         "Mairie": meetings["mayor_present"].map(yes_no).fillna("?"),
@@ -118,4 +123,4 @@ else:
         "Police nationale": meetings["national_police_present"].map(yes_no).fillna("?"),
         "Autres partenaires": meetings["other_partners"].fillna(""),
         "Participants": meetings["attendees"].astype("object").map(lambda n: "" if pd.isna(n) else str(n)),
-    }), hide_index=True, width="stretch", key="fiche_meetings")
+    })), hide_index=True, width="stretch", key="fiche_meetings")

@@ -3,6 +3,8 @@
 import streamlit as st
 
 import app_state
+from domain.formatting import fr_int
+from domain.safe_text import md_escape, visible_frame
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
@@ -22,23 +24,25 @@ st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV).
          "rien n'est enregistré avant votre confirmation.")
 
 for message in st.session_state.pop("import_done", []):
-    st.success(message, icon="✅")
+    st.success(md_escape(message), icon="✅")
 
 with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄"):
     left, right = st.columns(2)
     template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
                                      format_func=lambda s: sector_names[s] if s else "Sans secteur")
+    template = app_state.guarded_export("Le modèle vierge", lambda: app_state.template_download(template_sector), left)
     left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
                          on_click=app_state.audit, args=("download", "Modèle vierge"),
-                         data=app_state.template_download(template_sector),
+                         data=template or b"", disabled=template is None,
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
     export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
                                     index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
                                     format_func=sector_names.get)
+    filled = app_state.guarded_export("Le tableau de suivi rempli", lambda: app_state.tracker_download(
+        export_sector, app_state.current_import_of(export_sector)), right)
     right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
                           on_click=app_state.audit, args=("export", "Tableau de suivi rempli", export_sector),
-                          data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
-                          file_name=f"suivi_gpo_{export_sector}.xlsx")
+                          data=filled or b"", disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
 
 signed_in = uploader_for(app_state.principal())
 if app_state.auth_mode() == "off":  # the open demo: nobody is signed in, the importer says who he is
@@ -62,7 +66,7 @@ for n, upload in enumerate(files):
     data = upload.getvalue()
     for result in app_state.read_upload(data, upload.name, chosen_sector, filters.as_of):
         items.append((upload.name, data, result))
-    progress.progress((n + 1) / len(files), text=f"Lu : {upload.name}")
+    progress.progress((n + 1) / len(files), text=f"Lu : {md_escape(upload.name)}")
 progress.empty()
 
 # The import layer refuses any sector this user may not write, whatever this page shows.
@@ -76,8 +80,10 @@ if report.empty:
     st.success("Aucune anomalie : toutes les lignes sont acceptées.")
 else:
     shown_severities = st.multiselect("Afficher", SEVERITY_ORDER, default=SEVERITY_ORDER, key="report_severities")
-    st.dataframe(report[report["Gravité"].isin(shown_severities)], hide_index=True, width="stretch", key="report_table")
-    st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
+    st.dataframe(visible_frame(report[report["Gravité"].isin(shown_severities)]), hide_index=True, width="stretch", key="report_table")
+    report_file = app_state.guarded_export("Le rapport de contrôle (.xlsx)",
+                                           lambda: tables_to_xlsx({"Rapport de contrôle": report}))
+    st.download_button("Télécharger le rapport (.xlsx)", data=report_file or b"", disabled=report_file is None,
                        on_click=app_state.audit, args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
@@ -85,30 +91,30 @@ for plan, data in plans:
     result, file_name = plan.result, plan.file_name
     sector = reference.sectors.get(result.sector_id or "")
     with st.container(border=True):
-        st.markdown(f"#### {file_name} — {sector.name if sector else 'secteur non déterminé'}")
+        st.markdown(f"#### {md_escape(file_name)} — {md_escape(sector.name) if sector else 'secteur non déterminé'}")
         counts = " · ".join(f"{label} : {c.rows_accepted} acceptée(s) sur {c.rows_read}"
                             for key, label in (("meetings", "Réunions"), ("problems", "Problèmes"), ("actions", "Actions"))
                             if (c := result.counts.get(key)))
         if counts:
-            st.caption(counts)
+            st.caption(md_escape(counts))
         if plan.status != READY:
-            {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(plan.message)
+            {"duplicate": st.info, "no_sector": st.warning}.get(plan.status, st.error)(md_escape(plan.message))
             continue
         key = f"{plan.sha256[:12]}_{plan.result.sector_id}"
         if plan.scope_message:
-            st.info(plan.scope_message, icon="📄")
+            st.info(md_escape(plan.scope_message), icon="📄")
         if plan.after is not None:
             title = "Ce qui change une fois le fichier précédent importé"  # names stay out of markdown
         else:
             title = "Premier import de ce secteur" if plan.diff.first_import else "Ce qui change par rapport aux données actuelles"
-        st.markdown(f"**{title}**")
-        st.dataframe(diff_summary(plan.diff), hide_index=True, key=f"diff_{key}")
+        st.markdown(f"**{md_escape(title)}**")
+        st.dataframe(visible_frame(diff_summary(plan.diff)), hide_index=True, key=f"diff_{key}")
         for heading, table in diff_details(plan.diff).items():
-            with st.expander(heading, expanded="disparaîtraient" in heading):
-                st.dataframe(table, hide_index=True, width="stretch", key=f"detail_{key}_{heading}")
+            with st.expander(md_escape(heading), expanded="disparaîtraient" in heading):
+                st.dataframe(visible_frame(table), hide_index=True, width="stretch", key=f"detail_{key}_{heading}")
         allowed = True
         if plan.diff.vanished_count:
-            allowed = st.checkbox(f"Je confirme que ces {plan.diff.vanished_count} ligne(s) ne figurent plus dans le tableau "
+            allowed = st.checkbox(f"Je confirme que ces {fr_int(plan.diff.vanished_count)} ligne(s) ne figurent plus dans le tableau "
                                   "et peuvent disparaître des données actuelles (elles restent dans l'historique).",
                                   key=f"vanish_{key}")
         if plan.has_row_errors:
@@ -122,13 +128,13 @@ for plan, data in plans:
             st.caption("Importez d'abord le fichier précédent, ci-dessus : celui-ci a été contrôlé à sa suite.")
         elif not name:
             st.caption("Indiquez votre nom ci-dessus pour importer.")
-        if st.button(f"Importer {plan.rows_accepted} ligne(s)", key=f"import_{key}", type="primary",
+        if st.button(f"Importer {fr_int(plan.rows_accepted)} ligne(s)", key=f"import_{key}", type="primary",
                      disabled=not (allowed and name and plan.after is None)):
             try:
                 import_id = commit_import(engine, plan, data, uploader, accept_vanished=bool(plan.diff.vanished_count),
                                           as_of=filters.as_of)
             except (ImportNotAllowed, StoreError) as refusal:
-                st.error(str(refusal))
+                st.error(md_escape(str(refusal)))
             else:
                 app_state.audit("import", f"Import n° {import_id} : {file_name} ({plan.rows_accepted} ligne(s))",
                                 plan.result.sector_id)

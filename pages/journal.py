@@ -6,6 +6,7 @@ import streamlit as st
 
 import app_state
 from domain.access import DENIED_MESSAGE, may
+from domain.safe_text import visible_frame
 from store.audit import EVENTS, audit_xlsx, read_audit
 
 me = app_state.principal()
@@ -23,8 +24,9 @@ until = middle.date_input("Au", value=dt.date.today(), format="DD/MM/YYYY", key=
 user = right.text_input("Utilisateur", key="audit_user").strip() or None
 event = last.selectbox("Événement", ["", *EVENTS], format_func=lambda e: EVENTS.get(e, "Tous"), key="audit_event") or None
 journal = read_audit(app_state.store(), since=since, until=until, user=user, event=event)
-st.dataframe(journal, hide_index=True, width="stretch", key="audit_table")
+st.dataframe(visible_frame(journal), hide_index=True, width="stretch", key="audit_table")
 st.caption(f"{len(journal)} entrée(s). Le journal ne peut être ni modifié ni effacé depuis l'application.")
-if st.download_button("Exporter le journal (.xlsx)", data=audit_xlsx(journal), key="audit_download",
+sheet = app_state.guarded_export("Le fichier du journal", lambda: audit_xlsx(journal))
+if st.download_button("Exporter le journal (.xlsx)", data=sheet or b"", disabled=sheet is None, key="audit_download",
                       file_name=f"journal_{since:%Y-%m-%d}_{until:%Y-%m-%d}.xlsx"):
     app_state.audit("export", f"Journal exporté ({len(journal)} entrées)")

@@ -5,6 +5,7 @@ import streamlit as st
 import app_state
 from briefing.slides import agenda_slides, slide_html
 from domain.meeting_agenda import build_agenda
+from domain.safe_text import md_escape
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/mode_reunion.py")
@@ -24,16 +25,18 @@ if filters.sector_id is None:
 
 sector = reference.sectors[filters.sector_id]
 if not kiosk:
-    st.caption(f"Écran de réunion du GPO {sector.name}. Pour le projecteur, ouvrez-le en plein écran "
+    st.caption(f"Écran de réunion du GPO {md_escape(sector.name)}. Pour le projecteur, ouvrez-le en plein écran "
                "(touche F11 du navigateur) : la page s'affiche sans menu, en grands caractères.")
     screen_url = f"mode_reunion?secteur={sector.sector_id}&ecran=1&embed=true&intervalle={interval}"
     left, right = st.columns(2)
     left.link_button("Ouvrir l'écran de réunion", screen_url, type="primary", width="stretch")
-    right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
-                          on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
-                          data=app_state.meeting_pack_download(sector.sector_id, filters.as_of),
-                          file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
-                          mime="application/pdf")
+    # The PDF is built only when asked for: a pack that cannot be built costs the file, never this screen.
+    pack = app_state.meeting_pack_when_asked(sector.sector_id, filters.as_of, key="meeting_pack", place=right)
+    if pack is not None:
+        right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
+                              on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
+                              data=pack, file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
+                              mime="application/pdf")
 
 
 @app_state.live_fragment(run_every=interval)  # checks the sign-in on every tick

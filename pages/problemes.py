@@ -14,6 +14,7 @@ from domain.indicators.problem_history import (first_import_day, has_history, op
                                                snapshot_import_ids)
 from domain.indicators.problems import (month_ends, monthly_stock_and_flow, open_age_buckets, open_problems,
                                         overdue_problems, resolution_days, resolution_stats, resolved_in)
+from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import PRIORITY, PROBLEM_STATUS
 from store.queries import import_frames, import_history
 
@@ -55,13 +56,13 @@ as_of, period_start = filters.as_of, filters.period_start
 scope = filters.scope_label(reference)
 
 st.title("Problèmes signalés et résolus")
-st.caption(f"{scope} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
+st.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
            f"(du {fr_date(period_start)} au {fr_date(as_of)})")
 app_state.demo_banner()
 app_state.stale_notice(sector_ids, as_of)
 without_tracker = [reference.sectors[s].name for s in sector_ids if s not in last_imports]
 if without_tracker:
-    st.info(f"Aucun tableau importé pour : {', '.join(without_tracker)}. Ces secteurs ne comptent dans aucun chiffre.",
+    st.info(f"Aucun tableau importé pour : {md_escape(', '.join(without_tracker))}. Ces secteurs ne comptent dans aucun chiffre.",
             icon="📭")
 
 problems = frames["problems"][frames["problems"]["sector_id"].isin(sector_ids)]
@@ -161,10 +162,10 @@ else:
         "En retard": [("Oui" if key in late_keys else "Non") for key in zip(opened["sector_id"], opened["problem_id"])],
     }).sort_values("Âge (j)", ascending=False)
     # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
-    shown = table.style.format({"Signalé le": fr_date, "Âge (j)": fr_int,
-                                "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"})
+    formats = {"Signalé le": fr_date, "Âge (j)": fr_int,
+               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"}
     widths = {"Secteur": 165, "Réf": 50, "Commune": 125, "Lieu": 150, "Catégorie": 185, "Priorité": 75, "Statut": 80,
               "Signalé le": 95, "Âge (j)": 62, "Échéance": 95, "En retard": 80}
-    st.dataframe(shown, hide_index=True, width="stretch", key="open_problems_table",
+    st.dataframe(visible_frame(table).style.format(formats), hide_index=True, width="stretch", key="open_problems_table",
                  column_config={name: st.column_config.Column(width=w) for name, w in widths.items()})
     st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")

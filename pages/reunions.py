@@ -9,6 +9,7 @@ from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
                                         partner_types_attending)
 from domain.indicators.meetings_table import cadence_table, meetings_headline
+from domain.safe_text import md_escape, visible_frame
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/reunions.py")
@@ -24,7 +25,7 @@ top = meetings_headline(summaries)
 scope = filters.scope_label(reference)
 
 st.title("Réunions des GPO")
-st.caption(f"{scope} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers mois "
+st.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers mois "
            f"(depuis le {fr_date(window_start)}), quelle que soit la période choisie")
 app_state.demo_banner()
 app_state.stale_notice(sector_ids, as_of)
@@ -32,11 +33,11 @@ app_state.stale_notice(sector_ids, as_of)
 late_rule = (f"plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (mensuel) ou "
              f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (15 jours) depuis la dernière réunion tenue")
 row = st.columns([2, 3, 3.3, 3.3])  # rates carry their counts: they need the wider columns
-row[0].metric("GPO constitués", f"{top.constituted} / {top.sectors}",
-              help=f"Constitués : {top.constituted} · constitution programmée : {top.scheduled} · "
-                   f"pas encore constitués : {top.not_yet}.")
-row[1].metric("GPO en retard sur leur cadence", f"{top.late} / {top.constituted}",
-              help=f"GPO constitués sans réunion tenue depuis {late_rule}.")
+row[0].metric("GPO constitués", f"{fr_int(top.constituted)} / {fr_int(top.sectors)}",
+              help=f"Constitués : {fr_int(top.constituted)} · constitution programmée : {fr_int(top.scheduled)} · "
+                   f"pas encore constitués : {fr_int(top.not_yet)}.")
+row[1].metric("GPO en retard sur leur cadence", f"{fr_int(top.late)} / {fr_int(top.constituted)}",
+              help=f"GPO constitués sans réunion tenue depuis {md_escape(late_rule)}.")
 row[2].metric("Respect moyen de la cadence", rate_with_counts(top.periods_met, top.periods) if top.periods else "–",
               help="Périodes avec au moins une réunion tenue ÷ périodes écoulées, tous GPO constitués réunis.")
 row[3].metric("Réunions avec le socle complet", rate_with_counts(top.socle_full, top.held) if top.held else "–",
@@ -49,17 +50,17 @@ if not_constituted:
     st.markdown(f"**Constitution des GPO** : {fr_int(top.constituted)} constitué(s) · {fr_int(top.scheduled)} "
                 f"constitution programmée · {fr_int(top.not_yet)} pas encore constitué(s).")
     st.markdown("\n".join(
-        f"- {name} : constitution programmée le {fr_date(status.on)}" if status.status == "scheduled"
-        else f"- {name} : pas encore constitué, aucune réunion prévue" for name, status in not_constituted))
+        f"- {md_escape(name)} : constitution programmée le {fr_date(status.on)}" if status.status == "scheduled"
+        else f"- {md_escape(name)} : pas encore constitué, aucune réunion prévue" for name, status in not_constituted))
 if not top.constituted:
     st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.", icon="ℹ️")
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
+st.dataframe(visible_frame(table), hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
 st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
-           f"moins de 5 périodes écoulées, taux fragile. **En retard** : {late_rule}. **Socle présent** : réunions tenues "
+           f"moins de 5 périodes écoulées, taux fragile. **En retard** : {md_escape(late_rule)}. **Socle présent** : réunions tenues "
            "avec mairie, police municipale et police nationale présentes.")
 
 if top.constituted or top.scheduled:  # otherwise there is not a single meeting to draw

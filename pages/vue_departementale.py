@@ -7,6 +7,7 @@ from charts.moselle_map import moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.sector_metrics import headline
+from domain.safe_text import md_escape, visible_frame
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table
 
 reference = app_state.reference()
@@ -19,7 +20,7 @@ if st.session_state.pop("open_sector_page", False):
     st.switch_page("pages/fiche_secteur.py")
 
 st.title("Vue départementale")
-st.caption(f"{scope} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
+st.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
            f"(depuis le {fr_date(filters.period_start)})")
 app_state.demo_banner()
 app_state.stale_notice(sector_ids, filters.as_of)
@@ -37,10 +38,10 @@ row1[3].metric("Délai médian de résolution", fr_days(top.resolution.median_da
 row2 = st.columns(4)
 row2[0].metric("Actions en retard", fr_int(top.overdue_actions),
                help="« À faire » ou « En cours » avec une échéance dépassée à la date de référence.")
-row2[1].metric("GPO en retard sur leur cadence", f"{top.late_gpo} / {top.constituted_gpo}",
+row2[1].metric("GPO en retard sur leur cadence", f"{fr_int(top.late_gpo)} / {fr_int(top.constituted_gpo)}",
                help="Plus de 38 jours (GPO mensuel) ou 22 jours (GPO tous les 15 jours) depuis la dernière réunion tenue.")
-row2[2].metric("GPO constitués", f"{top.constituted_gpo} / {top.sectors}")
-row2[3].metric("Secteurs aux données anciennes", f"{top.stale_sectors} / {top.sectors}",
+row2[2].metric("GPO constitués", f"{fr_int(top.constituted_gpo)} / {fr_int(top.sectors)}")
+row2[3].metric("Secteurs aux données anciennes", f"{fr_int(top.stale_sectors)} / {fr_int(top.sectors)}",
                help="Dernier import plus vieux que la cadence du GPO.")
 
 metrics = app_state.metrics_for(filters)
@@ -72,6 +73,6 @@ st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour
            "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors zone "
            "police (gendarmerie).")
 
-st.subheader(f"{label} par secteur")
-st.dataframe(ranking_table(metrics, metric), hide_index=True, width="stretch", key="ranking_table",
+st.subheader(f"{md_escape(label)} par secteur")
+st.dataframe(visible_frame(ranking_table(metrics, metric)), hide_index=True, width="stretch", key="ranking_table",
              height=35 * (len(metrics) + 1) + 3)

@@ -42,6 +42,11 @@ def history_table(history: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     })[HISTORY_COLUMNS]
 
 
+def foreign_rejected_rows(issues: list) -> set[tuple[str, int]]:
+    """(sheet, Excel line) of the rows an import rejected because they belong to another or an unknown sector."""
+    return {(i.sheet, i.row) for i in issues if i.code in ("sector_mismatch", "row_sector_unknown") and i.row is not None}
+
+
 def sector_status_table(history: pd.DataFrame, reference: Reference, sector_ids: list[str]) -> pd.DataFrame:
     """One line per selected sector: its current import, or that none was made yet."""
     current = history[history["current"]].set_index("sector_id") if not history.empty else pd.DataFrame()

@@ -12,7 +12,8 @@ import io
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders.safe_xlsx import FORMULA_STARTS, tables_to_xlsx
+from domain.safe_text import csv_cell
+from loaders.safe_xlsx import tables_to_xlsx
 from store.account_tables import audit_log
 
 # Event code -> French label.
@@ -81,18 +82,14 @@ def read_audit(engine: sa.Engine, since: dt.date | dt.datetime | None = None, un
     return frame
 
 
-def _neutral(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value  # a login typed at the login form may be "=cmd|…": never a formula in a spreadsheet
-    return value
-
-
 def audit_csv(frame: pd.DataFrame) -> bytes:
-    """The journal as a CSV for French spreadsheets (`;`, UTF-8 with BOM), formula-like text neutralised."""
+    """The journal as a CSV for French spreadsheets (`;`, UTF-8 with BOM), formula-like text neutralised.
+
+    A login typed at the login form may be "=cmd|…" or "\t=1+1": never a formula in a spreadsheet."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_neutral)
+            safe[column] = safe[column].map(csv_cell)
     if "Date" in safe.columns and pd.api.types.is_datetime64_any_dtype(safe["Date"]):
         safe["Date"] = safe["Date"].dt.strftime("%d/%m/%Y %H:%M:%S")
     buffer = io.StringIO()

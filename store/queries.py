@@ -98,6 +98,13 @@ def raw_file(engine: sa.Engine, sha256: str) -> bytes | None:
         return conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
 
 
+def raw_file_sectors(engine: sa.Engine, sha256: str) -> set[str]:
+    """Every sector an import of this raw file went into (a multi-sector workbook is filed once per sector)."""
+    imp = tables.imports.c
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(imp.sector_id).where(imp.sha256 == sha256).distinct()).scalars())
+
+
 def freshness(engine: sa.Engine) -> dict[str, dt.datetime]:
     """Date of the last import per sector."""
     imp = tables.imports.c

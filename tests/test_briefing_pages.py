@@ -63,5 +63,7 @@ def test_rotation_cycles_headline_map_and_each_sector(app):
 
 def test_meeting_pack_offered_beside_the_screen(app):
     open_screen(app, "pages/mode_reunion.py", secteur="forbach")
+    assert not app.get("download_button")  # built only when asked for
+    app.button(key="meeting_pack_prepare").click().run()
     button = app.get("download_button")[0]
     assert "Télécharger le dossier de réunion (PDF)" in str(button.proto.label)

@@ -213,7 +213,9 @@ def test_long_lists_split_across_pages_with_repeated_headers(frames, agenda_of):
     assert all("Réf action" in page and "Jours de" in page for page in tables)  # the header repeats on each page
     text = "\n".join(overdue_pages)
     assert all(f"X-{n:03d}" in text for n in range(90))
-    assert "[texte tronqué, voir le tableau de suivi]" in text  # a huge cell is cut, never pushed off the page
+    assert "(texte complet en annexe, n° 1)" in text  # a huge cell is cut, never pushed off the page
+    annex = " ".join(pages[next(i for i, page in enumerate(pages) if page.startswith("Annexe : textes complets")):])
+    assert annex.replace("\n", " ").count("Un texte collé depuis un courriel.") == 200  # the whole text, in the annex
 
 
 def test_the_pack_is_deterministic_apart_from_its_date(agenda_of):
