@@ -92,8 +92,8 @@ with st.form("token_create", clear_on_submit=True):
             except TokenError as refusal:
                 st.error(md_escape(str(refusal)))
             else:
-                st.success(f"Jeton n° {made.token_id} créé, valable jusqu'au {made.expires_at:%d/%m/%Y}. Ajoutez ceci à "
-                           "l'adresse de l'écran ; il ne sera plus affiché :")
+                st.success(md_escape(f"Jeton n° {made.token_id} créé, valable jusqu'au {made.expires_at:%d/%m/%Y}. "
+                                     "Ajoutez ceci à l'adresse de l'écran ; il ne sera plus affiché :"))
                 st.code(f"&{QUERY_KEY}={made.token}", language=None)
                 st.caption("Par exemple : …/mode_reunion?secteur=forbach&ecran=1&embed=true"
                            f"&{QUERY_KEY}=… ou …/ecran_rotation?csp=metz&ecran=1&embed=true&{QUERY_KEY}=…")
