@@ -9,7 +9,7 @@ from pathlib import Path
 
 from domain.reference import Reference
 from domain.tracker_diff import diff_details, diff_summary
-from loaders.tracker_loader import load
+from loaders.isolated import load_isolated
 
 
 def run_import(reference: Reference, files: list[str], *, sector: str | None, user: str | None, accept_vanished: bool,
@@ -24,7 +24,7 @@ def run_import(reference: Reference, files: list[str], *, sector: str | None, us
     for name in files:
         path = Path(name)
         data = path.read_bytes() if path.is_file() else b""
-        for result in load(path, filename=name, sector=sector, as_of=as_of, reference=reference):
+        for result in load_isolated(path, filename=name, sector=sector, as_of=as_of, reference=reference):
             print(report([result]))
             plan = plan_import(engine, result, data, uploader)
             if plan.status != READY:
