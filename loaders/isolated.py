@@ -107,10 +107,14 @@ def load_isolated(source, *, memory_bytes: int = limits.READ_MEMORY_BYTES, secon
         print(f"loaders.isolated: lecture de {shown!r} en erreur\n{payload}", file=sys.stderr)
         return _refused(shown, "le lecteur a rencontré une erreur inattendue")
     if status == "time":
-        return _refused(shown, f"lecture arrêtée au bout de {seconds:g} secondes".replace(".", ","))
-    return _refused(shown, f"lecture arrêtée : elle demandait plus de {limits.human_size(memory_bytes)} de mémoire"
-                    if status == "memory" or exit_code == -signal.SIGABRT else
-                    "le lecteur de classeurs s'est arrêté brutalement")
+        why = f"lecture arrêtée au bout de {seconds:g} secondes".replace(".", ",")
+    elif status == "memory" or exit_code == -signal.SIGABRT:  # calamine aborts when an allocation fails
+        why = f"lecture arrêtée : elle demandait plus de {limits.human_size(memory_bytes)} de mémoire"
+    else:
+        why = "le lecteur de classeurs s'est arrêté brutalement"
+    ending = signal.Signals(-exit_code).name if exit_code and exit_code < 0 else f"code {exit_code}"
+    print(f"loaders.isolated: lecture de {shown!r} refusée ({why} ; fin du processus : {ending})", file=sys.stderr)
+    return _refused(shown, why)
 
 
 def _refused(shown: str, why: str) -> list[TrackerResult]:

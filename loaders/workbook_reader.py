@@ -34,7 +34,7 @@ def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
         return _read_ods(data)
     if fmt == "xlsx":
         return _read_xlsx(data)
-    return _read_whole(data, {})
+    return _read_xls(data)
 
 
 def _read_xlsx(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
@@ -112,6 +112,22 @@ def _read_ods(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
             return [], [problem]
         sheets.append(table.sparse.raw_sheet())
     return sheets, []
+
+
+def _read_xls(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
+    """calamine reads an .xls whole when opening it: only if its filled cells fit a modest rectangle.
+
+    A container the walk cannot follow goes to calamine as before (its read of an
+    upload runs in a limited process anyway, loaders.isolated).
+    """
+    from loaders.xls_scan import scan_xls, spread_issue
+
+    sheets, problem = scan_xls(data)
+    if problem:
+        return [], [problem]
+    if sum(s.height * s.width for s in sheets) > limits.DENSE_CELLS:
+        return [], [spread_issue(sheets)]
+    return _read_whole(data, {})
 
 
 def _read_whole(data: bytes, merges: dict[str, list]) -> tuple[list[RawSheet], list[Issue]]:

@@ -198,3 +198,78 @@ def test_ods_read_cell_by_cell_gives_what_calamine_gives(path, monkeypatch):
                         modes.append(values) or real(data, values=values))
     same_results(dense, load(path, **options))
     assert modes == [False, True]
+
+
+def xls_tracker(far=None) -> bytes:
+    """The base tracker as Excel 97-2003 (.xls, BIFF8 as xlwt writes it, like Excel), Problèmes gaining `far(sheet)`."""
+    import datetime as dt
+
+    import xlwt
+
+    from loaders.schema import SHEETS
+    from tracker_builder import SHEET_LABELS, base_tracker
+
+    tracker = base_tracker()
+    book = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for key, label in SHEET_LABELS.items():
+        sheet = book.add_sheet(label)
+        labels = [c.label for c in SHEETS[key].columns]
+        for col, text in enumerate(labels):
+            sheet.write(0, col, text)
+        for line, row in enumerate(tracker.rows[key], start=1):
+            for col, text in enumerate(labels):
+                value = row.get(text)
+                if value is not None:
+                    sheet.write(line, col, value, dates if isinstance(value, dt.date) else xlwt.Style.default_style)
+        if key == "problems" and far:
+            far(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xls_value_in_the_last_cell_refuses_the_file_naming_the_cell():
+    data = xls_tracker(lambda sheet: sheet.write(65535, 255, "x"))
+    result = load(data, filename="suivi.xls", sector="stiring", as_of=AS_OF)[0]
+    assert issue_tuples(result) == [(None, None, None, "cell_beyond_limits")]
+    assert "contient une valeur en IV65536 (ligne 65 536, colonne IV)" in result.issues[0].message
+
+
+def test_xls_value_far_inside_the_limits_is_refused_naming_it():
+    """An .xls is read whole when opened: GR60000 would be 12 million cells. Said, with the cell to empty."""
+    data = xls_tracker(lambda sheet: sheet.write(59999, 199, "x"))
+    result = load(data, filename="suivi.xls", sector="stiring", as_of=AS_OF)[0]
+    assert issue_tuples(result) == [(None, None, None, "xls_too_spread")]
+    message = result.issues[0].message
+    assert message.startswith("La feuille « Problèmes » de ce fichier .xls a une valeur en GR60000, loin du tableau")
+    assert "enregistrez le fichier au format .xlsx" in message
+
+
+def test_xls_far_line_in_the_first_columns_is_read_and_reported():
+    data = xls_tracker(lambda sheet: sheet.write(59999, 3, "x"))
+    result = load(data, filename="suivi.xls", sector="stiring", as_of=AS_OF)[0]
+    assert_rows_accounted(result)
+    assert result.counts["problems"].rows_read == 9
+    assert {i.row for i in result.issues if i.sheet == "problems"} == {60000}
+
+
+def test_xls_format_far_away_is_nothing():
+    import xlwt
+
+    yellow = xlwt.easyxf("pattern: pattern solid, fore_colour yellow")
+    data = xls_tracker(lambda sheet: sheet.write(65535, 255, None, yellow))  # a BLANK record: format, no value
+    result = load(data, filename="suivi.xls", sector="stiring", as_of=AS_OF)[0]
+    assert result.ok, issue_tuples(result)
+    assert result.counts["problems"].rows_read == 8
+
+
+def test_xls_far_cell_costs_no_more_than_a_small_file(tmp_path):
+    path = tmp_path / "suivi.xls"
+    path.write_bytes(xls_tracker(lambda sheet: sheet.write(59999, 199, "x")))
+    baseline = validate_cli(FIXTURES / "row-errors.xlsx")
+    run = validate_cli(path)
+    assert run["rc"] == 1
+    assert json.loads(run["stdout"])["files"][0]["issues"][0]["code"] == "xls_too_spread"
+    assert run["peak_mb"] < 300, run["peak_mb"]  # before: 750 MB, in the server process
+    assert run["cpu_seconds"] < baseline["cpu_seconds"] + 5
