@@ -27,7 +27,7 @@ from xml.parsers import expat
 
 from domain.issue_catalogue import Issue, make_issue
 from loaders import limits
-from loaders.sparse_sheet import SparseSheet, beyond_limits, limit_issue, too_many_cells
+from loaders.sparse_sheet import FileCells, SparseSheet, beyond_limits, limit_issue, too_many_cells
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -68,6 +68,8 @@ class _Scanner:
     def __init__(self, values: bool):
         self.values = values
         self.tables: list[OdsTable] = []
+        self.file_cells = FileCells()  # cells put in the sparse sheets (merged ranges filled included)
+        self.cells = 0  # filled cells seen, repeats counted
         self.table: OdsTable | None = None
         self.row = 0  # 0-based line of the row being read
         self.rows_repeated = 1
@@ -104,7 +106,7 @@ class _Scanner:
             self.table = OdsTable(attrs.get(_A_NAME, f"Feuille{len(self.tables) + 1}"))
             self.tables.append(self.table)
             if self.values:
-                self.table.sparse = SparseSheet(self.table.name)
+                self.table.sparse = SparseSheet(self.table.name, self.file_cells)
             self.row = 0
         elif self.table is None:
             return
@@ -157,8 +159,11 @@ class _Scanner:
             raise _Stop(limit_issue(table.name, row, column, table.lines_with_data + self.rows_repeated))
         self.row_filled = True
         table.cells += repeated * self.rows_repeated
+        self.cells += repeated * self.rows_repeated
         if table.cells > limits.MAX_CELLS:
             raise _Stop(too_many_cells(table.name))
+        if self.cells > limits.MAX_CELLS_IN_FILE:
+            raise _Stop(too_many_cells(table.name, whole_file=True))
         table.height = max(table.height, last_row + 1)
         table.width = max(table.width, last_col + 1)
         attrs = cell["attrs"]

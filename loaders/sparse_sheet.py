@@ -36,21 +36,31 @@ def limit_issue(sheet_name: str, row: int, col: int, lines_with_data: int) -> Is
                             f"soit jusqu'à la colonne {column_letter(limits.MAX_COLUMNS - 1)}")
 
 
-def too_many_cells(sheet_name: str) -> Issue:
-    return make_issue("too_many_cells", sheet_name=sheet_name, limit=_thousands(limits.MAX_CELLS))
+def too_many_cells(sheet_name: str, whole_file: bool = False) -> Issue:
+    limit = (f"{_thousands(limits.MAX_CELLS_IN_FILE)} cellules remplies pour tout le fichier" if whole_file else
+             f"{_thousands(limits.MAX_CELLS)} cellules remplies ou mises en forme par feuille")
+    return make_issue("too_many_cells", sheet_name=sheet_name, limit=limit)
 
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+class FileCells:
+    """Filled cells read so far in the whole file (every sheet), against MAX_CELLS_IN_FILE."""
+
+    def __init__(self):
+        self.count = 0
+
+
 class SparseSheet:
     """Filled cells by 0-based (line, column); the caller checks positions against the limits."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, file_cells: FileCells | None = None):
         self.name = name
         self.lines: dict[int, dict[int, object]] = {}
         self.count = 0
+        self.file_cells = file_cells or FileCells()
 
     def put(self, row: int, col: int, value: object) -> None:
         line = self.lines.get(row)
@@ -58,7 +68,15 @@ class SparseSheet:
             line = self.lines[row] = {}
         if col not in line:
             self.count += 1
+            self.file_cells.count += 1
         line[col] = value
+
+    def too_full(self) -> Issue | None:
+        if self.count > limits.MAX_CELLS:
+            return too_many_cells(self.name)
+        if self.file_cells.count > limits.MAX_CELLS_IN_FILE:
+            return too_many_cells(self.name, whole_file=True)
+        return None
 
     def fill_merged(self, ranges: list) -> Issue | None:
         """Copy each merged range's top-left value into its empty cells, as `_fill_merged` does on a dense grid.
@@ -79,8 +97,9 @@ class SparseSheet:
                     line = self.lines.get(r)
                     if line is None or c not in line:
                         self.put(r, c, value)
-                        if self.count > limits.MAX_CELLS:
-                            return too_many_cells(self.name)
+                        problem = self.too_full()
+                        if problem:
+                            return problem
         return None
 
     def raw_sheet(self) -> RawSheet:

@@ -38,10 +38,12 @@ def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
-    """Each sheet looked at, then read, side by side on two threads.
+    """Every sheet looked at, then read by calamine or cell by cell, two at a time.
 
-    calamine releases the GIL while it parses a sheet and zlib while it
-    inflates one, so two sheets go at once (one workbook handle per thread).
+    calamine releases the GIL while it parses a sheet and zlib while it inflates
+    one, so two sheets go at once (one workbook handle per thread). The grids
+    calamine builds are kept, so all of them together stay under
+    TOTAL_DENSE_CELLS: past it, the largest are read cell by cell.
     """
     from loaders import xlsx_scan
 
@@ -51,47 +53,58 @@ def _read_xlsx(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
         paths = xlsx_scan.sheet_paths(xlsx_scan.open_archive(data))
     except Exception as exc:  # calamine raises several types for broken files
         return [], [_unreadable(exc)]
-    parts = [_POOL.submit(_look_and_read, data, name, paths.get(name)) for name in names]
-    found: dict[str, RawSheet | None] = {}
+    looks = [_POOL.submit(_look, data, name, paths.get(name)) for name in names]
+    dense: dict[str, int] = {}
     formulas: dict[str, dict] = {}
-    for name, future in zip(names, parts):
-        sheet, scan, problem = future.result()
+    for name, future in zip(names, looks):
+        decision, problem, area, found = future.result()
         if problem:
             return [], [problem]
-        found[name] = sheet
-        formulas[name] = scan.formulas if scan else {}
-    far_flung = [name for name, sheet in found.items() if sheet is None]
+        formulas[name] = found
+        if decision == xlsx_scan.DENSE:
+            dense[name] = area
+    while sum(dense.values()) > limits.TOTAL_DENSE_CELLS:
+        del dense[max(dense, key=dense.get)]
+    reads = {name: _POOL.submit(_read_dense, data, name) for name in names if name in dense}
+    found_sheets: dict[str, RawSheet | None] = {name: None for name in names}
+    for name, future in reads.items():
+        sheet, problem = future.result()
+        if problem:
+            return [], [problem]
+        found_sheets[name] = sheet
+    far_flung = [name for name, sheet in found_sheets.items() if sheet is None]
     if far_flung:
         from loaders.xlsx_sparse import read_sparse_sheets
 
         sparse, problem = read_sparse_sheets(data, far_flung)
         if problem:
             return [], [problem]
-        found.update(sparse)
+        found_sheets.update(sparse)
     sheets = []
-    for name, sheet in found.items():
+    for name, sheet in found_sheets.items():
         sheet.formulas_without_value = formulas[name]
         sheets.append(sheet)
     return sheets, []
 
 
-def _look_and_read(data: bytes, name: str, path: str | None):
-    """(sheet read by calamine or None to read it cell by cell, the scan, a refusal)."""
+def _look(data: bytes, name: str, path: str | None) -> tuple[str, Issue | None, int, dict]:
+    """(verdict, refusal, cells of a dense read, formulas without a value) for one sheet."""
     from loaders import xlsx_scan
 
     if path is None:  # not where the relationships say: only openpyxl's own lookup will do
-        return None, None, None
+        return xlsx_scan.SPARSE, None, 0, {}
     archive = xlsx_scan.open_archive(data)
     scan = xlsx_scan.scan_sheet(archive, path)
-    decision, problem = xlsx_scan.verdict(archive, name, scan)
-    if decision != xlsx_scan.DENSE:
-        return None, scan, problem
+    decision, problem, area = xlsx_scan.verdict(archive, name, scan)
+    return decision, problem, area, scan.formulas
+
+
+def _read_dense(data: bytes, name: str) -> tuple[RawSheet | None, Issue | None]:
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            sheet, problem = _dense(book, name, None)
+            return _dense(book, name, None)
     except Exception as exc:
-        return None, scan, _unreadable(exc)
-    return sheet, scan, problem
+        return None, _unreadable(exc)
 
 
 def _read_ods(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
@@ -106,7 +119,7 @@ def _read_ods(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     if problem:
         return [], [problem]
     sheets = []
-    for table in tables:
+    for table in tables:  # the sheets share one count of cells, so filling merged ranges is bounded too
         problem = table.sparse.fill_merged(table.merges)
         if problem:
             return [], [problem]

@@ -43,6 +43,10 @@ MAX_TAG_BYTES = 1024 * 1024  # a cell tag longer than this is not one a spreadsh
 _UNUSUAL_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][0-9]{1,5}"[\s/>])[^>]*>')
 _ANY_CELL = re.compile(rb"<c(?=[\s/>])[^>]*>")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_PREFIXED_HINT = re.compile(rb":c[\s/>]")  # cheap (":" is rare in sheet XML): is a closer look needed?
+_FORMULA_HINT = re.compile(rb"f>")  # in </f> and <f>: any formula with a text has one
+_SHORTEST_CELL = len(b'<c r="A1"/>')
+SMALL_SHEET_BYTES = 128 * 1024  # a sheet this small is placed cell by cell (a few milliseconds)
 # A tag whose attributes are all name="value" with nothing odd inside the values.
 _PLAIN_TAG = re.compile(rb'<c((?:\s+[A-Za-z_][\w.:-]*="[^"<>&]*")*)\s*(/?)>')
 _REF_ATTR = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
@@ -125,13 +129,19 @@ def _place(tag: bytes) -> tuple[int, int, bool] | None:
 
 
 def scan_sheet(archive: zipfile.ZipFile, path: str) -> SheetScan:
+    """One pass over the sheet's XML; each check is a C-speed search, a Python step only for unusual cells."""
     scan = SheetScan(path)
+    formulas = False
     try:
+        # Both zipfile and calamine stop at the declared size: a member too small to hold
+        # MAX_CELLS usual cell tags need not have them counted.
+        count = archive.getinfo(path).file_size >= _SHORTEST_CELL * limits.MAX_CELLS
         for chunk in _chunks(archive, path):
             if chunk is None:
                 scan.odd = True
                 return scan
-            scan.cell_tags += chunk.count(b'<c r="')
+            if count:
+                scan.cell_tags += chunk.count(b'<c r="')
             for match in _UNUSUAL_CELL.finditer(chunk):
                 scan.cell_tags += 1
                 placed = _place(match.group(0))
@@ -139,9 +149,10 @@ def scan_sheet(archive: zipfile.ZipFile, path: str) -> SheetScan:
                     scan.odd = True  # implicit position, odd quoting: only a real XML parser can tell
                 elif placed[2] and len(scan.far) <= limits.MAX_CELLS:
                     scan.far.append(placed[:2])
-            if b":c" in chunk and _PREFIXED_CELL.search(chunk):
+            if _PREFIXED_HINT.search(chunk) and _PREFIXED_CELL.search(chunk):
                 scan.odd = True
-            if b"<f" in chunk:
+            formulas = formulas or _FORMULA_HINT.search(chunk) is not None
+            if formulas:
                 for m in _FORMULA_NO_VALUE.finditer(chunk):
                     formula = html.unescape((m.group(3) or b"").decode("utf-8", "replace"))
                     scan.formulas[(int(m.group(2)), column_index(m.group(1).decode()))] = (
@@ -185,23 +196,27 @@ def exact_extent(archive: zipfile.ZipFile, path: str) -> Extent | None:
     return extent
 
 
-def verdict(archive: zipfile.ZipFile, name: str, scan: SheetScan) -> tuple[str, Issue | None]:
-    """DENSE (calamine may read it), SPARSE (read its filled cells only) or REFUSED (with the issue)."""
+def verdict(archive: zipfile.ZipFile, name: str, scan: SheetScan) -> tuple[str, Issue | None, int]:
+    """(DENSE, SPARSE or REFUSED, the refusal, the cells a dense read would build at most).
+
+    DENSE: calamine may read it; SPARSE: read its filled cells only; REFUSED: the issue says why.
+    """
     if scan.cell_tags > limits.MAX_CELLS:
-        return REFUSED, too_many_cells(name)
+        return REFUSED, too_many_cells(name), 0
     if scan.odd:
-        return SPARSE, None
-    if not scan.far:
-        return DENSE, None
+        return SPARSE, None, 0
+    if not scan.far:  # everything within Z99999; a small sheet is placed exactly, it costs little
+        small = archive.getinfo(scan.path).file_size <= SMALL_SHEET_BYTES
+        extent = exact_extent(archive, scan.path) if small else None
+        return DENSE, None, extent.height * extent.width if extent else limits.DENSE_CELLS
     extent = exact_extent(archive, scan.path)
     if extent is None:
-        return SPARSE, None
+        return SPARSE, None, 0
     if extent.first_beyond is not None:
         row, col = extent.first_beyond
-        return REFUSED, limit_issue(name, row, col, extent.lines_with_data)
-    if extent.height * extent.width <= limits.DENSE_CELLS:
-        return DENSE, None
-    return SPARSE, None
+        return REFUSED, limit_issue(name, row, col, extent.lines_with_data), 0
+    area = extent.height * extent.width
+    return (DENSE, None, area) if area <= limits.DENSE_CELLS else (SPARSE, None, 0)
 
 
 def open_archive(data: bytes) -> zipfile.ZipFile:

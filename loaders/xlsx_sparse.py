@@ -14,7 +14,7 @@ import io
 from domain.issue_catalogue import Issue, make_issue
 from loaders import limits
 from loaders.raw_sheet import RawSheet
-from loaders.sparse_sheet import SparseSheet, beyond_limits, limit_issue, too_many_cells
+from loaders.sparse_sheet import FileCells, SparseSheet, beyond_limits, limit_issue
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _MERGE, _SHEET_DATA = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell", f"{_NS}sheetData"
@@ -30,9 +30,10 @@ def read_sparse_sheets(data: bytes, names: list[str]) -> tuple[dict[str, RawShee
     except Exception as exc:  # openpyxl raises many types for broken files
         return {}, make_issue("unreadable_file", value=(str(exc) or type(exc).__name__)[:160])
     sheets = {}
+    file_cells = FileCells()
     for name in names:
         try:
-            sheet, issue = _read_sheet(reader.wb, name)
+            sheet, issue = _read_sheet(reader.wb, name, file_cells)
         except Exception as exc:
             sheet, issue = None, make_issue("unreadable_file", value=(str(exc) or type(exc).__name__)[:160])
         if issue:
@@ -41,13 +42,13 @@ def read_sparse_sheets(data: bytes, names: list[str]) -> tuple[dict[str, RawShee
     return sheets, None
 
 
-def _read_sheet(book, name: str) -> tuple[RawSheet | None, Issue | None]:
+def _read_sheet(book, name: str, file_cells: FileCells) -> tuple[RawSheet | None, Issue | None]:
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.xml.functions import iterparse  # defusedxml's: no DTD entities
 
     worksheet = book[name]
-    sheet = SparseSheet(name)
+    sheet = SparseSheet(name, file_cells)
     merges: list = []
     lines_with_data = 0
     row_counter = 0
@@ -80,8 +81,9 @@ def _read_sheet(book, name: str) -> tuple[RawSheet | None, Issue | None]:
                     if beyond_limits(row, col):
                         return None, limit_issue(name, row, col, lines_with_data)
                     sheet.put(row, col, value)
-                    if sheet.count > limits.MAX_CELLS:
-                        return None, too_many_cells(name)
+                    problem = sheet.too_full()
+                    if problem:
+                        return None, problem
                     filled = True
                 lines_with_data += filled
             elif tag == _MERGE and len(merges) <= limits.MAX_CELLS:
