@@ -17,6 +17,7 @@ listed so the validator can say so on that cell.
 from __future__ import annotations
 
 import io
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from python_calamine import CalamineWorkbook
@@ -38,12 +39,13 @@ def read_workbook(data: bytes, fmt: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
-    """Every sheet looked at, then read by calamine or cell by cell, two at a time.
+    """Each sheet looked at, then read by calamine or cell by cell, two sheets at a time.
 
     calamine releases the GIL while it parses a sheet and zlib while it inflates
     one, so two sheets go at once (one workbook handle per thread). The grids
-    calamine builds are kept, so all of them together stay under
-    TOTAL_DENSE_CELLS: past it, the largest are read cell by cell.
+    calamine builds are kept: each sheet reserves its grid's cells as soon as it
+    is looked at, and once TOTAL_DENSE_CELLS are reserved the next sheets are
+    read cell by cell.
     """
     from loaders import xlsx_scan
 
@@ -53,50 +55,59 @@ def _read_xlsx(data: bytes) -> tuple[list[RawSheet], list[Issue]]:
         paths = xlsx_scan.sheet_paths(xlsx_scan.open_archive(data))
     except Exception as exc:  # calamine raises several types for broken files
         return [], [_unreadable(exc)]
-    looks = [_POOL.submit(_look, data, name, paths.get(name)) for name in names]
-    dense: dict[str, int] = {}
+    budget = _DenseBudget()
+    parts = [_POOL.submit(_look_and_read, data, name, paths.get(name), budget) for name in names]
+    found: dict[str, RawSheet | None] = {}
     formulas: dict[str, dict] = {}
-    for name, future in zip(names, looks):
-        decision, problem, area, found = future.result()
+    for name, future in zip(names, parts):
+        sheet, found_formulas, problem = future.result()
         if problem:
             return [], [problem]
-        formulas[name] = found
-        if decision == xlsx_scan.DENSE:
-            dense[name] = area
-    while sum(dense.values()) > limits.TOTAL_DENSE_CELLS:
-        del dense[max(dense, key=dense.get)]
-    reads = {name: _POOL.submit(_read_dense, data, name) for name in names if name in dense}
-    found_sheets: dict[str, RawSheet | None] = {name: None for name in names}
-    for name, future in reads.items():
-        sheet, problem = future.result()
-        if problem:
-            return [], [problem]
-        found_sheets[name] = sheet
-    far_flung = [name for name, sheet in found_sheets.items() if sheet is None]
+        found[name] = sheet
+        formulas[name] = found_formulas
+    far_flung = [name for name, sheet in found.items() if sheet is None]
     if far_flung:
         from loaders.xlsx_sparse import read_sparse_sheets
 
         sparse, problem = read_sparse_sheets(data, far_flung)
         if problem:
             return [], [problem]
-        found_sheets.update(sparse)
+        found.update(sparse)
     sheets = []
-    for name, sheet in found_sheets.items():
+    for name, sheet in found.items():
         sheet.formulas_without_value = formulas[name]
         sheets.append(sheet)
     return sheets, []
 
 
-def _look(data: bytes, name: str, path: str | None) -> tuple[str, Issue | None, int, dict]:
-    """(verdict, refusal, cells of a dense read, formulas without a value) for one sheet."""
+class _DenseBudget:
+    """The cells of the grids calamine builds for one workbook, reserved sheet by sheet from two threads."""
+
+    def __init__(self):
+        self.reserved = 0
+        self.lock = threading.Lock()
+
+    def reserve(self, cells: int) -> bool:
+        with self.lock:
+            if self.reserved + cells > limits.TOTAL_DENSE_CELLS:
+                return False
+            self.reserved += cells
+            return True
+
+
+def _look_and_read(data: bytes, name: str, path: str | None, budget: _DenseBudget):
+    """(the sheet read by calamine, or None to read it cell by cell; formulas without a value; a refusal)."""
     from loaders import xlsx_scan
 
     if path is None:  # not where the relationships say: only openpyxl's own lookup will do
-        return xlsx_scan.SPARSE, None, 0, {}
+        return None, {}, None
     archive = xlsx_scan.open_archive(data)
     scan = xlsx_scan.scan_sheet(archive, path)
-    decision, problem, area = xlsx_scan.verdict(archive, name, scan)
-    return decision, problem, area, scan.formulas
+    decision, problem, cells = xlsx_scan.verdict(archive, name, scan)
+    if problem or decision != xlsx_scan.DENSE or not budget.reserve(cells):
+        return None, scan.formulas, problem
+    sheet, problem = _read_dense(data, name)
+    return sheet, scan.formulas, problem
 
 
 def _read_dense(data: bytes, name: str) -> tuple[RawSheet | None, Issue | None]:

@@ -40,7 +40,7 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CHUNK_BYTES = 4 * 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a cell tag longer than this is not one a spreadsheet program wrote
 # Every cell tag except the usual near ones: `<c r="A1"` .. `<c r="Z99999"` followed by a space, / or >.
-_UNUSUAL_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][0-9]{1,5}"[\s/>])[^>]*>')
+_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}"[\s/>])[\s/>][^>]*>')
 _ANY_CELL = re.compile(rb"<c(?=[\s/>])[^>]*>")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _PREFIXED_HINT = re.compile(rb":c[\s/>]")  # cheap (":" is rare in sheet XML): is a closer look needed?
