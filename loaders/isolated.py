@@ -96,9 +96,10 @@ def load_isolated(source, *, memory_bytes: int = limits.READ_MEMORY_BYTES, secon
         status = "died"
     finally:
         receiver.close()
+        process.join(0 if status == "time" else 5)  # a child that has answered ends at once
         if process.is_alive():
             process.kill()
-        process.join()
+            process.join()
         exit_code = process.exitcode
         process.close()
     if status == "ok":

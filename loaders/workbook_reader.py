@@ -1,7 +1,7 @@
 """Read every sheet of an xlsx / xlsm / ods / xls workbook into raw grids.
 
 calamine reads a sheet fast but builds it whole, from A1 to its farthest filled
-cell, so each sheet's true extent is learned first (`xlsx_scan`, `ods_scan`):
+cell, so each sheet's true extent is learned first (`xlsx_scan`, `ods_scan`, `xls_scan`):
 a sheet whose filled cells fit a modest rectangle is read by calamine; one
 whose filled cells lie far apart is read cell by cell (`xlsx_sparse`,
 `ods_scan` with values), so a stray value in XFD1048576 costs nothing; a value

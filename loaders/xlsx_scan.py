@@ -64,7 +64,7 @@ class SheetScan:
 
     path: str
     cell_tags: int = 0
-    far: list[tuple[int, int]] = field(default_factory=list)  # filled cells past column Z or line 99,999
+    far: bool = False  # a filled cell past column Z or line 99,999
     odd: bool = False  # a cell the quick look cannot place for sure
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel line, column) -> formula
 
@@ -147,8 +147,8 @@ def scan_sheet(archive: zipfile.ZipFile, path: str) -> SheetScan:
                 placed = _place(match.group(0))
                 if placed is None:
                     scan.odd = True  # implicit position, odd quoting: only a real XML parser can tell
-                elif placed[2] and len(scan.far) <= limits.MAX_CELLS:
-                    scan.far.append(placed[:2])
+                elif placed[2]:
+                    scan.far = True
             if _PREFIXED_HINT.search(chunk) and _PREFIXED_CELL.search(chunk):
                 scan.odd = True
             formulas = formulas or _FORMULA_HINT.search(chunk) is not None
