@@ -12,7 +12,8 @@ from domain.filters import PERIODS, Filters, from_query, to_query
 from domain.formatting import fr_int
 from domain.reference import Reference, default_reference
 from domain.safe_text import md_escape, visible_frame
-from loaders import TrackerResult, load
+from loaders import TrackerResult
+from loaders.isolated import load_isolated, warm_up
 from store.database import open_store
 from store.demo_seed import seed_demo
 from store.queries import demo_sectors, freshness
@@ -40,8 +41,19 @@ def demo_reference_date() -> dt.date:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def read_upload(data: bytes, name: str, sector: str | None, as_of: dt.date) -> list[TrackerResult]:
-    """An uploaded file read once per content, sector choice and date (bytes, not the file object)."""
-    return load(data, filename=name, sector=sector, as_of=as_of, reference=reference())
+    """An uploaded file read once per content, sector choice and date (bytes, not the file object).
+
+    Read in a separate, limited process (loaders.isolated): a file that crashes a
+    parser or wants too much memory or time costs only that read, never the server.
+    """
+    return load_isolated(data, filename=name, sector=sector, as_of=as_of, reference=reference())
+
+
+@st.cache_resource
+def upload_reader_ready() -> bool:
+    """Start the upload reader's process when the Import page opens, not on the first upload."""
+    warm_up()
+    return True
 
 
 _FILTER_KEYS = ("f_csp", "f_sector", "f_as_of", "f_period")

@@ -27,7 +27,8 @@ from domain.issue_catalogue import SEVERITY_LABELS
 from domain.reference import default_reference
 from loaders.normalized_csv import write_normalized
 from loaders.schema import SHEETS
-from loaders.tracker_loader import SHEET_ORDER, TrackerResult, empty_frames, load
+from loaders.isolated import load_isolated
+from loaders.tracker_loader import SHEET_ORDER, TrackerResult, empty_frames
 
 
 class _Parser(argparse.ArgumentParser):
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     as_of = _as_of(args.date)
     results: list[TrackerResult] = []
     for name in args.files:
-        results += load(name, sector=args.secteur, as_of=as_of, reference=reference)
+        results += load_isolated(name, sector=args.secteur, as_of=as_of, reference=reference)
     if args.command == "validate":
         if args.json:
             json.dump({"files": [r.as_json() for r in results]}, sys.stdout, ensure_ascii=False, indent=2)

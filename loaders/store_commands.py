@@ -9,7 +9,7 @@ from pathlib import Path
 
 from domain.reference import Reference
 from domain.tracker_diff import diff_details, diff_summary
-from loaders.tracker_loader import load
+from loaders.isolated import load_isolated
 
 
 def run_import(reference: Reference, files: list[str], *, sector: str | None, user: str | None, accept_vanished: bool,
@@ -25,7 +25,7 @@ def run_import(reference: Reference, files: list[str], *, sector: str | None, us
     for name in files:
         path = Path(name)
         data = path.read_bytes() if path.is_file() else b""
-        loaded += [(data, result) for result in load(path, filename=name, sector=sector, as_of=as_of, reference=reference)]
+        loaded += [(data, result) for result in load_isolated(path, filename=name, sector=sector, as_of=as_of, reference=reference)]
     everything = True
     # A sector's CSVs go one after the other (meetings, problems, then actions), each planned once the previous
     # one is imported: together they give what its workbook gives.

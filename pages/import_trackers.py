@@ -54,6 +54,7 @@ chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="u
                              format_func=lambda s: sector_names[s] if s else
                              "Lu dans le fichier (feuille, colonne ou nom du fichier)") or None
 app_state.french_file_uploader()
+app_state.upload_reader_ready()
 files = st.file_uploader("Tableaux de suivi", type=["xlsx", "xlsm", "ods", "xls", "csv"], accept_multiple_files=True,
                          key="uploads", help="Un tableau de suivi fait moins de 5 Mo ; la limite est de 10 Mo.")
 if not files:

@@ -77,6 +77,34 @@ def test_merged_commune_applies_to_every_merged_line():
     assert problems.loc[[5, 6], "category"].tolist() == ["Dépôts sauvages"] * 2
 
 
+@pytest.mark.parametrize("name", ["merged-communes.ods", "merged-communes.xls"])
+def test_commune_merged_over_four_problems_in_a_libreoffice_file_keeps_every_problem_and_action(name):
+    """The Forbach sample with its communes merged by fours, saved by LibreOffice (before: 4 of 16 problems
+    and 6 of 25 actions kept from the .ods, the merged ranges being ignored)."""
+    result = load_one(name)
+    assert result.ok, issue_tuples(result, "error")
+    assert result.sector_id == "forbach"  # from the Secteur sheet
+    assert {k: (c.rows_read, c.rows_accepted) for k, c in result.counts.items()} == {
+        "meetings": (28, 28), "problems": (16, 16), "actions": (25, 25)}
+    problems = result.frames["problems"].set_index("source_row")
+    assert problems.loc[[2, 3, 4, 5], "commune_name"].tolist() == ["Forbach"] * 4  # one merged cell, C2:C5
+    assert (problems["commune_insee"] == "57227").all()
+
+
+def test_libreoffice_fixtures_hold_merges_as_libreoffice_writes_them():
+    """Guards the fixtures: spans on the first cell and covered cells under it (.ods), merge records (.xls)."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    content = zipfile.ZipFile(FIXTURES / "merged-communes.ods").read("content.xml")
+    assert content.count(b'table:number-rows-spanned="4"') == 4
+    assert content.count(b"<table:covered-table-cell") >= 12
+    assert b"calcext:value-type" in content  # written by LibreOffice, not by a Python library
+    with CalamineWorkbook.from_path(FIXTURES / "merged-communes.xls") as book:
+        assert ((1, 2), (4, 2)) in book.get_sheet_by_name("Problèmes").merged_cell_ranges
+
+
 def test_text_dates_in_every_form_day_first():
     result = load_one("text-dates.xlsx", sector="stiring")
     expected = [dt.date(2026, 3, 12)] * 5 + [dt.date(2026, 4, 3), dt.date(2026, 4, 1)]
