@@ -35,6 +35,9 @@ from loaders.tracker_loader import TrackerResult, empty_frames, load
 _PRELOAD = ["loaders.tracker_loader", "loaders.workbook_reader", "loaders.xlsx_scan", "loaders.xlsx_sparse",
             "loaders.ods_scan", "loaders.isolated", "openpyxl.reader.excel"]
 _CONTEXT = multiprocessing.get_context("forkserver")
+# pandas' text columns live in Arrow, whose allocator maps its arenas on first use: done here, once, in the
+# forkserver, so a child's memory limit counts what the read needs, not the allocator's first reservation.
+empty_frames()
 _CONTEXT.set_forkserver_preload(_PRELOAD)
 
 
