@@ -27,9 +27,17 @@ def test_bytes_with_a_file_name_as_the_import_page_gives_them():
     assert result.counts["problems"].rows_accepted == 3
 
 
+def _big_problems_csv(lines: int = 40_000) -> bytes:
+    head = "Réf;Date de signalement;Commune;Catégorie;Description;Priorité;Statut\n"
+    body = "".join(f"P-{n};12/03/2026;Forbach;Nuisances sonores;Bruit la nuit près du square n° {n};Haute;Ouvert\n"
+                   for n in range(lines))
+    return (head + body).encode("utf-8")
+
+
 def test_read_past_its_memory_is_stopped_and_said_in_french():
-    """A child allowed 1 MB more than it starts with cannot read a tracker: it fails, the caller goes on."""
-    result = load_isolated(FIXTURES / "merged-communes.ods", as_of=AS_OF, memory_bytes=1024 * 1024)[0]
+    """A child allowed 1 MB more than it starts with cannot read a 40,000-line tracker: it fails, the caller goes on."""
+    result = load_isolated(_big_problems_csv(), filename="suivi_gpo_forbach_problemes.csv", as_of=AS_OF,
+                           memory_bytes=1024 * 1024)[0]
     assert issue_tuples(result) == [(None, None, None, "unsafe_read")]
     assert result.issues[0].message.startswith(
         "Le fichier n'a pas pu être lu sans danger (lecture arrêtée : elle demandait plus de 1,0 Mo de mémoire)")
