@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 import streamlit as st
 
+import incidents
 from domain.filters import PERIODS, Filters, from_query, to_query
 from domain.reference import Reference, default_reference
 from loaders import TrackerResult, load
@@ -90,7 +91,8 @@ def shared_filters() -> Filters:
 def demo_banner() -> None:
     if demo_sectors(store()):
         st.warning("**Données de démonstration** : tableaux fictifs fournis avec l'application. Ils seront remplacés "
-                   "secteur par secteur à mesure que les animateurs importent leurs tableaux.", icon="🧪")
+                   "secteur par secteur à mesure que les animateurs importent leurs tableaux.",
+                   icon=":material/science:")
 
 
 # Streamlit writes its file uploader's own words in English; these rules put French ones in their place.
@@ -188,7 +190,7 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
     names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
                       for f in stale)
     st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {names}.",
-               icon="⏳")
+               icon=":material/schedule:")
 
 
 def choose_sector(sector_id: str) -> None:
@@ -284,10 +286,14 @@ def slideshow(key: str, count: int, interval_s: int, render) -> None:
 
     st.html(_SLIDE_BUTTON_CSS)
     left, middle, right = st.columns([2, 3, 2])
-    left.button("◀  Précédent", key=f"{key}_prev", on_click=move, args=(-1,), width="stretch")
-    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {index + 1} / {count}",
-                  key=f"{key}_pause", on_click=toggle, width="stretch")
-    right.button("Suivant  ▶", key=f"{key}_next", on_click=move, args=(1,), width="stretch")
+    left.button("Précédent", key=f"{key}_prev", icon=":material/chevron_left:", on_click=incidents.callback(move),
+                args=(-1,), width="stretch")
+    playing = state[f"{key}_auto"]
+    middle.button(f"{'Pause' if playing else 'Défilement automatique'} · {index + 1} / {count}", key=f"{key}_pause",
+                  icon=":material/pause:" if playing else ":material/play_arrow:", on_click=incidents.callback(toggle),
+                  width="stretch")
+    right.button("Suivant", key=f"{key}_next", icon=":material/chevron_right:", icon_position="right",
+                 on_click=incidents.callback(move), args=(1,), width="stretch")
 
 
 def interval_from_url(default: int) -> int:
@@ -377,9 +383,10 @@ def login_screen() -> None:
     if auth_mode() == "oidc":
         if getattr(st.user, "is_logged_in", False):
             st.error("Votre compte n'a accès à aucune donnée du tableau de bord. Adressez-vous à un administrateur.")
-            st.button("Se déconnecter", key="oidc_logout", on_click=st.logout)
+            st.button("Se déconnecter", key="oidc_logout", on_click=incidents.callback(st.logout))
         else:
-            st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary", on_click=st.login)
+            st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary",
+                      on_click=incidents.callback(st.login))
         return
     from store.accounts import Refusal, authenticate
 
@@ -427,6 +434,6 @@ def user_box(principal) -> None:
     st.sidebar.divider()
     st.sidebar.markdown(f"**{principal.display_name}**  \n{principal.role_label}")
     if auth_mode() == "oidc":
-        st.sidebar.button("Se déconnecter", key="logout", on_click=st.logout)
+        st.sidebar.button("Se déconnecter", key="logout", on_click=incidents.callback(st.logout))
     else:
-        st.sidebar.button("Se déconnecter", key="logout", on_click=sign_out)
+        st.sidebar.button("Se déconnecter", key="logout", on_click=incidents.callback(sign_out))

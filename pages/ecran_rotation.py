@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
 from charts.moselle_map import moselle_map
@@ -25,6 +26,7 @@ if not kiosk:
 
 
 @st.fragment(run_every=interval)
+@incidents.fragment
 def rotation_screen() -> None:
     frames, last_imports = app_state.current_data()
     current = app_state.kiosk_filters() if kiosk else filters

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import incidents
 from charts.moselle_map import sector_map
 from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
@@ -21,9 +22,10 @@ st.title("Fiche secteur")
 app_state.demo_banner()
 candidates = filters.sector_ids(reference)
 if filters.sector_id is None:
-    st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.", icon="📍")
+    st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.",
+            icon=":material/location_on:")
     st.selectbox("Secteur", ["", *candidates], key="fiche_pick", format_func=lambda s: reference.sectors[s].name if s else "—",
-                 on_change=lambda: app_state.choose_sector(st.session_state["fiche_pick"]))
+                 on_change=incidents.callback(lambda: app_state.choose_sector(st.session_state["fiche_pick"])))
     st.stop()
 
 sector = reference.sectors[filters.sector_id]
@@ -34,7 +36,7 @@ fresh = freshness(reference, last_imports, as_of)[sector.sector_id]
 summary = cadence_summary(sector, of["meetings"], as_of)
 
 st.header(sector.name)
-st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
+st.download_button("Dossier de réunion (PDF)", key="fiche_pack_download", on_click=incidents.callback(app_state.audit),
                    args=("download", "Dossier de réunion (PDF)", sector.sector_id), file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf",
                    data=app_state.meeting_pack_download(sector.sector_id, as_of), mime="application/pdf")
 facts = [f"CSP de {csp.name}", f"Animateur : {sector.animateur or 'non renseigné'}",
@@ -46,9 +48,10 @@ if sector.qrr:
     facts.append("Quartier de reconquête républicaine")
 st.markdown(" · ".join(f"**{fact}**" if i == 0 else fact for i, fact in enumerate(facts)))
 if fresh.last_import is None:
-    st.warning("Aucun tableau de suivi importé pour ce secteur.", icon="⏳")
+    st.warning("Aucun tableau de suivi importé pour ce secteur.", icon=":material/schedule:")
 elif fresh.stale:
-    st.warning(f"**Données anciennes** : dernier import le {fr_date(fresh.last_import)}, plus vieux que la cadence du GPO.", icon="⏳")
+    st.warning(f"**Données anciennes** : dernier import le {fr_date(fresh.last_import)}, plus vieux que la cadence du GPO.",
+               icon=":material/schedule:")
 else:
     st.caption(f"Données à jour : dernier import le {fr_date(fresh.last_import)}.")
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import incidents
 from report_tables.imports import history_table
 from report_tables.validation import issue_rows
 from domain.issue_catalogue import SHEET_LABELS
@@ -32,7 +33,8 @@ st.write(f"Fichier « {line['file_name']} », importé le {pd.Timestamp(line['im
          f"par {line['imported_by']}." + (" Ce sont les données actuelles du secteur." if line["current"] else ""))
 original = raw_file(engine, line["sha256"])
 st.download_button("Télécharger le fichier d'origine", data=original or b"", file_name=line["file_name"],
-                   on_click=app_state.audit, args=("download", f"Fichier d'origine de l'import n° {chosen}", line["sector_id"]),
+                   on_click=incidents.callback(app_state.audit),
+                   args=("download", f"Fichier d'origine de l'import n° {chosen}", line["sector_id"]),
                    key="history_raw_download", disabled=original is None)
 
 issues = import_issues(engine, chosen)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
@@ -21,21 +22,22 @@ st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV).
          "rien n'est enregistré avant votre confirmation.")
 
 for message in st.session_state.pop("import_done", []):
-    st.success(message, icon="✅")
+    st.success(message, icon=":material/check_circle:")
 
-with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄"):
+with st.expander("Modèle vierge et données actuelles d'un secteur", icon=":material/description:"):
     left, right = st.columns(2)
     template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
                                      format_func=lambda s: sector_names[s] if s else "Sans secteur")
     left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
-                         on_click=app_state.audit, args=("download", "Modèle vierge"),
+                         on_click=incidents.callback(app_state.audit), args=("download", "Modèle vierge"),
                          data=app_state.template_download(template_sector),
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
     export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
                                     index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
                                     format_func=sector_names.get)
     right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
-                          on_click=app_state.audit, args=("export", "Tableau de suivi rempli", export_sector),
+                          on_click=incidents.callback(app_state.audit),
+                          args=("export", "Tableau de suivi rempli", export_sector),
                           data=app_state.tracker_download(export_sector, app_state.current_import_of(export_sector)),
                           file_name=f"suivi_gpo_{export_sector}.xlsx")
 
@@ -49,7 +51,7 @@ app_state.french_file_uploader()
 files = st.file_uploader("Tableaux de suivi", type=["xlsx", "xlsm", "ods", "xls", "csv"], accept_multiple_files=True,
                          key="uploads", help="Un tableau de suivi fait moins de 5 Mo ; la limite est de 10 Mo.")
 if not files:
-    st.info("Aucun fichier déposé pour l'instant.", icon="📥")
+    st.info("Aucun fichier déposé pour l'instant.", icon=":material/upload_file:")
     st.stop()
 
 items = []
@@ -69,7 +71,7 @@ else:
     shown_severities = st.multiselect("Afficher", SEVERITY_ORDER, default=SEVERITY_ORDER, key="report_severities")
     st.dataframe(report[report["Gravité"].isin(shown_severities)], hide_index=True, width="stretch", key="report_table")
     st.download_button("Télécharger le rapport (.xlsx)", data=tables_to_xlsx({"Rapport de contrôle": report}),
-                       on_click=app_state.audit, args=("download", "Rapport de contrôle"),
+                       on_click=incidents.callback(app_state.audit), args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
 # The import layer refuses any sector this user may not write, whatever this page shows.

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from briefing.slides import agenda_slides, slide_html
 from domain.meeting_agenda import build_agenda
 
@@ -16,10 +17,10 @@ if filters.sector_id is None:
     if kiosk:
         st.error("Indiquez le secteur dans l'adresse de l'écran, par exemple ?secteur=forbach&ecran=1.")
     else:
-        st.info("Choisissez le secteur dont le GPO se réunit.", icon="🤝")
+        st.info("Choisissez le secteur dont le GPO se réunit.", icon=":material/groups:")
         st.selectbox("Secteur", ["", *filters.sector_ids(reference)], key="meeting_pick",
                      format_func=lambda s: reference.sectors[s].name if s else "—",
-                     on_change=lambda: app_state.choose_sector(st.session_state["meeting_pick"]))
+                     on_change=incidents.callback(lambda: app_state.choose_sector(st.session_state["meeting_pick"])))
     st.stop()
 
 sector = reference.sectors[filters.sector_id]
@@ -30,13 +31,15 @@ if not kiosk:
     left, right = st.columns(2)
     left.link_button("Ouvrir l'écran de réunion", screen_url, type="primary", width="stretch")
     right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
-                          on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
+                          on_click=incidents.callback(app_state.audit),
+                          args=("download", "Dossier de réunion (PDF)", sector.sector_id),
                           data=app_state.meeting_pack_download(sector.sector_id, filters.as_of),
                           file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
                           mime="application/pdf")
 
 
 @st.fragment(run_every=interval)
+@incidents.fragment
 def meeting_screen() -> None:
     # Read the store on every tick: a tracker imported during the meeting shows up on the next slide.
     frames, _ = app_state.current_data()

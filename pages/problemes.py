@@ -62,7 +62,7 @@ app_state.stale_notice(sector_ids, as_of)
 without_tracker = [reference.sectors[s].name for s in sector_ids if s not in last_imports]
 if without_tracker:
     st.info(f"Aucun tableau importé pour : {', '.join(without_tracker)}. Ces secteurs ne comptent dans aucun chiffre.",
-            icon="📭")
+            icon=":material/inbox:")
 
 problems = frames["problems"][frames["problems"]["sector_id"].isin(sector_ids)]
 if problems.empty:
@@ -142,7 +142,7 @@ with right:
 
 st.subheader("Problèmes ouverts")
 if opened.empty:
-    st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon="✅")
+    st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon=":material/check_circle:")
 else:
     late_keys = set(zip(late["sector_id"], late["problem_id"]))
     table = pd.DataFrame({

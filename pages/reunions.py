@@ -52,7 +52,8 @@ if not_constituted:
         f"- {name} : constitution programmée le {fr_date(status.on)}" if status.status == "scheduled"
         else f"- {name} : pas encore constitué, aucune réunion prévue" for name, status in not_constituted))
 if not top.constituted:
-    st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.", icon="ℹ️")
+    st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.",
+            icon=":material/info:")
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
@@ -79,4 +80,5 @@ if held:
     st.caption(f"{fr_int(held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires autres "
                "que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, transporteurs…).")
 else:
-    st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.", icon="ℹ️")
+    st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.",
+            icon=":material/info:")

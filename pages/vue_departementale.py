@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from charts.moselle_map import moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
@@ -66,7 +67,7 @@ def _open_clicked_sector() -> None:
 
 figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
                      higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric), frame_width=1000, height=640)
-st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=_open_clicked_sector,
+st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
 st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
            "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors zone "
