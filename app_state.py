@@ -88,6 +88,14 @@ def shared_filters() -> Filters:
     return filters
 
 
+def grid_columns(table, widths: dict[str, int], typed: dict | None = None) -> dict:
+    """`column_config` for st.dataframe: each of the table's columns at its width in pixels (the grid does not wrap
+    text: widths decide what fits on a screen), with the type and format `typed` gives some of them."""
+    typed = typed or {}
+    return {name: {**typed.get(name, st.column_config.Column()), "width": width}
+            for name, width in widths.items() if name in table.columns}
+
+
 def demo_banner() -> None:
     if demo_sectors(store()):
         st.warning("**Données de démonstration** : tableaux fictifs fournis avec l'application. Ils seront remplacés "
@@ -247,12 +255,26 @@ _SLIDE_BUTTON_CSS = """
 <style>
 .stButton button { min-height: 8vh; }
 .stButton button p { font-size: 3vh; font-weight: 600; }
+.stButton button [data-testid="stIconMaterial"] { font-size: 3.6vh; }
 </style>
 """
 
 
 def kiosk_css() -> None:
     st.html(_KIOSK_CSS)
+
+
+# Streamlit leaves 6rem above a page's title; on a 768-pixel-high laptop screen that is room for a table row or two.
+# 4rem still clears the top bar (3.75rem).
+_SCREEN_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+</style>
+"""
+
+
+def screen_css() -> None:
+    st.html(_SCREEN_CSS)
 
 
 def slideshow(key: str, count: int, interval_s: int, render) -> None:

@@ -61,6 +61,7 @@ with incidents.guard("page"):  # any error below (this script or the page it run
         app_state.kiosk_css()
         st.session_state["filters"] = app_state.kiosk_filters()
     else:
+        app_state.screen_css()
         st.session_state["filters"] = app_state.shared_filters()
         app_state.user_box(principal)
     app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)

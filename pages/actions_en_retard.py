@@ -7,7 +7,7 @@ import incidents
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
 from loaders.safe_xlsx import tables_to_xlsx
-from report_tables.overdue import overdue_table
+from report_tables.overdue import WIDTHS, overdue_table
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/actions_en_retard.py")
@@ -50,9 +50,9 @@ if search:
     text = (shown["Partenaire"] + " " + shown["Action"] + " " + shown["Commune"]).str.lower()
     shown = shown[text.str.contains(search, regex=False)]
 st.dataframe(shown, hide_index=True, width="stretch", key="overdue_table",
-             column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                            "Jours de retard": st.column_config.NumberColumn(format="%d j"),
-                            "Action": st.column_config.TextColumn(width="large")})
+             column_config=app_state.grid_columns(shown, WIDTHS, {
+                 "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                 "Jours de retard": st.column_config.NumberColumn(format="%d j")}))
 st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
 st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=incidents.callback(app_state.audit),
                    args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",

@@ -12,7 +12,7 @@ from domain.indicators.freshness import freshness
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, cadence_summary
 from domain.indicators.problems import open_problems, resolution_stats
 from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, PROBLEM_STATUS
-from report_tables.overdue import overdue_table
+from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/fiche_secteur.py")
@@ -88,13 +88,18 @@ st.subheader("Problèmes ouverts")
 if opened.empty:
     st.success("Aucun problème ouvert.")
 else:
+    # What, where, how old and how urgent first: they fit a 1366-pixel screen; dates and reference follow
     table = pd.DataFrame({
-        "Réf": opened["problem_id"], "Signalé le": opened["reported_on"].map(fr_date), "Commune": opened["commune_name"],
-        "Lieu": opened["location"], "Catégorie": opened["category"],
-        "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Statut": opened["status"].map(PROBLEM_STATUS.labels),
-        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days, "Échéance": opened["due_on"].map(fr_date),
+        "Catégorie": opened["category"], "Lieu": opened["location"], "Commune": opened["commune_name"],
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
+        "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Échéance": opened["due_on"].map(fr_date),
+        "Statut": opened["status"].map(PROBLEM_STATUS.labels), "Signalé le": opened["reported_on"].map(fr_date),
+        "Réf": opened["problem_id"],
     }).fillna("").sort_values("Âge (j)", ascending=False)
-    st.dataframe(table, hide_index=True, width="stretch", key="fiche_problems")
+    widths = {"Catégorie": 235, "Lieu": 175, "Commune": 135, "Âge (j)": 60, "Priorité": 72, "Échéance": 92, "Statut": 85,
+              "Signalé le": 92, "Réf": 55}
+    st.dataframe(table, hide_index=True, width="stretch", key="fiche_problems",
+                 column_config=app_state.grid_columns(table, widths))
 
 st.subheader("Actions en retard")
 if late.empty:
@@ -102,7 +107,9 @@ if late.empty:
 else:
     detail = overdue_table(with_context(late, problems, reference)).drop(columns=["Secteur", "CSP"])
     st.dataframe(detail, hide_index=True, width="stretch", key="fiche_overdue",
-                 column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY")})
+                 column_config=app_state.grid_columns(detail, OVERDUE_WIDTHS, {
+                     "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                     "Jours de retard": st.column_config.NumberColumn(format="%d j")}))
 
 st.subheader("Réunions")
 meetings = of["meetings"].sort_values("meeting_date", ascending=False)
@@ -121,4 +128,8 @@ else:
         "Police nationale": meetings["national_police_present"].map(yes_no).fillna("?"),
         "Autres partenaires": meetings["other_partners"].fillna(""),
         "Participants": meetings["attendees"].astype("object").map(lambda n: "" if pd.isna(n) else str(n)),
-    }), hide_index=True, width="stretch", key="fiche_meetings")
+    }), hide_index=True, width="stretch", key="fiche_meetings", column_config={  # all eight fit a 1366-pixel screen
+        "Date": st.column_config.Column(width=95), "Type": st.column_config.Column(width=110),
+        "Statut": st.column_config.Column(width=80), "Mairie": st.column_config.Column(width=70),
+        "Police municipale": st.column_config.Column(width=125), "Police nationale": st.column_config.Column(width=120),
+        "Autres partenaires": st.column_config.Column(width=200), "Participants": st.column_config.Column(width=95)})

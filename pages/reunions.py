@@ -8,7 +8,7 @@ from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
                                         partner_types_attending)
-from domain.indicators.meetings_table import cadence_table, meetings_headline
+from domain.indicators.meetings_table import TABLE_WIDTHS, cadence_table, meetings_headline
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/reunions.py")
@@ -57,7 +57,8 @@ if not top.constituted:
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table",
+             column_config=app_state.grid_columns(table, TABLE_WIDTHS))
 st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {late_rule}. **Socle présent** : réunions tenues "
