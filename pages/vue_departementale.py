@@ -50,8 +50,8 @@ if metrics.empty:
     st.stop()
 
 # No heading of its own: the radio's label names the map, so the map starts within a 1920×1080 screen
-metric = st.radio("Carte des secteurs : indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0], horizontal=True,
-                  key="map_metric")
+metric = st.radio("Carte des secteurs : indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0],
+                  horizontal=True, key="map_metric")
 label, _, higher_is_worse, _ = MAP_METRICS[metric]
 
 

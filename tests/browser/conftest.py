@@ -139,10 +139,12 @@ class Visit:
                 if not url.startswith(("data:", "blob:")) and not url.startswith(self.base + "/")]
 
     def open(self, path: str) -> None:
-        """Load a page and wait until the user sees it whole: the script has finished and a title is shown."""
+        """Load a page and wait until the user sees it whole: a title is shown, then the script has finished.
+        In that order: the first request of a fresh server for a page hands over to dashboard.py and back
+        (app_state.page_filters), and the app looks idle for a moment between those runs, before any title."""
         self.page.goto(self.base + path)
-        self.wait_idle()
         self.page.locator("h1").first.wait_for(state="visible", timeout=WAIT_MS)
+        self.wait_idle()
 
     def wait_idle(self) -> None:
         """No script running, connected, nothing left greyed out from a previous run (Streamlit marks an element
