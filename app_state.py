@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import streamlit as st
 
+import incidents
 from domain.filters import PERIODS, Filters, from_query, to_query
 from domain.formatting import fr_int
 from domain.reference import Reference, default_reference
@@ -102,10 +103,19 @@ def shared_filters() -> Filters:
     return filters
 
 
+def grid_columns(table, widths: dict[str, int], typed: dict | None = None) -> dict:
+    """`column_config` for st.dataframe: each of the table's columns at its width in pixels (the grid does not wrap
+    text: widths decide what fits on a screen), with the type and format `typed` gives some of them."""
+    typed = typed or {}
+    return {name: {**typed.get(name, st.column_config.Column()), "width": width}
+            for name, width in widths.items() if name in table.columns}
+
+
 def demo_banner() -> None:
     if demo_sectors(store()):
         st.warning("**Données de démonstration** : tableaux fictifs fournis avec l'application. Ils seront remplacés "
-                   "secteur par secteur à mesure que les animateurs importent leurs tableaux.", icon="🧪")
+                   "secteur par secteur à mesure que les animateurs importent leurs tableaux.",
+                   icon=":material/science:")
 
 
 # Streamlit writes its file uploader's own words in English; these rules put French ones in their place.
@@ -204,7 +214,7 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
     names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
                       for f in stale)
     st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {md_escape(names)}.",
-               icon="⏳")
+               icon=":material/schedule:")
 
 
 def choose_sector(sector_id: str) -> None:
@@ -263,6 +273,7 @@ _SLIDE_BUTTON_CSS = """
 <style>
 .stButton button { min-height: 8vh; }
 .stButton button p { font-size: 3vh; font-weight: 600; }
+.stButton button [data-testid="stIconMaterial"] { font-size: 3.6vh; }
 </style>
 """
 
@@ -282,15 +293,27 @@ def live_fragment(run_every: int):
     import functools
 
     def decorate(body):
-        @st.fragment(run_every=run_every)
         @functools.wraps(body)
         def checked() -> None:
             recheck_signed_in()
             body()
 
-        return checked
+        return st.fragment(run_every=run_every)(incidents.fragment(checked))  # a failing tick: a French incident
 
     return decorate
+
+
+# Streamlit leaves 6rem above a page's title; on a 768-pixel-high laptop screen that is room for a table row or two.
+# 4rem still clears the top bar (3.75rem).
+_SCREEN_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+</style>
+"""
+
+
+def screen_css() -> None:
+    st.html(_SCREEN_CSS)
 
 
 def slideshow(key: str, count: int, interval_s: int, render) -> None:
@@ -324,10 +347,14 @@ def slideshow(key: str, count: int, interval_s: int, render) -> None:
 
     st.html(_SLIDE_BUTTON_CSS)
     left, middle, right = st.columns([2, 3, 2])
-    left.button("◀  Précédent", key=f"{key}_prev", on_click=move, args=(-1,), width="stretch")
-    middle.button(f"{'⏸  Pause' if state[f'{key}_auto'] else '▶  Défilement automatique'} · {fr_int(index + 1)} / {fr_int(count)}",
-                  key=f"{key}_pause", on_click=toggle, width="stretch")
-    right.button("Suivant  ▶", key=f"{key}_next", on_click=move, args=(1,), width="stretch")
+    left.button("Précédent", key=f"{key}_prev", icon=":material/chevron_left:", on_click=incidents.callback(move),
+                args=(-1,), width="stretch")
+    playing = state[f"{key}_auto"]
+    middle.button(f"{'Pause' if playing else 'Défilement automatique'} · {fr_int(index + 1)} / {fr_int(count)}",
+                  key=f"{key}_pause", icon=":material/pause:" if playing else ":material/play_arrow:",
+                  on_click=incidents.callback(toggle), width="stretch")
+    right.button("Suivant", key=f"{key}_next", icon=":material/chevron_right:", icon_position="right",
+                 on_click=incidents.callback(move), args=(1,), width="stretch")
 
 
 def interval_from_url(default: int) -> int:
@@ -371,7 +398,8 @@ def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None
     def ask() -> None:
         st.session_state[f"{key}_asked"] = wanted
 
-    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch", on_click=ask)
+    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch",
+                 on_click=incidents.callback(ask))
     return None
 
 
@@ -381,17 +409,13 @@ def guarded_export(subject: str, build, place=None):
     An export is a file made from the data (PDF, spreadsheet): its failure must cost the user that file, not
     the page. The details go to the server log under an incident reference the user can quote.
     """
-    import logging
-    import secrets
-
     try:
         return build()
-    except Exception:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
-        incident = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
-        logging.getLogger("gpo.exports").exception("Export failed (%s), incident %s", subject, incident)
-        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident {md_escape(incident)}). "
+    except Exception as error:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
+        incident = incidents.report(error, f"export « {subject} »")
+        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident n° {incident}). "
                             "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
-                            "donnez cette référence à l'administrateur.", icon="⚠️")
+                            "communiquez ce numéro à l'administrateur.", icon=":material/warning:")
         return None
 
 
@@ -572,9 +596,10 @@ def login_screen() -> None:
     if auth_mode() == "oidc":
         if getattr(st.user, "is_logged_in", False):
             st.error("Votre compte n'a accès à aucune donnée du tableau de bord. Adressez-vous à un administrateur.")
-            st.button("Se déconnecter", key="oidc_logout", on_click=st.logout)
+            st.button("Se déconnecter", key="oidc_logout", on_click=incidents.callback(st.logout))
         else:
-            st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary", on_click=st.login)
+            st.button("Se connecter avec le compte de l'organisation", key="oidc_login", type="primary",
+                      on_click=incidents.callback(st.login))
         return
     from domain.access import ECRAN
     from store.accounts import Refusal, authenticate
@@ -633,6 +658,6 @@ def user_box(principal) -> None:
     st.sidebar.divider()
     st.sidebar.markdown(f"**{md_escape(principal.display_name)}**  \n{md_escape(principal.role_label)}")
     if auth_mode() == "oidc":
-        st.sidebar.button("Se déconnecter", key="logout", on_click=st.logout)
+        st.sidebar.button("Se déconnecter", key="logout", on_click=incidents.callback(st.logout))
     else:
-        st.sidebar.button("Se déconnecter", key="logout", on_click=sign_out)
+        st.sidebar.button("Se déconnecter", key="logout", on_click=incidents.callback(sign_out))

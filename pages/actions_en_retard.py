@@ -3,11 +3,12 @@
 import streamlit as st
 
 import app_state
+import incidents
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
 from domain.safe_text import visible_frame
 from loaders.safe_xlsx import tables_to_xlsx
-from report_tables.overdue import overdue_table
+from report_tables.overdue import WIDTHS, overdue_table
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/actions_en_retard.py")
@@ -23,7 +24,7 @@ st.caption(f"Action en retard : « À faire » ou « En cours » avec une éché
 actions = frames["actions"][frames["actions"]["sector_id"].isin(sector_ids)]
 late = with_context(overdue_actions(actions, filters.as_of), frames["problems"], reference)
 if late.empty:
-    st.success(f"Aucune action en retard au {fr_date(filters.as_of)} pour ce filtre.", icon="✅")
+    st.success(f"Aucune action en retard au {fr_date(filters.as_of)} pour ce filtre.", icon=":material/check_circle:")
     st.stop()
 
 col1, col2, col3, col4 = st.columns(4)
@@ -50,11 +51,12 @@ if search:
     text = (shown["Partenaire"] + " " + shown["Action"] + " " + shown["Commune"]).str.lower()
     shown = shown[text.str.contains(search, regex=False)]
 st.dataframe(visible_frame(shown), hide_index=True, width="stretch", key="overdue_table",
-             column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                            "Jours de retard": st.column_config.NumberColumn(format="%d j"),
-                            "Action": st.column_config.TextColumn(width="large")})
+             column_config=app_state.grid_columns(shown, WIDTHS, {
+                 "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                 "Jours de retard": st.column_config.NumberColumn(format="%d j")}))
 st.caption(f"{fr_int(len(shown))} action(s) affichée(s) sur {fr_int(len(table))}. Cliquez sur un en-tête pour trier.")
 sheet = app_state.guarded_export("Le fichier des actions en retard", lambda: tables_to_xlsx(
     {"Actions en retard": shown, f"Par {GROUPINGS[by].lower()}": grouped}))
-st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=app_state.audit, args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
+st.download_button("Télécharger (.xlsx)", key="overdue_download", on_click=incidents.callback(app_state.audit),
+                   args=("export", "Actions en retard (.xlsx)"), file_name=f"actions_en_retard_{filters.as_of:%Y-%m-%d}.xlsx",
                    data=sheet or b"", disabled=sheet is None)

@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 import app_state
+import incidents
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
 from charts.moselle_map import moselle_map

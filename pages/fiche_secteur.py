@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import incidents
 from charts.moselle_map import sector_map
 from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
@@ -12,7 +13,7 @@ from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, cadence_s
 from domain.indicators.problems import open_problems, resolution_stats
 from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, PROBLEM_STATUS
-from report_tables.overdue import overdue_table
+from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/fiche_secteur.py")
@@ -22,9 +23,10 @@ st.title("Fiche secteur")
 app_state.demo_banner()
 candidates = filters.sector_ids(reference)
 if filters.sector_id is None:
-    st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.", icon="📍")
+    st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.",
+            icon=":material/location_on:")
     st.selectbox("Secteur", ["", *candidates], key="fiche_pick", format_func=lambda s: reference.sectors[s].name if s else "—",
-                 on_change=lambda: app_state.choose_sector(st.session_state["fiche_pick"]))
+                 on_change=incidents.callback(lambda: app_state.choose_sector(st.session_state["fiche_pick"])))
     st.stop()
 
 sector = reference.sectors[filters.sector_id]
@@ -38,7 +40,8 @@ st.header(md_escape(sector.name))
 pack_slot = st.columns([1, 3])[0]
 pack = app_state.meeting_pack_when_asked(sector.sector_id, as_of, key="fiche_pack", place=pack_slot)  # built when asked
 if pack is not None:
-    pack_slot.download_button("Télécharger le dossier de réunion (PDF)", key="fiche_pack_download", on_click=app_state.audit,
+    pack_slot.download_button("Télécharger le dossier de réunion (PDF)", key="fiche_pack_download",
+                              on_click=incidents.callback(app_state.audit),
                               args=("download", "Dossier de réunion (PDF)", sector.sector_id), width="stretch",
                               file_name=f"dossier_reunion_{sector.sector_id}_{as_of:%Y-%m-%d}.pdf", data=pack,
                               mime="application/pdf")
@@ -51,9 +54,10 @@ if sector.qrr:
     facts.append("Quartier de reconquête républicaine")
 st.markdown(" · ".join(f"**{md_escape(fact)}**" if i == 0 else md_escape(fact) for i, fact in enumerate(facts)))
 if fresh.last_import is None:
-    st.warning("Aucun tableau de suivi importé pour ce secteur.", icon="⏳")
+    st.warning("Aucun tableau de suivi importé pour ce secteur.", icon=":material/schedule:")
 elif fresh.stale:
-    st.warning(f"**Données anciennes** : dernier import le {fr_date(fresh.last_import)}, plus vieux que la cadence du GPO.", icon="⏳")
+    st.warning(f"**Données anciennes** : dernier import le {fr_date(fresh.last_import)}, plus vieux que la cadence du GPO.",
+               icon=":material/schedule:")
 else:
     st.caption(f"Données à jour : dernier import le {fr_date(fresh.last_import)}.")
 
@@ -90,13 +94,18 @@ st.subheader("Problèmes ouverts")
 if opened.empty:
     st.success("Aucun problème ouvert.")
 else:
+    # What, where, how old and how urgent first: they fit a 1366-pixel screen; dates and reference follow
     table = pd.DataFrame({
-        "Réf": opened["problem_id"], "Signalé le": opened["reported_on"].map(fr_date), "Commune": opened["commune_name"],
-        "Lieu": opened["location"], "Catégorie": opened["category"],
-        "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Statut": opened["status"].map(PROBLEM_STATUS.labels),
-        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days, "Échéance": opened["due_on"].map(fr_date),
+        "Catégorie": opened["category"], "Lieu": opened["location"], "Commune": opened["commune_name"],
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
+        "Priorité": opened["priority"].map(PRIORITY.labels).fillna(""), "Échéance": opened["due_on"].map(fr_date),
+        "Statut": opened["status"].map(PROBLEM_STATUS.labels), "Signalé le": opened["reported_on"].map(fr_date),
+        "Réf": opened["problem_id"],
     }).fillna("").sort_values("Âge (j)", ascending=False)
-    st.dataframe(visible_frame(table), hide_index=True, width="stretch", key="fiche_problems")
+    widths = {"Catégorie": 235, "Lieu": 175, "Commune": 135, "Âge (j)": 60, "Priorité": 72, "Échéance": 92, "Statut": 85,
+              "Signalé le": 92, "Réf": 55}
+    st.dataframe(visible_frame(table), hide_index=True, width="stretch", key="fiche_problems",
+                 column_config=app_state.grid_columns(table, widths))
 
 st.subheader("Actions en retard")
 if late.empty:
@@ -104,7 +113,9 @@ if late.empty:
 else:
     detail = overdue_table(with_context(late, problems, reference)).drop(columns=["Secteur", "CSP"])
     st.dataframe(visible_frame(detail), hide_index=True, width="stretch", key="fiche_overdue",
-                 column_config={"Échéance": st.column_config.DateColumn(format="DD/MM/YYYY")})
+                 column_config=app_state.grid_columns(detail, OVERDUE_WIDTHS, {
+                     "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                     "Jours de retard": st.column_config.NumberColumn(format="%d j")}))
 
 st.subheader("Réunions")
 meetings = of["meetings"].sort_values("meeting_date", ascending=False)
@@ -123,4 +134,8 @@ else:
         "Police nationale": meetings["national_police_present"].map(yes_no).fillna("?"),
         "Autres partenaires": meetings["other_partners"].fillna(""),
         "Participants": meetings["attendees"].astype("object").map(lambda n: "" if pd.isna(n) else str(n)),
-    })), hide_index=True, width="stretch", key="fiche_meetings")
+    })), hide_index=True, width="stretch", key="fiche_meetings", column_config={  # all eight fit a 1366-pixel screen
+        "Date": st.column_config.Column(width=95), "Type": st.column_config.Column(width=110),
+        "Statut": st.column_config.Column(width=80), "Mairie": st.column_config.Column(width=70),
+        "Police municipale": st.column_config.Column(width=125), "Police nationale": st.column_config.Column(width=120),
+        "Autres partenaires": st.column_config.Column(width=200), "Participants": st.column_config.Column(width=95)})

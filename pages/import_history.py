@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import incidents
 from domain.formatting import fr_int
 from domain.issue_catalogue import SHEET_LABELS
 from domain.raw_file_access import EXTRACT_NOTICE
@@ -40,10 +41,10 @@ download = app_state.guarded_export("Le fichier de cet import", lambda: app_stat
 if download is not None:
     extract = download.extract_rows is not None
     if extract:
-        st.info(md_escape(EXTRACT_NOTICE.format(rows=fr_int(download.extract_rows))), icon="✂️")
+        st.info(md_escape(EXTRACT_NOTICE.format(rows=fr_int(download.extract_rows))), icon=":material/content_cut:")
     st.download_button("Télécharger l'extrait de votre secteur (.xlsx)" if extract else "Télécharger le fichier d'origine",
                        data=download.data or b"", file_name=download.file_name, key="history_raw_download",
-                       on_click=app_state.audit, disabled=download.data is None,
+                       on_click=incidents.callback(app_state.audit), disabled=download.data is None,
                        args=("download", (f"Extrait du secteur {sector.name}, import n° {chosen} (fichier d'origine "
                                           "multi-secteurs)" if extract else f"Fichier d'origine de l'import n° {chosen}"),
                              line["sector_id"]))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from domain.formatting import fr_int
 from domain.safe_text import md_escape, visible_frame
 from domain.tracker_diff import diff_details, diff_summary
@@ -24,15 +25,15 @@ st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV).
          "rien n'est enregistré avant votre confirmation.")
 
 for message in st.session_state.pop("import_done", []):
-    st.success(md_escape(message), icon="✅")
+    st.success(md_escape(message), icon=":material/check_circle:")
 
-with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄"):
+with st.expander("Modèle vierge et données actuelles d'un secteur", icon=":material/description:"):
     left, right = st.columns(2)
     template_sector = left.selectbox("Secteur du modèle", ["", *sector_names], key="template_sector",
                                      format_func=lambda s: sector_names[s] if s else "Sans secteur")
     template = app_state.guarded_export("Le modèle vierge", lambda: app_state.template_download(template_sector), left)
     left.download_button("Télécharger le modèle vierge (.xlsx)", key="template_download",
-                         on_click=app_state.audit, args=("download", "Modèle vierge"),
+                         on_click=incidents.callback(app_state.audit), args=("download", "Modèle vierge"),
                          data=template or b"", disabled=template is None,
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
     export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
@@ -41,7 +42,7 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon="📄
     filled = app_state.guarded_export("Le tableau de suivi rempli", lambda: app_state.tracker_download(
         export_sector, app_state.current_import_of(export_sector)), right)
     right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
-                          on_click=app_state.audit, args=("export", "Tableau de suivi rempli", export_sector),
+                          on_click=incidents.callback(app_state.audit), args=("export", "Tableau de suivi rempli", export_sector),
                           data=filled or b"", disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
 
 signed_in = uploader_for(app_state.principal())
@@ -58,7 +59,7 @@ app_state.upload_reader_ready()
 files = st.file_uploader("Tableaux de suivi", type=["xlsx", "xlsm", "ods", "xls", "csv"], accept_multiple_files=True,
                          key="uploads", help="Un tableau de suivi fait moins de 5 Mo ; la limite est de 10 Mo.")
 if not files:
-    st.info("Aucun fichier déposé pour l'instant.", icon="📥")
+    st.info("Aucun fichier déposé pour l'instant.", icon=":material/upload_file:")
     st.stop()
 
 items = []
@@ -85,7 +86,7 @@ else:
     report_file = app_state.guarded_export("Le rapport de contrôle (.xlsx)",
                                            lambda: tables_to_xlsx({"Rapport de contrôle": report}))
     st.download_button("Télécharger le rapport (.xlsx)", data=report_file or b"", disabled=report_file is None,
-                       on_click=app_state.audit, args=("download", "Rapport de contrôle"),
+                       on_click=incidents.callback(app_state.audit), args=("download", "Rapport de contrôle"),
                        file_name="rapport_de_controle.xlsx", key="report_download")
 
 for plan, data in plans:
@@ -103,7 +104,7 @@ for plan, data in plans:
             continue
         key = f"{plan.sha256[:12]}_{plan.result.sector_id}"
         if plan.scope_message:
-            st.info(md_escape(plan.scope_message), icon="📄")
+            st.info(md_escape(plan.scope_message), icon=":material/description:")
         if plan.after is not None:
             title = "Ce qui change une fois le fichier précédent importé"  # names stay out of markdown
         else:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 from briefing.slides import agenda_slides, slide_html
 from domain.meeting_agenda import build_agenda
 from domain.safe_text import md_escape
@@ -17,10 +18,10 @@ if filters.sector_id is None:
     if kiosk:
         st.error("Indiquez le secteur dans l'adresse de l'écran, par exemple ?secteur=forbach&ecran=1.")
     else:
-        st.info("Choisissez le secteur dont le GPO se réunit.", icon="🤝")
+        st.info("Choisissez le secteur dont le GPO se réunit.", icon=":material/groups:")
         st.selectbox("Secteur", ["", *filters.sector_ids(reference)], key="meeting_pick",
                      format_func=lambda s: reference.sectors[s].name if s else "—",
-                     on_change=lambda: app_state.choose_sector(st.session_state["meeting_pick"]))
+                     on_change=incidents.callback(lambda: app_state.choose_sector(st.session_state["meeting_pick"])))
     st.stop()
 
 sector = reference.sectors[filters.sector_id]
@@ -34,7 +35,7 @@ if not kiosk:
     pack = app_state.meeting_pack_when_asked(sector.sector_id, filters.as_of, key="meeting_pack", place=right)
     if pack is not None:
         right.download_button("Télécharger le dossier de réunion (PDF)", key="meeting_pack_download", width="stretch",
-                              on_click=app_state.audit, args=("download", "Dossier de réunion (PDF)", sector.sector_id),
+                              on_click=incidents.callback(app_state.audit), args=("download", "Dossier de réunion (PDF)", sector.sector_id),
                               data=pack, file_name=f"dossier_reunion_{sector.sector_id}_{filters.as_of:%Y-%m-%d}.pdf",
                               mime="application/pdf")
 

@@ -63,7 +63,7 @@ app_state.stale_notice(sector_ids, as_of)
 without_tracker = [reference.sectors[s].name for s in sector_ids if s not in last_imports]
 if without_tracker:
     st.info(f"Aucun tableau importé pour : {md_escape(', '.join(without_tracker))}. Ces secteurs ne comptent dans aucun chiffre.",
-            icon="📭")
+            icon=":material/inbox:")
 
 problems = frames["problems"][frames["problems"]["sector_id"].isin(sector_ids)]
 if problems.empty:
@@ -143,29 +143,30 @@ with right:
 
 st.subheader("Problèmes ouverts")
 if opened.empty:
-    st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon="✅")
+    st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon=":material/check_circle:")
 else:
     late_keys = set(zip(late["sector_id"], late["problem_id"]))
+    # Where, what, how old and how urgent first: they fit a 1366-pixel screen; deadline, status and reference follow
     table = pd.DataFrame({
         "Secteur": opened["sector_id"].map(lambda s: reference.sectors[s].name),
-        "Réf": opened["problem_id"],
-        "Commune": opened["commune_name"],
-        "Lieu": opened["location"],
         "Catégorie": opened["category"],
+        "Lieu": opened["location"],
+        "Commune": opened["commune_name"],
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
         "Priorité": opened["priority"].map(PRIORITY.labels).fillna("–"),
+        "En retard": [("Oui" if key in late_keys else "Non") for key in zip(opened["sector_id"], opened["problem_id"])],
+        # ISO text underneath so a click sorts by date, "–" shown when there is no deadline (see the Styler below)
+        "Échéance": opened["due_on"].dt.strftime("%Y-%m-%d").fillna(""),
         # closed since a past reference date: it was being dealt with then
         "Statut": opened["status"].map(lambda s: PROBLEM_STATUS.labels["open" if s == "open" else "in_progress"]),
         "Signalé le": opened["reported_on"],
-        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
-        # ISO text underneath so a click sorts by date, "–" shown when there is no deadline (see the Styler below)
-        "Échéance": opened["due_on"].dt.strftime("%Y-%m-%d").fillna(""),
-        "En retard": [("Oui" if key in late_keys else "Non") for key in zip(opened["sector_id"], opened["problem_id"])],
+        "Réf": opened["problem_id"],
     }).sort_values("Âge (j)", ascending=False)
     # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
-    formats = {"Signalé le": fr_date, "Âge (j)": fr_int,
-               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"}
-    widths = {"Secteur": 165, "Réf": 50, "Commune": 125, "Lieu": 150, "Catégorie": 185, "Priorité": 75, "Statut": 80,
-              "Signalé le": 95, "Âge (j)": 62, "Échéance": 95, "En retard": 80}
-    st.dataframe(visible_frame(table).style.format(formats), hide_index=True, width="stretch", key="open_problems_table",
-                 column_config={name: st.column_config.Column(width=w) for name, w in widths.items()})
+    shown = visible_frame(table).style.format({"Signalé le": fr_date, "Âge (j)": fr_int,
+                                               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"})
+    widths = {"Secteur": 210, "Catégorie": 235, "Lieu": 175, "Commune": 135, "Âge (j)": 60, "Priorité": 72,
+              "En retard": 80, "Échéance": 95, "Statut": 80, "Signalé le": 95, "Réf": 50}
+    st.dataframe(shown, hide_index=True, width="stretch", key="open_problems_table",
+                 column_config=app_state.grid_columns(table, widths))
     st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")

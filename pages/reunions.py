@@ -8,7 +8,7 @@ from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
                                         partner_types_attending)
-from domain.indicators.meetings_table import cadence_table, meetings_headline
+from domain.indicators.meetings_table import TABLE_WIDTHS, cadence_table, meetings_headline
 from domain.safe_text import md_escape, visible_frame
 
 reference = app_state.reference()
@@ -53,11 +53,13 @@ if not_constituted:
         f"- {md_escape(name)} : constitution programmée le {fr_date(status.on)}" if status.status == "scheduled"
         else f"- {md_escape(name)} : pas encore constitué, aucune réunion prévue" for name, status in not_constituted))
 if not top.constituted:
-    st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.", icon="ℹ️")
+    st.info("Aucun GPO constitué parmi les secteurs choisis : pas encore de cadence à mesurer.",
+            icon=":material/info:")
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
-st.dataframe(visible_frame(table), hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table")
+st.dataframe(visible_frame(table), hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table",
+             column_config=app_state.grid_columns(table, TABLE_WIDTHS))
 st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {md_escape(late_rule)}. **Socle présent** : réunions tenues "
@@ -80,4 +82,5 @@ if held:
     st.caption(f"{fr_int(held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires autres "
                "que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, transporteurs…).")
 else:
-    st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.", icon="ℹ️")
+    st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.",
+            icon=":material/info:")

@@ -3,12 +3,13 @@
 import streamlit as st
 
 import app_state
+import incidents
 from charts.moselle_map import moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.sector_metrics import headline
 from domain.safe_text import md_escape, visible_frame
-from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table
+from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table, ranking_widths
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/vue_departementale.py")
@@ -49,9 +50,9 @@ if metrics.empty:
     st.info("Aucun secteur pour ce filtre.")
     st.stop()
 
-st.subheader("Carte des secteurs")
-metric = st.radio("Indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0], horizontal=True,
-                  key="map_metric")
+# No heading of its own: the radio's label names the map, so the map starts within a 1920×1080 screen
+metric = st.radio("Carte des secteurs : indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0],
+                  horizontal=True, key="map_metric")
 label, _, higher_is_worse, _ = MAP_METRICS[metric]
 
 
@@ -66,13 +67,14 @@ def _open_clicked_sector() -> None:
 
 
 figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
-                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric), frame_width=1000, height=640)
-st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=_open_clicked_sector,
+                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric), frame_width=1000, height=560)
+st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
 st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
            "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors zone "
            "police (gendarmerie).")
 
 st.subheader(f"{md_escape(label)} par secteur")
-st.dataframe(visible_frame(ranking_table(metrics, metric)), hide_index=True, width="stretch", key="ranking_table",
-             height=35 * (len(metrics) + 1) + 3)
+ranking = ranking_table(metrics, metric)
+st.dataframe(visible_frame(ranking), hide_index=True, width="stretch", key="ranking_table",
+             height=35 * (len(metrics) + 1) + 3, column_config=app_state.grid_columns(ranking, ranking_widths(metric)))

@@ -6,9 +6,13 @@ import pandas as pd
 
 from domain.vocabulary import ACTION_STATUS
 
-# What a director looks for first on the left: how late, who, where.
-COLUMNS = ["Jours de retard", "Échéance", "Partenaire", "Type de partenaire", "Secteur", "Action", "Catégorie", "Commune",
-           "Réf problème", "Réf action", "Statut", "CSP"]
+# What a director looks for first, on the left: how late, who owes it, what. The first four fit a 1366-pixel screen
+# without scrolling sideways (WIDTHS, pixels); the rest follow.
+COLUMNS = ["Jours de retard", "Échéance", "Partenaire", "Action", "Secteur", "Type de partenaire", "Commune", "Catégorie",
+           "Statut", "Réf problème", "Réf action", "CSP"]
+WIDTHS = {"Jours de retard": 105, "Échéance": 90, "Partenaire": 250, "Action": 420, "Secteur": 200,
+          "Type de partenaire": 150, "Commune": 150, "Catégorie": 190, "Statut": 90, "Réf problème": 105,
+          "Réf action": 90, "CSP": 140}
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:

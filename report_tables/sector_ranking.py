@@ -75,7 +75,14 @@ def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
     for row in tail.to_dict("records"):
         rows.append({"Rang": "", "Secteur": row["sector"], "CSP": row["csp"], label: shown_value(row, metric),
                      "Remarque": "; ".join(filter(None, ["peu de périodes (< 5), non classé", _remark(row)]))})
-    return pd.DataFrame(rows, columns=["Rang", "Secteur", "CSP", label, "Remarque"])
+    return pd.DataFrame(rows, columns=["Rang", "Secteur", label, "Remarque", "CSP"])
+
+
+def ranking_widths(metric: str) -> dict[str, int]:
+    """Pixel widths: rank, sector, figure (as wide as its header) and remark fit a 1366-pixel screen; the CSP
+    (also in the filters) follows."""
+    label = MAP_METRICS[metric][0]
+    return {"Rang": 55, "Secteur": 220, label: max(110, 8 * len(label) + 24), "Remarque": 300, "CSP": 150}
 
 
 def _remark(row: dict) -> str:

@@ -19,6 +19,17 @@ def assert_rows_accounted(result):
         assert len(result.frames[key]) == count.rows_accepted, key
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_incident(request, caplog):
+    """A page that fails shows a French message, not an exception element: `assert not app.exception` alone would
+    miss it. Every test fails if an incident was logged, unless it is marked `incident_expected`."""
+    yield
+    if request.node.get_closest_marker("incident_expected"):
+        return
+    logged = [r.getMessage() for r in caplog.get_records("call") if r.name == "gpo.incidents"]
+    assert not logged, "erreur inattendue pendant le test :\n" + "\n".join(logged)
+
+
 @pytest.fixture
 def fixture_path():
     return lambda name: FIXTURES / name

@@ -24,7 +24,8 @@ def test_meeting_screen_navigation(app):
     assert "GPO Forbach – Bellevue-Wiesberg" in slide_text(app)
     assert "Réunion du 25/11/2026" in slide_text(app)
     pause = app.button(key="meeting_forbach_pause")
-    assert pause.label.startswith("⏸  Pause · 1 /")
+    assert pause.label.startswith("Pause · 1 /")
+    assert pause.proto.icon == ":material/pause:"
     app.button(key="meeting_forbach_next").click().run()
     assert "1. Depuis la dernière réunion" in slide_text(app)
     app.button(key="meeting_forbach_next").click().run()
@@ -33,7 +34,8 @@ def test_meeting_screen_navigation(app):
     app.button(key="meeting_forbach_prev").click().run()
     assert "1. Depuis la dernière réunion" in slide_text(app)
     app.button(key="meeting_forbach_pause").click().run()
-    assert app.button(key="meeting_forbach_pause").label.startswith("▶  Défilement automatique · 2 /")
+    assert app.button(key="meeting_forbach_pause").label.startswith("Défilement automatique · 2 /")
+    assert app.button(key="meeting_forbach_pause").proto.icon == ":material/play_arrow:"
     for _ in range(10):  # past the last slide, back to the first
         app.button(key="meeting_forbach_next").click().run()
     assert not app.exception

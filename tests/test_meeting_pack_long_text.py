@@ -102,6 +102,7 @@ def test_no_text_runs_off_the_page(pdf):
     assert overflow == []
 
 
+@pytest.mark.incident_expected
 def test_a_failing_pack_is_a_french_message_not_a_crashed_page(app, monkeypatch, caplog):
     import meeting_pack.pdf
 
@@ -114,13 +115,13 @@ def test_a_failing_pack_is_a_french_message_not_a_crashed_page(app, monkeypatch,
         app.run()
         app.switch_page(page).run()
         assert not app.exception and not app.error
-        with caplog.at_level(logging.ERROR, logger="gpo.exports"):
+        with caplog.at_level(logging.ERROR, logger="gpo.incidents"):
             app.button(key=f"{key}_prepare").click().run()
         assert not app.exception, page
         message = app.error[0].value
         assert message.startswith("Le dossier de réunion n'a pas pu être préparé (incident "), message
-        incident = re.search(r"incident (\d{8}-\d{6}-[0-9A-F]{4})", message.replace("\\", "")).group(1)
-        assert any(incident in record.getMessage() and record.exc_info for record in caplog.records)
+        incident = re.search(r"incident n° (\d{4}-\d{2}-\d{2}-[0-9A-F]{4})", message.replace("\\", "")).group(1)
+        assert any(incident in record.getMessage() and "Traceback" in record.getMessage() for record in caplog.records)
         assert not app.get("download_button")
         assert app.button(key=f"{key}_prepare")  # offered again: the user may retry
 

@@ -61,8 +61,8 @@ def test_a_director_sees_the_demo_problems(app):
     assert ["Problèmes ouverts"] in names and ["Problèmes résolus"] in names
     assert any("l'historique commence au premier import (25/11/2026)" in c.value for c in app.caption)
     table = app.dataframe[0].value
-    assert list(table.columns) == ["Secteur", "Réf", "Commune", "Lieu", "Catégorie", "Priorité", "Statut", "Signalé le",
-                                   "Âge (j)", "Échéance", "En retard"]
+    assert list(table.columns) == ["Secteur", "Catégorie", "Lieu", "Commune", "Âge (j)", "Priorité", "En retard",
+                                   "Échéance", "Statut", "Signalé le", "Réf"]  # what a reader needs first, first
     assert len(table) == still_open.sum()
     assert set(table["Statut"]) <= {"Ouvert", "En cours"} and set(table["En retard"]) == {"Oui", "Non"}
     assert (table["En retard"] == "Oui").sum() == overdue.sum()

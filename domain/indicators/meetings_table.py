@@ -17,10 +17,14 @@ from domain.indicators.problems import SMALL_SAMPLE
 from domain.reference import Reference
 from domain.vocabulary import CADENCES
 
-# What a director asks first comes first (is it late, how long since, how regular): the table is wider than a
-# laptop screen and scrolls sideways; constitution details come last and are also listed above the table.
-TABLE_COLUMNS = ("Secteur", "CSP", "Cadence", "En retard", "Jours depuis", "Respect de la cadence", "Socle présent",
-                 "Dernière réunion tenue", "Prochaine réunion prévue", "Plus long intervalle (j)", "Constitution")
+# What a director asks first comes first (is it late, since when, how regular, with whom): those six columns fit a
+# 1366-pixel screen at TABLE_WIDTHS (pixels); the rest scroll sideways. Constitution details come last and are also
+# listed above the table.
+TABLE_COLUMNS = ("Secteur", "En retard", "Jours depuis", "Dernière réunion tenue", "Respect de la cadence",
+                 "Socle présent", "Prochaine réunion prévue", "Cadence", "CSP", "Plus long intervalle (j)", "Constitution")
+TABLE_WIDTHS = {"Secteur": 210, "En retard": 80, "Jours depuis": 100, "Dernière réunion tenue": 165,
+                "Respect de la cadence": 200, "Socle présent": 125, "Prochaine réunion prévue": 175, "Cadence": 130,
+                "CSP": 145, "Plus long intervalle (j)": 165, "Constitution": 190}
 FEW_PERIODS = " · peu de périodes"
 
 

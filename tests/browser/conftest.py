@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,48 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("GPO_CHROMIUM", "/usr/bin/chromium")
 SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
+# Generous: on a busy 2-core machine a first page view (store seeded, figures computed) can take tens of seconds.
+WAIT_MS = 90_000
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return app !== null && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+    && document.querySelector('[data-stale=true]') === null && document.querySelector('[data-testid=stSkeleton]') === null;
+}"""
+# Resolves once plotly's map (MapLibre) has its traces' layers, every source (the contours) loaded, and has then
+# painted a frame; rejects after WAIT_MS.
+MAP_IDLE_JS = """async (plot, waitMs) => {
+  const deadline = performance.now() + waitMs;
+  const ready = () => {
+    const sub = plot._fullLayout && plot._fullLayout.map && plot._fullLayout.map._subplot;
+    if (!sub || !sub.map) return null;
+    const style = sub.map.getStyle();
+    const traced = style.layers.some(layer => layer.id.startsWith('plotly-trace-layer'));
+    const sourced = Object.keys(style.sources).every(id => sub.map.isSourceLoaded(id));
+    return traced && sourced && sub.map.loaded() ? sub.map : null;
+  };
+  let map;
+  while (!(map = ready())) {
+    if (performance.now() > deadline) throw new Error('carte jamais dessinée');
+    await new Promise(resolve => requestAnimationFrame(resolve));
+  }
+  await new Promise(resolve => { map.once('idle', resolve); map.triggerRepaint(); });
+}"""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    log: Path  # the server's output: incidents are logged there with their traceback
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def incidents_since(self, offset: int) -> list[str]:
+        with self.log.open(encoding="utf-8", errors="replace") as text:
+            text.seek(offset)
+            return [line for line in text if "Incident n°" in line]
 
 
 def _free_port() -> int:
@@ -46,18 +87,18 @@ def server(tmp_path_factory):
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a busy machine starts Streamlit slowly
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
                 break
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.3)  # between two health probes
     else:
         process.kill()
-        pytest.fail("Le serveur Streamlit n'a pas répondu en 60 s.")
+        pytest.fail("Le serveur Streamlit n'a pas répondu en 120 s.")
     SCREENSHOTS.mkdir(exist_ok=True)
-    yield base
+    yield Server(base, Path(log.name))
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -79,22 +120,43 @@ def browser():
 class Visit:
     """A browser tab that records what leaves it and what goes wrong in it."""
 
+    wait_ms = WAIT_MS
+
     def __init__(self, browser, base: str, size: tuple[int, int]):
         self.base = base
         self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-        self.foreign: list[str] = []
+        self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.failed: list[str] = []
-        host = base.split("//", 1)[1]
-        self.page.on("request", lambda r: None if r.url.startswith(("data:", "blob:")) or f"//{host}/" in r.url
-                     else self.foreign.append(r.url))
+        self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         self.page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
 
-    def open(self, path: str, wait_ms: int = 2500) -> None:
+    @property
+    def foreign(self) -> list[str]:
+        """Requests that left the local server (data: and blob: URLs stay in the page)."""
+        return [url for url in self.requests
+                if not url.startswith(("data:", "blob:")) and not url.startswith(self.base + "/")]
+
+    def open(self, path: str) -> None:
+        """Load a page and wait until the user sees it whole: a title is shown, then the script has finished.
+        In that order: the first request of a fresh server for a page hands over to dashboard.py and back
+        (app_state.page_filters), and the app looks idle for a moment between those runs, before any title."""
         self.page.goto(self.base + path)
-        self.page.wait_for_selector("h1, .gpo-slide h1", timeout=60_000)
-        self.page.wait_for_timeout(wait_ms)
+        self.page.locator("h1").first.wait_for(state="visible", timeout=WAIT_MS)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """No script running, connected, nothing left greyed out from a previous run (Streamlit marks an element
+        it has not redrawn yet with data-stale) and no placeholder left (charts and grids load their code on first
+        use and show a skeleton meanwhile). Wait on this after the page has begun to change, or on the text the
+        user expects: right after a click the previous run may still look finished."""
+        self.page.wait_for_function(IDLE_JS, timeout=WAIT_MS)
+
+    def wait_map_drawn(self, plot) -> None:
+        """The map library has loaded the contours and finished painting (its `idle` event after a repaint)."""
+        plot.wait_for(state="visible", timeout=WAIT_MS)
+        plot.evaluate(MAP_IDLE_JS, WAIT_MS)
 
     def real_errors(self) -> list[str]:
         """Console errors, less the 404 probes Streamlit itself makes when a page URL is opened directly
@@ -108,9 +170,10 @@ class Visit:
                     break
         return errors
 
-    def shot(self, name: str) -> Path:
+    def shot(self, name: str, element=None) -> Path:
+        """screenshots/<name>.png: the window, or one element of the page."""
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path))
+        (element or self.page).screenshot(path=str(path))
         return path
 
     def close(self) -> None:
@@ -119,10 +182,15 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, server):
+    """Open tabs; afterwards, no request may have left the machine and the server may have logged no incident."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)  # expect(...) waits for what the user should see, up to WAIT_MS
     opened: list[Visit] = []
+    log_start = server.log_size()
 
     def make(size: str = "1920x1080") -> Visit:
-        tab = Visit(browser, server, SIZES[size])
+        tab = Visit(browser, server.base, SIZES[size])
         opened.append(tab)
         return tab
 
@@ -130,3 +198,4 @@ def visit(browser, server):
     for tab in opened:
         assert not tab.foreign, f"requêtes hors du serveur local : {tab.foreign}"
         tab.close()
+    assert not server.incidents_since(log_start), server.incidents_since(log_start)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+from playwright.sync_api import expect
 
 from loaders import load
 
@@ -31,31 +32,31 @@ def test_upload_report_confirm_and_home_figures(visit):
     page = tab.page
     expected_before, expected_after = expected_overdue()
     assert expected_before != expected_after  # the upload must change what the director reads
-    before = page.locator("[data-testid=stMetric]").filter(has_text="Actions en retard").locator(
-        "[data-testid=stMetricValue]").inner_text()
-    assert int(before) == expected_before
+    overdue = page.locator("[data-testid=stMetric]").filter(has_text="Actions en retard").locator(
+        "[data-testid=stMetricValue]")
+    assert int(overdue.inner_text()) == expected_before
     tab.open("/import_trackers")
-    page.locator("[data-testid=stTextInput] input").first.fill("Cne Meyer")
+    name = page.locator("[data-testid=stTextInput] input").first
+    name.fill("Cne Meyer")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(800)
-    page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Secteur des fichiers", exact=True)).click()
+    sector = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Secteur des fichiers", exact=True))
+    sector.click()
     page.get_by_role("option", name="Stiring-Wendel").click()
-    page.wait_for_timeout(800)
+    expect(sector.get_by_role("combobox")).to_have_value("Stiring-Wendel")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(FIXTURE))
-    page.wait_for_timeout(4000)
-    assert page.get_by_text("Rapport de contrôle").is_visible()
+    expect(page.get_by_text("Rapport de contrôle")).to_be_visible()  # the file has been read and checked
+    tab.wait_idle()
     assert page.get_by_text("n'est pas une date valide", exact=False).count() >= 1 or page.locator(
         "[data-testid=stDataFrame]").count() >= 1
     tab.shot("import_rapport_1920x1080")
     page.get_by_text("Je confirme que ces", exact=False).click()
-    page.wait_for_timeout(800)
-    page.get_by_role("button", name="Importer 15 ligne(s)").click()
-    page.wait_for_timeout(3000)
-    assert page.get_by_text("enregistré : row-errors.xlsx, secteur Stiring-Wendel", exact=False).is_visible()
+    button = page.get_by_role("button", name="Importer 15 ligne(s)")
+    expect(button).to_be_enabled()  # the confirmation and the name have reached the server
+    button.click()
+    expect(page.get_by_text("enregistré : row-errors.xlsx, secteur Stiring-Wendel", exact=False)).to_be_visible()
+    tab.wait_idle()
     tab.shot("import_confirme_1920x1080")
     tab.open("/")
-    after = page.locator("[data-testid=stMetric]").filter(has_text="Actions en retard").locator(
-        "[data-testid=stMetricValue]").inner_text()
-    assert int(after) == expected_after
+    assert int(overdue.inner_text()) == expected_after
     tab.shot("accueil_apres_import_1920x1080")
     assert not tab.real_errors()
