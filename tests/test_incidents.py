@@ -151,9 +151,18 @@ def test_every_callback_and_fragment_is_guarded():
             if isinstance(node, ast.keyword) and node.arg in ("on_click", "on_change", "on_select", "on_submit"):
                 assert ast.unparse(node.value).startswith("incidents.callback("), f"{path.name}: {ast.unparse(node)}"
                 callbacks += 1
-            if isinstance(node, ast.FunctionDef) and any("st.fragment" in ast.unparse(d) for d in node.decorator_list):
-                assert [ast.unparse(d) for d in node.decorator_list][-1] == "incidents.fragment", path.name
+            if isinstance(node, ast.FunctionDef) and any("fragment" in ast.unparse(d) for d in node.decorator_list):
+                # screens refresh through app_state.live_fragment: the sign-in check, then incidents.fragment
+                assert [ast.unparse(d) for d in node.decorator_list] == ["app_state.live_fragment(run_every=interval)"], \
+                    path.name
                 fragments += 1
+            if isinstance(node, ast.Call) and ast.unparse(node.func).startswith("st.fragment"):
+                assert path.name == "app_state.py", f"{path.name}: st.fragment outside app_state.live_fragment"
+                wrapped = ast.unparse(node)
+                assert wrapped.startswith("st.fragment(run_every=run_every)"), wrapped
+    live = ast.unparse(next(n for n in ast.walk(ast.parse((ROOT / "app_state.py").read_text(encoding="utf-8")))
+                            if isinstance(n, ast.FunctionDef) and n.name == "live_fragment"))
+    assert "st.fragment(run_every=run_every)(incidents.fragment(checked))" in live
     assert callbacks >= 15 and fragments == 2
 
 
