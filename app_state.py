@@ -413,7 +413,7 @@ def guarded_export(subject: str, build, place=None):
         return build()
     except Exception as error:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
         incident = incidents.report(error, f"export « {subject} »")
-        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident n° {incident}). "
+        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident n° {md_escape(incident)}). "
                             "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
                             "communiquez ce numéro à l'administrateur.", icon=":material/warning:")
         return None

@@ -25,16 +25,17 @@ import re
 import pandas as pd
 
 # Characters that change the display of a text without being seen (Unicode "format" characters used for spoofing).
-INVISIBLE_CHARACTERS = frozenset(
-    "\u00ad"  # soft hyphen
-    "\u061c"  # Arabic letter mark
-    "\u180e"  # Mongolian vowel separator
-    "\u200b\u200c\u200d\u200e\u200f"  # zero-width space / non-joiner / joiner, left-to-right and right-to-left marks
-    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides (U+202E: right-to-left override)
-    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
-    "\u2066\u2067\u2068\u2069"  # bidi isolates
-    "\ufeff"  # zero-width no-break space (byte order mark)
-)
+# Code points, not literal characters: the source stays readable and free of invisible text.
+INVISIBLE_CHARACTERS = frozenset(map(chr, (
+    0x00AD,  # soft hyphen
+    0x061C,  # Arabic letter mark
+    0x180E,  # Mongolian vowel separator
+    *range(0x200B, 0x2010),  # zero-width space / non-joiner / joiner, left-to-right and right-to-left marks
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides (U+202E: right-to-left override)
+    *range(0x2060, 0x2065),  # word joiner, invisible operators
+    *range(0x2066, 0x206A),  # bidi isolates
+    0xFEFF,  # zero-width no-break space (byte order mark)
+)))
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE_CHARACTERS)) + "]")
 _INVISIBLE_TABLE = {ord(c): None for c in INVISIBLE_CHARACTERS}
 

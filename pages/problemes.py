@@ -163,10 +163,10 @@ else:
         "Réf": opened["problem_id"],
     }).sort_values("Âge (j)", ascending=False)
     # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
-    shown = visible_frame(table).style.format({"Signalé le": fr_date, "Âge (j)": fr_int,
-                                               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"})
+    formats = {"Signalé le": fr_date, "Âge (j)": fr_int,
+               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"}
     widths = {"Secteur": 210, "Catégorie": 235, "Lieu": 175, "Commune": 135, "Âge (j)": 60, "Priorité": 72,
               "En retard": 80, "Échéance": 95, "Statut": 80, "Signalé le": 95, "Réf": 50}
-    st.dataframe(shown, hide_index=True, width="stretch", key="open_problems_table",
+    st.dataframe(visible_frame(table).style.format(formats), hide_index=True, width="stretch", key="open_problems_table",
                  column_config=app_state.grid_columns(table, widths))
     st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")
