@@ -24,7 +24,7 @@ def test_far_cell_upload_is_refused_and_the_server_stays_up(visit, server):
     assert page.get_by_role("button", name="Importer", exact=False).count() == 0
     tab.shot("import_cellule_lointaine_1920x1080")
 
-    assert urllib.request.urlopen(server + "/_stcore/health", timeout=10).status == 200
+    assert urllib.request.urlopen(server.base + "/_stcore/health", timeout=10).status == 200
     following = visit("1366x768")
     following.open("/")
     overdue = following.page.locator("[data-testid=stMetric]").filter(has_text="Actions en retard").locator(

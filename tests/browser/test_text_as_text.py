@@ -97,24 +97,24 @@ def test_markdown_in_file_and_uploader_names_is_shown_as_text(browser, hostile_s
         if names.count():  # the free « Votre nom » field, where it still exists, gets the markup too
             names.first.fill(UPLOADER)
             page.keyboard.press("Enter")
-            page.wait_for_timeout(500)
+            tab.wait_idle()
         page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Secteur des fichiers", exact=True)).click()
         page.get_by_role("option", name="Stiring-Wendel").click()
         page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
             files=[{"name": FILE_NAME, "mimeType": XLSX, "buffer": TRACKER.read_bytes()}])
         page.get_by_text("Rapport de contrôle").wait_for(timeout=60_000)
         page.get_by_role("button", name="Importer").first.wait_for(timeout=60_000)
-        assert f"{FILE_NAME} — Stiring-Wendel" in _shown_text(page)
+        assert f"{STORED_NAME} — Stiring-Wendel" in _shown_text(page)  # the name the import will be recorded under
         _no_markup_from_payload(page)
         tab.shot("texte_brut_import")
 
         confirm = page.get_by_text("Je confirme que ces", exact=False)
         if confirm.count():
             confirm.click()
-            page.wait_for_timeout(500)
+            tab.wait_idle()
         page.get_by_role("button", name="Importer").first.click()
         page.get_by_text("enregistré : ", exact=False).first.wait_for(timeout=60_000)
-        assert f"enregistré : {FILE_NAME}, secteur Stiring-Wendel" in _shown_text(page)
+        assert f"enregistré : {STORED_NAME}, secteur Stiring-Wendel" in _shown_text(page)
         _no_markup_from_payload(page)
 
         tab.open("/import_history")  # the newest import is shown first: the one just made
@@ -123,7 +123,7 @@ def test_markdown_in_file_and_uploader_names_is_shown_as_text(browser, hostile_s
         _no_markup_from_payload(page)
         page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Détail de l'import", exact=True)).click()
         page.get_by_role("option").filter(has_text="Cliquez ici").first.click()  # the import recorded with --as
-        _wait_shown(page, f"par {UPLOADER}")
+        _wait_shown(page, f"Fichier « {DISK_NAME} », importé le")  # both imports carry the markdown uploader name
         assert f"Fichier « {DISK_NAME} », importé le" in _shown_text(page)
         assert f"par {UPLOADER}." in _shown_text(page)
         _no_markup_from_payload(page)
