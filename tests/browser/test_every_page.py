@@ -37,6 +37,9 @@ def test_page_loads_in_french_without_error(visit, path, title, text, size):
     assert "Traceback" not in shown and 'File "' not in shown, "une trace Python est affichée"
     assert "Une erreur inattendue" not in shown
     assert not tab.real_errors(), tab.real_errors()
+    maps = page.locator(".js-plotly-plot .mapboxgl-map, .js-plotly-plot .maplibregl-map")
+    if maps.count():  # the screenshot shows the map as the user sees it once painted, not its empty frame
+        tab.wait_map_drawn(page.locator(".js-plotly-plot").first)
     tab.shot(f"{path.split('?')[0].strip('/') or 'accueil'}_{size}")
 
 
