@@ -408,9 +408,10 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
     for trace, codes in zip(fig.data, (near, own)):
         trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
     csp_communes = {c for s in reference.sectors.values() if s.csp_id == sector.csp_id for c in s.communes}
-    fig.add_trace(_lines_trace(border_lines(commune_labels({c: sector_id for c in own})), colour=palette.BLACK,
-                               width=2.5, name="contour du secteur"))
-    fig.add_trace(_lines_trace(border_lines(commune_labels({c: sector.csp_id for c in csp_communes})),
+    own_labels = commune_labels({c: sector_id for c in own})
+    fig.add_trace(_lines_trace(border_lines(own_labels), colour=palette.BLACK, width=2.5, name="contour du secteur"))
+    # The CSP's border where it is not the sector's own (that one is drawn above, thicker).
+    fig.add_trace(_lines_trace(border_lines(commune_labels({c: sector.csp_id for c in csp_communes}), own_labels),
                                colour=palette.SECTOR_OUTLINE_COLOUR, width=1.2, name="contour de la CSP"))
     fig.update_layout(
         map={

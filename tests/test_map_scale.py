@@ -204,3 +204,13 @@ def test_a_csp_filter_on_moselle_draws_the_other_sectors_pale(references):
     assert set(traces["secteurs"].customdata) <= set(chosen)
     values = pd.Series(list(traces["secteurs"].z))
     assert not values.isna().any()
+
+
+def test_a_sector_page_map_outlines_its_sector_and_the_rest_of_its_csp(references):
+    from charts.moselle_map import sector_map
+
+    fig = sector_map("montigny", references[2000])
+    drawn = lines(fig)
+    own, csp = segments(drawn["contour du secteur"]), segments(drawn["contour de la CSP"])
+    assert own and csp and not set(own) & set(csp)  # the shared part is drawn once, as the sector's
+    assert len(fig.to_json()) < 100_000
