@@ -132,11 +132,9 @@ class BorderNetwork:
 
 def _segments() -> tuple[np.ndarray, np.ndarray]:
     """Every ring segment of every commune as grid integers (x1, y1, x2, y2), endpoints sorted, and its commune."""
-    rings = shapely.get_rings(shapely.get_parts(_shapes()))
-    owner_of_part = np.repeat(np.arange(len(_codes())), shapely.get_num_geometries(_shapes()))
-    parts = shapely.get_parts(_shapes())
-    rings_per_part = shapely.get_num_interior_rings(parts) + 1
-    ring_owner = np.repeat(owner_of_part, rings_per_part)
+    parts, owner_of_part = shapely.get_parts(_shapes(), return_index=True)  # polygons of multipolygons apart
+    rings = shapely.get_rings(parts)  # exterior then holes, polygon by polygon
+    ring_owner = np.repeat(owner_of_part, shapely.get_num_interior_rings(parts) + 1)
     coords, ring_index = shapely.get_coordinates(rings, return_index=True)
     points = np.rint(coords * GRID).astype(np.int64)
     same_ring = ring_index[1:] == ring_index[:-1]
