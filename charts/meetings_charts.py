@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.palette import BLUE, FONT, GREY, HOVER_FONT_SIZE, MEETING_STATUS_COLOURS, VERMILLION
-from domain.formatting import fr_date, fr_pct, rate_with_counts
+from domain.formatting import fr_date, fr_int, fr_pct, rate_with_counts
 from domain.indicators.meetings import SOCLE, CadenceSummary
 from domain.reference import Reference
 from domain.vocabulary import MEETING_KIND, MEETING_STATUS, PARTNER_TYPE
@@ -25,6 +25,8 @@ MISSED_FILL = "rgba(213, 94, 0, 0.20)"  # VERMILLION, light: a band behind the m
 MISSED_LABEL = "Période sans réunion tenue"
 ROW_HEIGHT = 60
 MARGINS = dict(l=10, r=20, t=90, b=50)
+TITLE_ROOM = 40  # px above the legend for the title saying the timeline leaves GPO out
+MAX_ROWS = 40  # beyond this many GPO, the timeline draws the most behind on their cadence
 DAY_MS = 24 * 3600 * 1000
 DAYS_AFTER_AS_OF = 45  # room for the next planned meetings, right of the reference date
 # Streamlit's chart theme shrinks and greys tick labels; a projector needs them full size and dark.
@@ -32,14 +34,14 @@ TICK_FONT = dict(size=FONT["size"], color=FONT["color"])
 SOCLE_LABELS = dict(zip(SOCLE, ("mairie", "police municipale", "police nationale")))
 
 
-def _presence(meeting: pd.Series) -> str:
+def _presence(meeting: dict) -> str:
     """« mairie : oui, police municipale : oui, police nationale : non renseigné »."""
     def word(value: object) -> str:
         return "non renseigné" if pd.isna(value) else ("oui" if value else "non")
     return ", ".join(f"{label} : {word(meeting[column])}" for column, label in SOCLE_LABELS.items())
 
 
-def _meeting_hover(meeting: pd.Series, sector_name: str) -> str:
+def _meeting_hover(meeting: dict, sector_name: str) -> str:
     lines = [f"<b>{sector_name}</b>", f"{fr_date(meeting['meeting_date'])} · {MEETING_STATUS.labels.get(meeting['status'], '?')}"]
     if pd.notna(meeting["kind"]):
         lines.append(f"Réunion {MEETING_KIND.labels.get(meeting['kind'], meeting['kind']).lower()}")
@@ -50,6 +52,32 @@ def _meeting_hover(meeting: pd.Series, sector_name: str) -> str:
     return "<br>".join(lines)
 
 
+def _lateness(summary: CadenceSummary | None) -> tuple[int, int, int]:
+    """Sort key, most behind first: late GPO, then constituted, then the others; longest since the last meeting and
+    most missed periods first."""
+    if summary is None:
+        return (3, 0, 0)
+    rank = 0 if summary.late else 1 if summary.constitution.status == "constituted" else 2
+    return (rank, -(summary.days_since_last or 0), -len(summary.missed_periods))
+
+
+def timeline_rows(summaries: dict[str, CadenceSummary], sector_ids: list[str], max_rows: int = MAX_ROWS) -> list[str]:
+    """The sectors the timeline draws: all of them in the given order, or beyond ``max_rows`` the ``max_rows`` most
+    behind on their cadence (late first, then the longest since their last held meeting), in that order."""
+    if len(sector_ids) <= max_rows:
+        return list(sector_ids)
+    order = sorted(range(len(sector_ids)), key=lambda i: (*_lateness(summaries.get(sector_ids[i])), i))
+    return [sector_ids[i] for i in order[:max_rows]]
+
+
+def timeline_title(shown: int, total: int) -> str | None:
+    """« Les 40 GPO les plus en retard sur 2 000 … » when the timeline leaves sectors out, else None."""
+    if shown >= total:
+        return None
+    return (f"Les {fr_int(shown)} GPO les plus en retard sur leur cadence, sur {fr_int(total)} choisis : "
+            "choisissez une CSP ou un secteur pour voir les autres.")
+
+
 def _base_layout(fig: go.Figure, height: int) -> None:
     fig.update_layout(font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
                       hoverlabel=dict(font=dict(size=HOVER_FONT_SIZE, color=FONT["color"]), bgcolor="white",
@@ -57,18 +85,26 @@ def _base_layout(fig: go.Figure, height: int) -> None:
 
 
 def meetings_timeline(meetings: pd.DataFrame, summaries: dict[str, CadenceSummary], reference: Reference,
-                      sector_ids: list[str], as_of: dt.date, window_start: dt.date) -> go.Figure:
-    """One row per GPO (reference order, top to bottom): its meetings by status, its missed cadence periods, `as_of`."""
-    names = [reference.sectors[s].name for s in sector_ids]
+                      sector_ids: list[str], as_of: dt.date, window_start: dt.date, *,
+                      max_rows: int = MAX_ROWS) -> go.Figure:
+    """One row per GPO (reference order, top to bottom): its meetings by status, its missed cadence periods, `as_of`.
+
+    Beyond ``max_rows`` GPO, only the ``max_rows`` most behind on their cadence are drawn (``timeline_rows``), in
+    that order, and the title says how many were chosen: the figure stays a few hundred kilobytes at any scale.
+    Pure: key a cached figure on the import ids, ``as_of`` and the scope's sector ids.
+    """
+    total = len(sector_ids)
+    sector_ids = timeline_rows(summaries, sector_ids, max_rows)
+    name_of = {s: reference.sectors[s].name for s in sector_ids}
+    names = list(name_of.values())
     x_start = window_start - dt.timedelta(days=3)
     x_end = as_of + dt.timedelta(days=DAYS_AFTER_AS_OF)
-    fig = go.Figure()
+    traces: list[go.BaseTraceType] = []
 
-    missed = [(reference.sectors[s].name, first, last) for s in sector_ids if s in summaries
-              for first, last in summaries[s].missed_periods]
+    missed = [(name_of[s], first, last) for s in sector_ids if s in summaries for first, last in summaries[s].missed_periods]
     if missed:
         # a period is drawn from its first day 00:00 to the day after its last day, so it covers whole days
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             name=MISSED_LABEL, orientation="h", y=[name for name, _, _ in missed],
             base=[pd.Timestamp(first) for _, first, _ in missed],
             x=[((last - first).days + 1) * DAY_MS for _, first, last in missed],
@@ -79,38 +115,44 @@ def meetings_timeline(meetings: pd.DataFrame, summaries: dict[str, CadenceSummar
 
     shown = meetings[meetings["sector_id"].isin(sector_ids) & meetings["meeting_date"].notna()
                      & (meetings["meeting_date"] >= pd.Timestamp(x_start)) & (meetings["meeting_date"] <= pd.Timestamp(x_end))]
-    for rank, status in enumerate(STATUS_ORDER):
+    for status in STATUS_ORDER:
         rows = shown[shown["status"] == status]
         if rows.empty:
             continue
-        sector_names = [reference.sectors[s].name for s in rows["sector_id"]]
+        sector_names = [name_of[s] for s in rows["sector_id"]]
         solid = STATUS_SYMBOLS[status] in ("circle",)
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             name=MEETING_STATUS.labels[status], mode="markers", x=rows["meeting_date"], y=sector_names,
             marker=dict(color=MEETING_STATUS_COLOURS[status], symbol=STATUS_SYMBOLS[status], size=15 if solid else 14,
                         line=dict(width=2.5, color=MEETING_STATUS_COLOURS[status] if not solid else "white")),
-            hovertext=[_meeting_hover(m, n) for (_, m), n in zip(rows.iterrows(), sector_names)],
+            hovertext=[_meeting_hover(m, n) for m, n in zip(rows.to_dict("records"), sector_names)],
             hovertemplate="%{hovertext}<extra></extra>", legendrank=1 + {"held": 0, "planned": 1, "cancelled": 2, "postponed": 3}[status],
         ))
 
-    for sector_id, name in zip(sector_ids, names):
+    # Every annotation in one list: adding them one by one re-validates the whole tuple each time (quadratic).
+    annotations = []
+    for sector_id, name in name_of.items():
         summary = summaries.get(sector_id)
         if summary is None or summary.constitution.status == "constituted":
             continue
         text = ("Constitution programmée le " + fr_date(summary.constitution.on)) if summary.constitution.status == "scheduled" \
             else "Pas encore constitué"
-        fig.add_annotation(x=pd.Timestamp(window_start), y=name, text=f"<i>{text}</i>", showarrow=False, xanchor="left",
-                           font=dict(color=GREY, size=FONT["size"]))
+        annotations.append(dict(x=pd.Timestamp(window_start), y=name, text=f"<i>{text}</i>", showarrow=False, xanchor="left",
+                                font=dict(color=GREY, size=FONT["size"])))
+    annotations.append(dict(x=pd.Timestamp(as_of), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                            text=f"Date de référence : {fr_date(as_of)}", font=dict(size=FONT["size"] - 1)))
 
-    fig.add_shape(type="line", x0=pd.Timestamp(as_of), x1=pd.Timestamp(as_of), xref="x", y0=0, y1=1, yref="paper",
-                  line=dict(color=FONT["color"], width=2, dash="dash"))
-    fig.add_annotation(x=pd.Timestamp(as_of), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"Date de référence : {fr_date(as_of)}", font=dict(size=FONT["size"] - 1))
-
-    _base_layout(fig, ROW_HEIGHT * max(len(names), 1) + MARGINS["t"] + MARGINS["b"] + 10)
+    title = timeline_title(len(sector_ids), total)
+    margins = dict(MARGINS, t=MARGINS["t"] + (TITLE_ROOM if title else 0))
+    fig = go.Figure(data=traces)
+    _base_layout(fig, ROW_HEIGHT * max(len(names), 1) + margins["t"] + margins["b"] + 10)
     fig.update_layout(
-        barmode="overlay", margin=MARGINS, hovermode="closest",
+        barmode="overlay", margin=margins, hovermode="closest", annotations=annotations,
+        shapes=[dict(type="line", x0=pd.Timestamp(as_of), x1=pd.Timestamp(as_of), xref="x", y0=0, y1=1, yref="paper",
+                     line=dict(color=FONT["color"], width=2, dash="dash"))],
         legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0, title_text=""),
+        **({"title": dict(text=title, x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8, l=10),
+                          font=dict(size=FONT["size"], color=FONT["color"]))} if title else {}),
     )
     fig.update_xaxes(type="date", range=[pd.Timestamp(x_start), pd.Timestamp(x_end)], tickformat="%d/%m/%Y",
                      dtick="M1", tick0=pd.Timestamp(window_start.year, window_start.month, 1), showgrid=True,

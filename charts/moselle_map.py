@@ -1,10 +1,24 @@
-"""Choropleth map of Moselle: every commune coloured by its police sector's value.
+"""Choropleth map of Moselle: every commune coloured by its sector's value, or by its CSP's beyond 60 sectors.
 
 Drawn with plotly's ``choropleth_map`` family on the ``white-bg`` style and our
 own GeoJSON: nothing is fetched from the network (no tiles, no world topojson,
 no font glyphs). Communes outside every police sector (gendarmerie zone) are
 drawn in light grey so the département keeps its shape; sector and CSP
-boundaries are drawn as lines on top.
+boundaries are drawn as lines on top, from the communes' border network
+(``domain.geography.border_lines``): one line trace per level, each border
+once, so the figure's size does not grow with the number of sectors.
+
+The map shows the scope the filters select (the sectors of ``values``): up to
+``SECTOR_LIMIT`` sectors, each commune of a chosen sector carries its sector's
+value; beyond, sectors are too many to tell apart and each commune carries its
+CSP's figure (``csp_values``), with CSP outlines only and a French note inviting
+to choose a CSP. Communes of sectors outside the scope are drawn pale, for context.
+
+Builders here are pure: the same values, reference and options give the same
+figure, so a page can cache a figure once per input and share it between
+sessions. Key it on what ``values`` is computed from (the current import ids,
+the reference date and period, the scope's sector ids, the metric) and on the
+size options; the reference is read once per process.
 """
 
 from __future__ import annotations
@@ -18,23 +32,36 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import palette
+from domain.formatting import fr_int
 from domain.geography import (
+    border_lines,
     commune_bounds,
     commune_codes,
+    commune_labels,
     communes_geojson,
-    csp_outlines,
     fit_zoom,
     moselle_center,
     moselle_zoom,
     sector_centroids,
-    sector_outlines,
 )
 from domain.reference import Reference
 
 NO_SECTOR_HOVER = "Commune hors zone police (gendarmerie)"
 NO_DATA_TEXT = "pas de données"
+OUT_OF_SCOPE_HOVER = "Hors du choix des filtres"
 UIREVISION = "moselle-map"
 NARROW_FRAME = 700  # px: below this width the colour bar goes under the map
+SECTOR_LIMIT = 60  # beyond this many sectors in scope, the map shows CSPs
+
+# What the page says under the map, per level (see ``map_level``).
+MAP_CAPTIONS = {
+    "sector": "Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
+              "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors "
+              "zone police (gendarmerie).",
+    "csp": "Trop de secteurs pour les distinguer : chaque commune porte le chiffre de sa CSP. Choisissez une CSP dans "
+           "les filtres pour voir ses secteurs. Traits noirs : circonscriptions (CSP) ; en gris clair : communes hors "
+           "zone police (gendarmerie).",
+}
 
 # The "white-bg" style plus a same-origin glyph URL. Text on a map needs font
 # glyphs; plotly's "white-bg" asks fonts.openmaptiles.org for them (a request
@@ -49,29 +76,32 @@ LABEL_STYLE = {
 }
 
 
-def _lines_trace(rings_by_key: dict[str, list[list[tuple[float, float]]]], *, colour: str, width: float, name: str) -> go.Scattermap:
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for rings in rings_by_key.values():
-        for ring in rings:
-            lons.extend(x for x, _ in ring)
-            lats.extend(y for _, y in ring)
-            lons.append(None)
-            lats.append(None)
-    return go.Scattermap(
-        lon=lons,
-        lat=lats,
-        mode="lines",
-        line={"color": colour, "width": width},
-        hoverinfo="skip",
-        showlegend=False,
-        name=name,
-    )
+def map_level(scope_size: int) -> str:
+    """« sector » when the map can show each chosen sector, « csp » beyond ``SECTOR_LIMIT`` sectors."""
+    return "sector" if scope_size <= SECTOR_LIMIT else "csp"
+
+
+def map_caption(scope_size: int) -> str:
+    """The French caption under a map of ``scope_size`` sectors."""
+    return MAP_CAPTIONS[map_level(scope_size)]
+
+
+def _lines_trace(lines: tuple[tuple, tuple], *, colour: str, width: float, name: str) -> go.Scattermap:
+    lons, lats = lines
+    return go.Scattermap(lon=list(lons), lat=list(lats), mode="lines", line={"color": colour, "width": width},
+                         hoverinfo="skip", showlegend=False, name=name)
 
 
 @lru_cache(maxsize=1)
 def _features_by_code() -> dict[str, dict]:
-    return {str(f["id"]): f for f in communes_geojson()["features"]}
+    """Each commune's feature as the figure carries it: id and geometry only (names go in the hover text)."""
+    return {str(f["id"]): {"type": "Feature", "id": str(f["id"]), "geometry": f["geometry"]}
+            for f in communes_geojson()["features"]}
+
+
+@lru_cache(maxsize=1)
+def _commune_names() -> dict[str, str]:
+    return {str(f["id"]): f["properties"].get("nom", str(f["id"])) for f in communes_geojson()["features"]}
 
 
 def _colorbar(metric_label: str, *, narrow: bool) -> dict:
@@ -104,22 +134,33 @@ def _colorbar(metric_label: str, *, narrow: bool) -> dict:
 
 
 def _shown(value: float, shown: object) -> str:
+    if math.isnan(value):
+        return NO_DATA_TEXT
     if shown is not None and not (isinstance(shown, float) and math.isnan(shown)) and str(shown).strip():
         return str(shown)
-    if value is None or math.isnan(value):
-        return NO_DATA_TEXT
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
 
 
-def _hover(commune: str, sector: str, csp: str, metric_label: str, shown: str, extra: Iterable[str]) -> str:
-    lines = [
-        f"<b>{escape(commune)}</b>",
-        f"Secteur : {escape(sector)}",
-        f"CSP : {escape(csp)}",
-        f"{escape(metric_label)} : <b>{escape(shown)}</b>",
-        *(escape(line) for line in extra),
-    ]
+def _by_id(frame: pd.DataFrame | None, key: str) -> dict[str, tuple[float, object]]:
+    """id -> (value, shown) from a frame with ``key``, ``value`` and optionally ``shown``."""
+    if frame is None:
+        return {}
+    values = pd.to_numeric(frame["value"], errors="coerce").astype("float64").tolist()
+    shown = frame["shown"].tolist() if "shown" in frame.columns else [None] * len(values)
+    return {str(k): (v, s) for k, v, s in zip(frame[key].tolist(), values, shown)}
+
+
+def _hover(lines: Iterable[str]) -> str:
     return "<br>".join(lines)
+
+
+def _owners(reference: Reference, scope: list[str]) -> dict[str, str]:
+    """Commune -> sector: the chosen sector holding it, else the reference's sector (drawn as context)."""
+    owner = {c: sid for c in commune_codes() if (sid := reference.sector_of_commune(c)) is not None}
+    for sector_id in scope:
+        for insee in reference.sectors[sector_id].communes:
+            owner[insee] = sector_id
+    return owner
 
 
 def moselle_map(
@@ -133,64 +174,82 @@ def moselle_map(
     value_range: tuple[float, float] | None = None,
     sector_labels: bool = False,
     frame_width: int = 900,
+    csp_values: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """A map of the 725 Moselle communes, each police sector coloured by its value.
+    """A map of the 725 Moselle communes, each chosen sector (or, beyond 60, each CSP) coloured by its value.
 
-    ``values``: one row per sector, columns ``sector_id``, ``value`` (NaN = no
-    data) and optionally ``shown`` (the text hover shows for the value).
-    ``higher_is_worse`` picks the colour scale (dark red = needs attention).
-    ``value_range`` fixes the colour scale's ends (e.g. ``(0, 100)`` for a
-    percentage); by default it spans the values. ``hover_lines`` adds French
-    lines per sector to the hover. The sector trace carries the sector id in
-    ``customdata`` so a click can open the sector's page. ``frame_width`` is
-    the approximate width (px) the map is shown at: it sets the zoom with
-    ``height``, and below 700 px the colour bar goes under the map.
-    ``sector_labels`` writes sector names on the map (then ``map.style`` is
-    a white style object instead of "white-bg", see ``LABEL_STYLE``).
+    ``values``: one row per sector of the scope, columns ``sector_id``, ``value``
+    (NaN = no data) and optionally ``shown`` (the text hover shows for the
+    value). Beyond ``SECTOR_LIMIT`` sectors, ``csp_values`` (``csp_id``,
+    ``value``, ``shown``: the same metric per CSP over the scope, see
+    ``report_tables.sector_ranking.csp_map_values``) colours the communes
+    instead, and is required. ``higher_is_worse`` picks the colour scale (dark
+    red = needs attention). ``value_range`` fixes the colour scale's ends (e.g.
+    ``(0, 100)`` for a percentage); by default it spans the values.
+    ``hover_lines`` adds French lines per sector to the hover. The sector trace
+    carries the sector id in ``customdata`` so a click can open the sector's
+    page (not at CSP level). ``frame_width`` is the approximate width (px) the
+    map is shown at: it sets the zoom with ``height``, and below 700 px the
+    colour bar goes under the map. ``sector_labels`` writes sector names on the
+    map (then ``map.style`` is a white style object instead of "white-bg", see
+    ``LABEL_STYLE``).
     """
     hover_lines = hover_lines or {}
-    by_sector: dict[str, tuple[float, object]] = {}
-    has_shown = "shown" in values.columns
-    for row in values.itertuples(index=False):
-        raw = getattr(row, "value")
-        value = float(raw) if raw is not None and not pd.isna(raw) else math.nan
-        by_sector[str(getattr(row, "sector_id"))] = (value, getattr(row, "shown") if has_shown else None)
+    scope = [str(s) for s in values["sector_id"].tolist() if str(s) in reference.sectors]
+    level = map_level(len(scope))
+    if level == "csp" and csp_values is None:
+        raise ValueError(f"more than {SECTOR_LIMIT} sectors: the map needs csp_values")
+    in_scope = set(scope)
+    by_sector = _by_id(values, "sector_id")
+    by_csp = _by_id(csp_values, "csp_id")
+    sectors_per_csp: dict[str, int] = {}
+    for sector_id in scope:
+        csp_id = reference.sectors[sector_id].csp_id
+        sectors_per_csp[csp_id] = sectors_per_csp.get(csp_id, 0) + 1
+    owner = _owners(reference, scope)
+    names = _commune_names()
 
-    csp_names = {c.csp_id: c.name for c in reference.csps.values()}
-    features = _features_by_code()
+    def csp_name(csp_id: str) -> str:
+        return reference.csps[csp_id].name if csp_id in reference.csps else csp_id
 
-    valued: dict[str, list] = {"loc": [], "z": [], "sid": [], "text": []}
-    no_data: dict[str, list] = {"loc": [], "sid": [], "text": []}
+    valued: dict[str, list] = {"loc": [], "z": [], "id": [], "text": []}
+    no_data: dict[str, list] = {"loc": [], "id": [], "text": []}
+    other: dict[str, list] = {"loc": [], "text": []}
     outside: dict[str, list] = {"loc": [], "text": []}
     for insee in commune_codes():
-        name = features[insee]["properties"].get("nom", insee)
-        sector_id = reference.sector_of_commune(insee)
+        name = f"<b>{escape(names[insee])}</b>"
+        sector_id = owner.get(insee)
         if sector_id is None or sector_id not in reference.sectors:
             outside["loc"].append(insee)
-            outside["text"].append(f"<b>{escape(name)}</b><br>{NO_SECTOR_HOVER}")
+            outside["text"].append(f"{name}<br>{NO_SECTOR_HOVER}")
             continue
         sector = reference.sectors[sector_id]
-        value, shown = by_sector.get(sector_id, (math.nan, None))
-        text = _hover(
-            name,
-            sector.name,
-            csp_names.get(sector.csp_id, sector.csp_id),
-            metric_label,
-            _shown(value, shown) if not math.isnan(value) else NO_DATA_TEXT,
-            hover_lines.get(sector_id, ()),
-        )
-        if math.isnan(value):
-            no_data["loc"].append(insee)
-            no_data["sid"].append(sector_id)
-            no_data["text"].append(text)
+        csp = f"CSP : {escape(csp_name(sector.csp_id))}"
+        if sector_id not in in_scope:
+            other["loc"].append(insee)
+            lines = [name, csp] if level == "csp" else [name, f"Secteur : {escape(sector.name)}", csp]
+            other["text"].append(_hover([*lines, OUT_OF_SCOPE_HOVER]))
+            continue
+        if level == "sector":
+            key, (value, shown) = sector_id, by_sector.get(sector_id, (math.nan, None))
+            lines = [name, f"Secteur : {escape(sector.name)}", csp,
+                     f"{escape(metric_label)} : <b>{escape(_shown(value, shown))}</b>",
+                     *(escape(line) for line in hover_lines.get(sector_id, ()))]
         else:
-            valued["loc"].append(insee)
+            key, (value, shown) = sector.csp_id, by_csp.get(sector.csp_id, (math.nan, None))
+            lines = [name, csp, f"{escape(metric_label)} : <b>{escape(_shown(value, shown))}</b>",
+                     f"{fr_int(sectors_per_csp[sector.csp_id])} secteur(s) dans le choix",
+                     "<i>Choisissez cette CSP dans les filtres pour voir ses secteurs</i>"]
+        part = no_data if math.isnan(value) else valued
+        part["loc"].append(insee)
+        part["id"].append(key)
+        part["text"].append(_hover(lines))
+        if part is valued:
             valued["z"].append(value)
-            valued["sid"].append(sector_id)
-            valued["text"].append(text)
 
     border = {"line": {"color": palette.COMMUNE_BORDER_COLOUR, "width": 0.6}}
     common = {"featureidkey": "id", "hovertemplate": "%{text}<extra></extra>"}
+    clickable = level == "sector"
 
     if value_range is not None:
         zmin, zmax = float(value_range[0]), float(value_range[1])
@@ -202,21 +261,20 @@ def moselle_map(
         zmax = zmin + 1.0
 
     def flat(name: str, part: dict, colour: str, **extra) -> go.Choroplethmap:
-        """Communes drawn in one plain colour (outside the police zone, or a sector without data)."""
+        """Communes drawn in one plain colour (outside the police zone, outside the scope, or without data)."""
         return go.Choroplethmap(**common, name=name, locations=part["loc"], z=[0] * len(part["loc"]), text=part["text"],
                                 colorscale=[[0, colour], [1, colour]], showscale=False, marker=border,
                                 selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}, **extra)
 
-    fig = go.Figure()
-    fig.add_trace(flat("hors zone police", outside, palette.NO_SECTOR_COLOUR))
-    fig.add_trace(flat("pas de données", no_data, palette.NO_DATA_COLOUR, customdata=no_data["sid"]))
-    fig.add_trace(
+    traces = [
+        flat("hors zone police", outside, palette.NO_SECTOR_COLOUR),
+        flat("hors du choix", other, palette.OUT_OF_SCOPE_COLOUR),
+        flat("pas de données", no_data, palette.NO_DATA_COLOUR, **({"customdata": no_data["id"]} if clickable else {})),
         go.Choroplethmap(
             **common,
-            name="secteurs",
+            name="secteurs" if level == "sector" else "CSP",
             locations=valued["loc"],
             z=valued["z"],
-            customdata=valued["sid"],
             text=valued["text"],
             colorscale=palette.SEQUENTIAL_BAD if higher_is_worse else palette.SEQUENTIAL_GOOD,
             zmin=zmin,
@@ -226,21 +284,31 @@ def moselle_map(
             marker={**border, "opacity": 1},
             selected={"marker": {"opacity": 1}},
             unselected={"marker": {"opacity": 1}},
-        )
-    )
+            **({"customdata": valued["id"]} if clickable else {}),
+        ),
+    ]
+    fig = go.Figure()
+    for trace in traces:
+        fig.add_trace(trace)
     # Each choropleth trace gets only its own communes' features, so the
     # figure carries every polygon once. Assigned after add_trace: plotly
     # deep-copies trace properties on add_trace (~40 ms per GeoJSON copy) but
     # not on attribute assignment; the features are shared, read-only.
-    for trace, codes in zip(fig.data, (outside["loc"], no_data["loc"], valued["loc"])):
-        trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
+    features = _features_by_code()
+    for trace in fig.data:
+        trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in trace.locations]}
 
-    fig.add_trace(_lines_trace(sector_outlines(reference), colour=palette.SECTOR_OUTLINE_COLOUR, width=1.5, name="contours secteurs"))
-    fig.add_trace(_lines_trace(csp_outlines(reference), colour=palette.CSP_OUTLINE_COLOUR, width=3, name="contours CSP"))
+    csp_labels = commune_labels({c: reference.sectors[s].csp_id for c, s in owner.items() if s in reference.sectors})
+    if level == "sector":
+        sector_labels_by_commune = commune_labels(owner)
+        fig.add_trace(_lines_trace(border_lines(sector_labels_by_commune, csp_labels),
+                                   colour=palette.SECTOR_OUTLINE_COLOUR, width=1.5, name="contours secteurs"))
+    fig.add_trace(_lines_trace(border_lines(csp_labels), colour=palette.CSP_OUTLINE_COLOUR, width=3 if level == "sector"
+                               else 2, name="contours CSP"))
 
-    if sector_labels:
+    if sector_labels and level == "sector":
         points = sector_centroids(reference)
-        ids = [sid for sid in reference.sectors if sid in points]
+        ids = [sid for sid in scope if sid in points]
         fig.add_trace(
             go.Scattermap(
                 lon=[points[sid][0] for sid in ids],
@@ -259,19 +327,30 @@ def moselle_map(
     # The colour bar takes ~80 px at the right, or ~70 px under a narrow map.
     bar_h = 70 if narrow else 0
     zoom = moselle_zoom(width=frame_width - (0 if narrow else 80), height=height - bar_h)
+    annotations = []
+    if level == "csp":
+        annotations.append({
+            "text": f"{fr_int(len(scope))} secteurs : carte par CSP. Choisissez une CSP dans les filtres pour voir "
+                    "ses secteurs.",
+            "x": 0.01, "y": 0.99, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+            "showarrow": False, "align": "left", "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": palette.FONT["size"], "color": palette.FONT["color"]},
+        })
     fig.update_layout(
         map={
-            "style": LABEL_STYLE if sector_labels else "white-bg",
+            "style": LABEL_STYLE if sector_labels and level == "sector" else "white-bg",
             "center": {"lat": lat, "lon": lon},
             "zoom": zoom,
             "domain": {"x": [0, 1], "y": [bar_h / height, 1]},
         },
+        annotations=annotations,
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         clickmode="event+select",
         showlegend=False,
         font=palette.FONT,
-        hoverlabel={"font": {"size": palette.HOVER_FONT_SIZE, "color": palette.FONT["color"]}, "bgcolor": "white", "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
+        hoverlabel={"font": {"size": palette.HOVER_FONT_SIZE, "color": palette.FONT["color"]}, "bgcolor": "white",
+                    "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
         uirevision=UIREVISION,
         paper_bgcolor="white",
     )
@@ -282,7 +361,8 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
     """A small map of one sector for its page: its communes in blue among their neighbours.
 
     Only communes near the sector are drawn (small figure); the sector and
-    its CSP are outlined. Offline like ``moselle_map``.
+    its CSP are outlined. Offline like ``moselle_map``; pure (key: the sector
+    id and the size options).
     """
     sector = reference.sectors[sector_id]
     bounds = commune_bounds()
@@ -298,12 +378,13 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
         if c not in own and bounds[c][2] >= box[0] and bounds[c][0] <= box[2] and bounds[c][3] >= box[1] and bounds[c][1] <= box[3]
     ]
     features = _features_by_code()
+    names = _commune_names()
     csp_names = {c.csp_id: c.name for c in reference.csps.values()}
 
     def hover(code: str) -> str:
-        name = escape(features[code]["properties"].get("nom", code))
+        name = escape(names[code])
         other = reference.sector_of_commune(code)
-        if other is None:
+        if other is None or other not in reference.sectors:
             return f"<b>{name}</b><br>{NO_SECTOR_HOVER}"
         s = reference.sectors[other]
         return f"<b>{name}</b><br>Secteur : {escape(s.name)}<br>CSP : {escape(csp_names.get(s.csp_id, s.csp_id))}"
@@ -326,9 +407,12 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
         )
     for trace, codes in zip(fig.data, (near, own)):
         trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
-    fig.add_trace(_lines_trace({sector_id: sector_outlines(reference)[sector_id]}, colour=palette.BLACK, width=2.5, name="contour du secteur"))
-    csp_rings = csp_outlines(reference).get(sector.csp_id, [])
-    fig.add_trace(_lines_trace({sector.csp_id: csp_rings}, colour=palette.SECTOR_OUTLINE_COLOUR, width=1.2, name="contour de la CSP"))
+    csp_communes = {c for s in reference.sectors.values() if s.csp_id == sector.csp_id for c in s.communes}
+    own_labels = commune_labels({c: sector_id for c in own})
+    fig.add_trace(_lines_trace(border_lines(own_labels), colour=palette.BLACK, width=2.5, name="contour du secteur"))
+    # The CSP's border where it is not the sector's own (that one is drawn above, thicker).
+    fig.add_trace(_lines_trace(border_lines(commune_labels({c: sector.csp_id for c in csp_communes}), own_labels),
+                               colour=palette.SECTOR_OUTLINE_COLOUR, width=1.2, name="contour de la CSP"))
     fig.update_layout(
         map={
             "style": "white-bg",

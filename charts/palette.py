@@ -64,9 +64,10 @@ SEQUENTIAL_BAD: list[list[float | str]] = [
 # (meeting compliance, resolution rate): low = dark red, high = pale.
 SEQUENTIAL_GOOD: list[list[float | str]] = [[round(1.0 - pos, 2), colour] for pos, colour in reversed(SEQUENTIAL_BAD)]
 
-# Communes outside every police sector (gendarmerie zone) and sectors with no data.
+# Communes outside every police sector (gendarmerie zone), sectors with no data, sectors outside the filters.
 NO_SECTOR_COLOUR = "#e6e6e6"
 NO_DATA_COLOUR = "#bdbdbd"
+OUT_OF_SCOPE_COLOUR = "#f5f5f5"  # communes of sectors the filters leave out, drawn for context
 SECTOR_OUTLINE_COLOUR = "#4d4d4d"
 CSP_OUTLINE_COLOUR = BLACK
 COMMUNE_BORDER_COLOUR = "#ffffff"

@@ -1,18 +1,30 @@
-"""Geography of Moselle for the maps: commune shapes, sector and CSP outlines.
+"""Geography of the département for the maps: commune shapes, the borders between them, sector and CSP outlines.
 
-Pure (no streamlit). The commune polygons come from the committed, simplified
-GeoJSON in ``reference_data/``; sector and CSP outlines are computed from it
-with shapely (union of their communes) and cached by the reference content,
-so editing ``sectors.csv`` gives new outlines without touching code.
+Pure (no streamlit). The commune polygons come from the committed GeoJSON in
+``reference_data/``, simplified as one coverage by
+``scripts/build_communes_geojson.py``: neighbouring communes share their border
+vertex for vertex, so merging communes is exact (no sliver to paper over).
+
+Outlines are drawn from the border network of the communes, computed once:
+each piece of border is stored once with the two communes it separates (or one
+commune and the outside of the département). Given a label per commune (its
+sector, its CSP, or None), the lines to draw are the borders between communes
+of different labels (``border_lines``). Their size is bounded by the communes'
+borders, whatever the number of sectors or CSPs in the reference, and each
+border is drawn once even where two outlines meet. Results are cached by the
+labels, i.e. by the reference content and scope, so editing ``sectors.csv``
+gives new outlines without touching code.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 
@@ -20,16 +32,16 @@ from domain.reference import Reference
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "reference_data" / "communes_moselle.geojson"
 
-# Close the slivers left between independently simplified neighbouring communes
-# (0.0005° ≈ 40-55 m), then simplify the outline lightly.
-_SLIVER = 0.0005
-_SIMPLIFY = 0.0003
-
 # Size of the frame the default zoom fits Moselle into (the map's default height).
 FRAME_WIDTH = 900
 FRAME_HEIGHT = 650
 
+# Coordinates in the GeoJSON are rounded to 4 decimals; vertices are matched on that grid.
+GRID = 10_000
+DECIMALS = 4
+
 Ring = list[tuple[float, float]]
+Labels = tuple[str | None, ...]  # one label per commune, in ``commune_codes()`` order
 
 
 @lru_cache(maxsize=1)
@@ -40,18 +52,34 @@ def communes_geojson() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _codes() -> tuple[str, ...]:
+    return tuple(str(f["id"]) for f in communes_geojson()["features"])
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> np.ndarray:
+    """The commune polygons, in ``commune_codes()`` order."""
+    return np.array([shape(f["geometry"]) for f in communes_geojson()["features"]], dtype=object)
+
+
+@lru_cache(maxsize=1)
 def _commune_shapes() -> dict[str, shapely.Geometry]:
-    return {str(f["id"]): shape(f["geometry"]) for f in communes_geojson()["features"]}
+    return dict(zip(_codes(), _shapes()))
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, int]:
+    return {code: i for i, code in enumerate(_codes())}
 
 
 def commune_codes() -> list[str]:
     """INSEE codes of every commune drawn on the map, in file order."""
-    return [str(f["id"]) for f in communes_geojson()["features"]]
+    return list(_codes())
 
 
 @lru_cache(maxsize=1)
 def _bounds() -> tuple[float, float, float, float]:
-    minx, miny, maxx, maxy = shapely.total_bounds(list(_commune_shapes().values()))
+    minx, miny, maxx, maxy = shapely.total_bounds(_shapes())
     return (float(minx), float(miny), float(maxx), float(maxy))
 
 
@@ -91,63 +119,158 @@ def fit_zoom(bounds: tuple[float, float, float, float], width: int, height: int,
     return round(min(zoom_w, zoom_h), 2)
 
 
+# --- the border network -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BorderNetwork:
+    """Every border of the communes once: ``lines[k]`` separates commune ``left[k]`` from ``right[k]`` (-1: outside)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    lines: np.ndarray  # LineString or MultiLineString per pair
+
+
+def _segments() -> tuple[np.ndarray, np.ndarray]:
+    """Every ring segment of every commune as grid integers (x1, y1, x2, y2), endpoints sorted, and its commune."""
+    parts, owner_of_part = shapely.get_parts(_shapes(), return_index=True)  # polygons of multipolygons apart
+    rings = shapely.get_rings(parts)  # exterior then holes, polygon by polygon
+    ring_owner = np.repeat(owner_of_part, shapely.get_num_interior_rings(parts) + 1)
+    coords, ring_index = shapely.get_coordinates(rings, return_index=True)
+    points = np.rint(coords * GRID).astype(np.int64)
+    same_ring = ring_index[1:] == ring_index[:-1]
+    start, end = points[:-1][same_ring], points[1:][same_ring]
+    owner = ring_owner[ring_index[:-1][same_ring]]
+    swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+    first = np.where(swap[:, None], end, start)
+    second = np.where(swap[:, None], start, end)
+    return np.hstack([first, second]), owner
+
+
+@lru_cache(maxsize=1)
+def border_network() -> BorderNetwork:
+    """The communes' border network, from their shared ring segments. Computed once (about 0.1 s)."""
+    segments, owner = _segments()
+    unique, inverse, counts = np.unique(segments, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    if counts.max() > 2:
+        raise ValueError("communes overlap: a border segment belongs to more than two communes")
+    order = np.argsort(inverse, kind="stable")
+    first_owner = np.full(len(unique), -1)
+    second_owner = np.full(len(unique), -1)
+    sorted_inverse = inverse[order]
+    starts = np.r_[True, sorted_inverse[1:] != sorted_inverse[:-1]]
+    first_owner[sorted_inverse[starts]] = owner[order][starts]
+    second_owner[sorted_inverse[~starts]] = owner[order][~starts]
+    left = np.where(second_owner == -1, first_owner, np.minimum(first_owner, second_owner))
+    right = np.where(second_owner == -1, -1, np.maximum(first_owner, second_owner))
+    pairs, pair_of_segment = np.unique(np.column_stack([left, right]), axis=0, return_inverse=True)
+    pair_of_segment = pair_of_segment.ravel()
+    segment_lines = shapely.linestrings(unique.reshape(-1, 2, 2) / GRID)
+    by_pair = np.argsort(pair_of_segment, kind="stable")
+    bounds = np.searchsorted(pair_of_segment[by_pair], np.arange(len(pairs) + 1))
+    lines = np.array([shapely.line_merge(shapely.multilinestrings(segment_lines[by_pair[a:b]]))
+                      for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
+    return BorderNetwork(pairs[:, 0], pairs[:, 1], lines)
+
+
+@lru_cache(maxsize=64)
+def border_lines(labels: Labels, same: Labels | None = None) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
+    """(lons, lats) of the borders between communes of different labels, lines separated by None (plotly's form).
+
+    ``labels`` gives one label per commune in ``commune_codes()`` order (None: no label; the outside of the
+    département counts as None); a border is drawn where the labels on its two sides differ and one is not None.
+    With ``same``, only the borders whose two sides have equal ``same`` labels are kept (the sector borders inside
+    a CSP, when the CSP borders are drawn by another trace). Touching pieces are merged into long lines, so each
+    junction point is written once. Cached by the labels: one computation per reference and scope.
+    """
+    network = border_network()
+    if len(labels) != len(_codes()) or (same is not None and len(same) != len(_codes())):
+        raise ValueError("one label per commune expected")
+
+    def sides(of: Labels) -> tuple[np.ndarray, np.ndarray]:
+        values = np.array([*of, None], dtype=object)  # index -1: the outside
+        return values[network.left], values[network.right]
+
+    a, b = sides(labels)
+    keep = (a != b) & ~(np.equal(a, None) & np.equal(b, None))
+    if same is not None:
+        c, d = sides(same)
+        keep &= c == d
+    if not keep.any():
+        return (), ()
+    merged = shapely.line_merge(shapely.multilinestrings(shapely.get_parts(network.lines[keep])))
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for part in shapely.get_parts(merged):
+        xy = np.round(shapely.get_coordinates(part), DECIMALS)
+        lons.extend(xy[:, 0].tolist())
+        lats.extend(xy[:, 1].tolist())
+        lons.append(None)
+        lats.append(None)
+    return tuple(lons[:-1]), tuple(lats[:-1])
+
+
+def commune_labels(owner: dict[str, str]) -> Labels:
+    """``owner`` (INSEE code -> label) as one label per commune in ``commune_codes()`` order."""
+    return tuple(owner.get(code) for code in _codes())
+
+
+# --- sector and CSP shapes ----------------------------------------------------------------------------------------
+
 def _exterior_rings(geom: shapely.Geometry) -> list[Ring]:
-    parts = getattr(geom, "geoms", [geom])
     rings: list[Ring] = []
-    for part in parts:
+    for part in shapely.get_parts(geom):
         if part.is_empty or part.geom_type != "Polygon":
             continue
-        rings.append([(round(x, 5), round(y, 5)) for x, y in part.exterior.coords])
+        rings.append([(round(x, DECIMALS), round(y, DECIMALS)) for x, y in part.exterior.coords])
     return rings
 
 
-def _merged_outline(insee_codes: tuple[str, ...]) -> list[Ring]:
-    shapes = _commune_shapes()
-    geoms = [shapes[c] for c in insee_codes if c in shapes]
-    if not geoms:
-        return []
-    merged = shapely.union_all(geoms).buffer(_SLIVER).buffer(-_SLIVER)
-    return _exterior_rings(merged.simplify(_SIMPLIFY, preserve_topology=True))
+@lru_cache(maxsize=4096)
+def _union(insee_codes: tuple[str, ...]) -> shapely.Geometry | None:
+    """The exact union of some communes (a coverage: no overlap, shared borders identical)."""
+    index = _index()
+    rows = [index[c] for c in dict.fromkeys(insee_codes) if c in index]
+    return shapely.coverage_union_all(_shapes()[rows]) if rows else None
 
 
-@lru_cache(maxsize=8)
-def _sector_outlines_cached(key: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, list[Ring]]:
-    return {sector_id: _merged_outline(communes) for sector_id, communes in key}
+@lru_cache(maxsize=4096)
+def _outline(insee_codes: tuple[str, ...]) -> tuple[tuple[tuple[float, float], ...], ...]:
+    union = _union(insee_codes)
+    return tuple(tuple(ring) for ring in _exterior_rings(union)) if union is not None else ()
 
 
-def _sector_key(reference: Reference) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((s.sector_id, tuple(s.communes)) for s in reference.sectors.values())
+def _rings(insee_codes: tuple[str, ...]) -> list[Ring]:
+    return [list(ring) for ring in _outline(insee_codes)]
 
 
-def _csp_key(reference: Reference) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _csp_communes(reference: Reference) -> dict[str, tuple[str, ...]]:
     members: dict[str, list[str]] = {cid: [] for cid in reference.csps}
     for s in reference.sectors.values():
         members.setdefault(s.csp_id, []).extend(s.communes)
-    return tuple((cid, tuple(codes)) for cid, codes in members.items())
+    return {cid: tuple(sorted(set(codes))) for cid, codes in members.items()}
 
 
 def sector_outlines(reference: Reference) -> dict[str, list[Ring]]:
-    """Outer boundary rings (lon, lat) of each sector: the union of its communes."""
-    return _sector_outlines_cached(_sector_key(reference))
+    """Outer boundary rings (lon, lat) of each sector: the union of its communes (cached per commune list)."""
+    return {s.sector_id: _rings(tuple(sorted(s.communes))) for s in reference.sectors.values()}
 
 
 def csp_outlines(reference: Reference) -> dict[str, list[Ring]]:
     """Outer boundary rings (lon, lat) of each CSP: the union of its sectors' communes."""
-    return _sector_outlines_cached(_csp_key(reference))
+    return {cid: _rings(codes) for cid, codes in _csp_communes(reference).items()}
 
 
-@lru_cache(maxsize=8)
-def _centroids_cached(key: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[float, float]]:
-    shapes = _commune_shapes()
-    out: dict[str, tuple[float, float]] = {}
-    for sector_id, communes in key:
-        geoms = [shapes[c] for c in communes if c in shapes]
-        if geoms:
-            point = shapely.union_all(geoms).buffer(_SLIVER).buffer(-_SLIVER).representative_point()
-            out[sector_id] = (round(point.x, 5), round(point.y, 5))
-    return out
+@lru_cache(maxsize=4096)
+def _point_inside(insee_codes: tuple[str, ...]) -> tuple[float, float] | None:
+    union = _union(insee_codes)
+    if union is None:
+        return None
+    point = union.representative_point()
+    return (round(point.x, 5), round(point.y, 5))
 
 
 def sector_centroids(reference: Reference) -> dict[str, tuple[float, float]]:
     """A (lon, lat) point inside each sector, for its label."""
-    return _centroids_cached(_sector_key(reference))
+    points = {s.sector_id: _point_inside(tuple(sorted(s.communes))) for s in reference.sectors.values()}
+    return {sid: point for sid, point in points.items() if point is not None}

@@ -8,11 +8,11 @@ import app_state
 import incidents
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
-from charts.moselle_map import moselle_map
+from charts.moselle_map import map_level, moselle_map
 from domain.indicators.freshness import freshness
 from domain.indicators.sector_metrics import headline
 from domain.meeting_agenda import build_agenda
-from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values
+from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/ecran_rotation.py")
@@ -45,8 +45,11 @@ def rotation_screen() -> None:
             metrics = app_state.metrics_for(current)
             st.markdown(f"<h2 style='font-size:5vh;margin:0'>Actions en retard par secteur — {html.escape(scope)}</h2>",
                         unsafe_allow_html=True)
+            by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
             figure = moselle_map(map_values(metrics, "overdue_actions"), metric_label=MAP_METRICS["overdue_actions"][0],
-                                 reference=reference, hover_lines=hover_lines(metrics, "overdue_actions"),
+                                 reference=reference,
+                                 hover_lines=hover_lines(metrics, "overdue_actions") if by_sector else None,
+                                 csp_values=None if by_sector else csp_map_values(metrics, "overdue_actions", reference),
                                  height=540, frame_width=1300)
             st.plotly_chart(figure, width="stretch", key=f"rotation_map_{index}", config={"displayModeBar": False})
         else:

@@ -4,12 +4,12 @@ import streamlit as st
 
 import app_state
 import incidents
-from charts.moselle_map import moselle_map
+from charts.moselle_map import map_caption, map_level, moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.sector_metrics import headline
 from domain.safe_text import md_escape, visible_frame
-from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table, ranking_widths
+from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values, ranking_table, ranking_widths
 
 reference = app_state.reference()
 filters = app_state.page_filters("pages/vue_departementale.py")
@@ -66,13 +66,13 @@ def _open_clicked_sector() -> None:
         st.session_state["open_sector_page"] = True
 
 
+by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
 figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
-                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric), frame_width=1000, height=560)
+                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
+                     csp_values=None if by_sector else csp_map_values(metrics, metric, reference), frame_width=1000, height=560)
 st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
-st.caption("Survolez une commune pour les chiffres de son secteur ; cliquez pour ouvrir la fiche du secteur. "
-           "Traits noirs épais : circonscriptions (CSP) ; traits fins : secteurs ; en gris clair : communes hors zone "
-           "police (gendarmerie).")
+st.caption(map_caption(len(metrics)))
 
 st.subheader(f"{md_escape(label)} par secteur")
 ranking = ranking_table(metrics, metric)

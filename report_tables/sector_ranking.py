@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from domain.formatting import fr_date, fr_int, fr_number, rate_with_counts
+from domain.reference import Reference
 
 # metric key -> (French label, value column, higher is worse, is a rate)
 MAP_METRICS = {
@@ -33,12 +34,39 @@ def shown_value(row: dict, metric: str) -> str:
 def map_values(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
     """sector_id, value (NaN = no data), shown (text with counts) for the map."""
     column = MAP_METRICS[metric][1]
-    records = metrics.to_dict("records")
+    read = ["periods", "periods_met", "constitution", "open_problems", "overdue_actions", column]
+    records = metrics[list(dict.fromkeys(read))].to_dict("records")  # only what shown_value reads
     return pd.DataFrame({
         "sector_id": metrics["sector_id"],
         "value": pd.to_numeric(metrics[column], errors="coerce").astype("float64"),
         "shown": [shown_value(r, metric) for r in records],
     })
+
+
+def csp_map_values(metrics: pd.DataFrame, metric: str, reference: Reference) -> pd.DataFrame:
+    """csp_id, value, shown: the map's metric per CSP over the sectors of ``metrics`` (the map beyond 60 sectors).
+
+    Counts are summed; the cadence rate is the CSP's periods met over its periods; per-1,000 rates are the CSP's
+    count over its population. A CSP without a value (no period, no population) gets NaN and « – ».
+    """
+    csp_ids = [reference.sectors[s].csp_id for s in metrics["sector_id"]]
+    columns = ["open_problems", "overdue_actions", "periods", "periods_met", "population"]
+    sums = metrics[columns].apply(pd.to_numeric, errors="coerce").fillna(0).groupby(pd.Series(csp_ids, index=metrics.index),
+                                                                                     sort=False).sum()
+    rows = []
+    for csp_id, row in sums.iterrows():
+        if metric == "compliance":
+            value = row["periods_met"] / row["periods"] if row["periods"] else math.nan
+            shown = rate_with_counts(int(row["periods_met"]), int(row["periods"])) if row["periods"] else "–"
+        elif metric.endswith("per_1000"):
+            count = row["open_problems" if metric.startswith("open") else "overdue_actions"]
+            value = 1000 * count / row["population"] if row["population"] else math.nan
+            shown = "–" if math.isnan(value) else f"{fr_number(value, 2)} ({fr_int(count)})"
+        else:
+            value = float(row[MAP_METRICS[metric][1]])
+            shown = fr_int(value)
+        rows.append({"csp_id": csp_id, "value": value, "shown": shown})
+    return pd.DataFrame(rows, columns=["csp_id", "value", "shown"]).astype({"value": "float64"})
 
 
 def hover_lines(metrics: pd.DataFrame, shown_metric: str | None = None) -> dict[str, list[str]]:

