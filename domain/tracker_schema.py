@@ -110,11 +110,12 @@ SOURCE_FILE = Column(label="Fichier", field="source_file", kind=Kind.TEXT, nulla
 SOURCE_ROW = Column(label="Ligne", field="source_row", kind=Kind.LINE, nullable=False, in_tracker=False)
 
 # The optional Secteur column of a data sheet: routes each line to its sector (becomes `sector_id`).
-SECTOR_COLUMN = Column(label="Secteur", field="sector", kind=Kind.SECTOR, synonyms=("Secteur GPO", "GPO", "Nom du secteur"),
-                       width=22)
+SECTOR_COLUMN = Column(label="Secteur", field="sector", kind=Kind.SECTOR,
+                       synonyms=("Secteur GPO", "GPO", "Nom du secteur"), width=22)
 
 _STATUS_SYNS = ("État", "Etat", "Etat d'avancement", "État d'avancement", "Avancement", "Situation")
-_DUE_SYNS = ("Date limite", "Date butoir", "Délai", "Date d'échéance", "Échéance prévue", "Pour le", "A réaliser pour le")
+_DUE_SYNS = ("Date limite", "Date butoir", "Délai", "Date d'échéance", "Échéance prévue", "Pour le",
+             "A réaliser pour le")
 _STATUS_LENGTH = 20  # the longest code is `in_progress`
 _REF_LENGTH = 64
 
@@ -225,12 +226,14 @@ ACTIONS = SheetSchema(
         Column(label="Échéance", field="due_on", kind=Kind.DATE, required=True, synonyms=_DUE_SYNS, width=14,
                help="date limite de l'action, JJ/MM/AAAA"),
         Column(label="Statut", field="status", kind=Kind.VOCAB, vocabulary="action_status", required=True,
-               length=_STATUS_LENGTH, synonyms=_STATUS_SYNS, width=13, help="À faire, En cours, Réalisée ou Abandonnée"),
+               length=_STATUS_LENGTH, synonyms=_STATUS_SYNS, width=13,
+               help="À faire, En cours, Réalisée ou Abandonnée"),
         Column(label="Date de réalisation", field="done_on", kind=Kind.DATE,
                synonyms=("Réalisée le", "Fait le", "Date de fin", "Date de clôture", "Clôturé le", "Terminée le"),
                width=14, help="JJ/MM/AAAA, quand le statut est Réalisée"),
         Column(label="Commentaire", field="comment", kind=Kind.TEXT,
-               synonyms=("Commentaires", "Observations", "Remarques", "Suivi", "Notes"), width=40, help="point d'étape"),
+               synonyms=("Commentaires", "Observations", "Remarques", "Suivi", "Notes"), width=40,
+               help="point d'étape"),
         SOURCE_FILE,
         SOURCE_ROW,
     ),
@@ -249,7 +252,8 @@ SECTOR_KEYS = {
     "csp": ("Circonscription", "CSP", "Commissariat"),
     "animateur": ("Animateur", "Animatrice", "Animateur GPO", "Référent"),
     "cadence": ("Cadence", "Fréquence", "Périodicité", "Rythme des réunions"),
-    "constituted_on": ("Date de constitution", "Constitué le", "Réunion constitutive", "Date de la réunion constitutive"),
+    "constituted_on": ("Date de constitution", "Constitué le", "Réunion constitutive",
+                       "Date de la réunion constitutive"),
 }
 
 # Sheets our own template writes that carry no data.
@@ -304,5 +308,6 @@ def conformance_problems(frame: pd.DataFrame, key: str) -> list[str]:
         if series.dtype != pd.api.types.pandas_dtype(column.dtype):
             problems.append(f"{column.field}: dtype {series.dtype!r} instead of {column.dtype!r}")
         elif not column.nullable and series.isna().any():
-            problems.append(f"{column.field}: {int(series.isna().sum())} missing value(s) in a column declared non-null")
+            missing = int(series.isna().sum())
+            problems.append(f"{column.field}: {missing} missing value(s) in a column declared non-null")
     return problems

@@ -73,7 +73,8 @@ class Context:
 
 _PARSERS = {Kind.DATE: cv.parse_date, Kind.BOOL: cv.parse_bool, Kind.INT: cv.parse_int}
 _TEXT_KINDS = frozenset(Kind) - _PARSERS.keys() - {Kind.VOCAB}  # read as text: ref, partner, commune...
-_ERROR_FOR_KIND = {Kind.DATE: "invalid_date", Kind.BOOL: "invalid_value", Kind.INT: "invalid_number", Kind.VOCAB: "invalid_value"}
+_ERROR_FOR_KIND = {Kind.DATE: "invalid_date", Kind.BOOL: "invalid_value", Kind.INT: "invalid_number",
+                   Kind.VOCAB: "invalid_value"}
 
 
 def _parser_for(col: Column, ctx: Context):
