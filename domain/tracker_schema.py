@@ -283,7 +283,7 @@ def typed_array(column: Column, values: list):
 def frame_from_values(key: str, values: dict[str, list]) -> pd.DataFrame:
     """The sheet's normalized frame from one list of Python values per field (every field, equal lengths)."""
     schema = SHEETS[key]
-    return pd.DataFrame({c.field: typed_array(c, values[c.field]) for c in schema.frame_columns}, columns=schema.fields)
+    return pd.DataFrame({c.field: typed_array(c, values[c.field]) for c in schema.frame_columns})
 
 
 def empty_frame(key: str) -> pd.DataFrame:
