@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from domain.tracker_schema import SHEETS  # noqa: E402
 from loaders import load  # noqa: E402
-from loaders.schema import SHEETS  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 25)
 

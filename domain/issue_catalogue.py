@@ -16,14 +16,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from string import Formatter
 
+from domain.tracker_schema import SECTOR_SHEET_LABEL, SHEETS
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 
-SHEET_LABELS = {
-    "meetings": "Réunions",
-    "problems": "Problèmes",
-    "actions": "Actions",
-    "sector": "Secteur",
-}
+SHEET_LABELS = {**{key: schema.label for key, schema in SHEETS.items()}, "sector": SECTOR_SHEET_LABEL}
 
 # code -> (severity, template). Keep the wording plain: an officer reads it.
 CATALOGUE: dict[str, tuple[str, str]] = {

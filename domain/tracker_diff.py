@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from domain.tracker_schema import SHEETS
 from domain.vocabulary import ACTION_STATUS, MEETING_STATUS, PROBLEM_STATUS
 
 KEYS = {"meetings": "meeting_date", "problems": "problem_id", "actions": "action_id"}
 _STATUS_LABELS = {"meetings": MEETING_STATUS.labels, "problems": PROBLEM_STATUS.labels, "actions": ACTION_STATUS.labels}
-SHEET_TITLES = {"meetings": "Réunions", "problems": "Problèmes", "actions": "Actions"}
+SHEET_TITLES = {key: schema.label for key, schema in SHEETS.items()}
 
 
 @dataclass

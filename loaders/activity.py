@@ -15,13 +15,11 @@ _EVENT_COLUMNS = {"problems": ("reported_on", "resolved_on"), "actions": ("start
 def latest_activity(results: list[TrackerResult], default: dt.date | None = None) -> dt.date:
     """The newest held meeting, report, resolution, start or completion date across `results`."""
     found: list[pd.Timestamp] = []
-    for result in results:
+    for result in results:  # an empty frame has the declared dtypes too: its max is NaT
         meetings = result.frames["meetings"]
-        held = meetings.loc[meetings["status"] == "held", "meeting_date"] if len(meetings) else pd.Series(dtype="datetime64[us]")
-        found.append(held.max())
+        found.append(meetings.loc[meetings["status"] == "held", "meeting_date"].max())
         for key, columns in _EVENT_COLUMNS.items():
             for column in columns:
-                if len(result.frames[key]):
-                    found.append(result.frames[key][column].max())
+                found.append(result.frames[key][column].max())
     dates = [d for d in found if pd.notna(d)]
     return max(dates).date() if dates else (default or dt.date.today())

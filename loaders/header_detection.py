@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.text import fold, singular
+from domain.tracker_schema import AUXILIARY_SHEETS, SECTOR_COLUMN, SECTOR_SHEET_SYNONYMS, SHEETS, SheetSchema
 from loaders import limits
 from loaders.raw_sheet import RawSheet
-from loaders.schema import AUXILIARY_SHEETS, SECTOR_COLUMN, SECTOR_SHEET_SYNONYMS, SHEETS, SheetSchema
 from loaders.settings import Settings
 
 

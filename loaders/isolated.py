@@ -28,8 +28,9 @@ from multiprocessing import forkserver, popen_forkserver, spawn, util
 from multiprocessing.context import ForkServerProcess, reduction, set_spawning_popen
 
 from domain.issue_catalogue import make_issue
+from domain.tracker_schema import empty_frames
 from loaders import limits
-from loaders.tracker_loader import TrackerResult, empty_frames, load
+from loaders.tracker_loader import TrackerResult, load
 
 # Imported once in the forkserver, so each child starts with them in memory.
 _PRELOAD = ["loaders.tracker_loader", "loaders.workbook_reader", "loaders.xlsx_scan", "loaders.xlsx_sparse",

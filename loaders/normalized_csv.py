@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from domain.safe_text import csv_cell
-from loaders.schema import OUTPUT_COLUMNS
+from domain.tracker_schema import OUTPUT_COLUMNS, SHEET_ORDER
 
 
 def to_csv_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def write_normalized(frames: dict[str, pd.DataFrame], out_dir: Path | str) -> li
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for key in ("meetings", "problems", "actions"):
+    for key in SHEET_ORDER:
         path = folder / f"{key}.csv"
         to_csv_frame(frames[key], key).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)

@@ -19,9 +19,9 @@ import dataclasses
 import pandas as pd
 
 from domain.issue_catalogue import SHEET_LABELS, Issue, display_value, make_issue
+from domain.tracker_schema import SHEET_ORDER, SHEETS, empty_frames
 from loaders.cell_values import ref_key
-from loaders.schema import SHEETS
-from loaders.tracker_loader import SHEET_ORDER, SheetCount, TrackerResult, empty_frames
+from loaders.tracker_loader import SheetCount, TrackerResult
 
 _LISTED_REFS = 10  # problems named in the `actions_without_problem` warning
 

@@ -1,6 +1,6 @@
 """Check the data lines of one sheet for one sector: every line accepted or rejected, with reasons.
 
-Column checks are declared by `schema.Column.kind`; each distinct raw value of a
+Column checks follow `Column.kind` (`domain.tracker_schema`); each distinct raw value of a
 column is parsed once (trackers repeat the same statuses, communes and dates on
 thousands of lines). Cross-column and cross-row rules (duplicates, dates in the
 wrong order, actions without their problem) follow per sheet.
@@ -12,18 +12,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-import numpy as np
-
 import pandas as pd
 
 from domain.issue_catalogue import Issue, display_value, make_issue
 from domain.reference import Reference, Sector
 from domain.text import fold
+from domain.tracker_schema import Column, Kind, SheetSchema, frame_from_values
 from domain.vocabulary import (ACTION_STATUS, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES, PROBLEM_STATUS, VOCABULARIES,
                                partner_type_of)
 from loaders import cell_values as cv
 from loaders.header_detection import HeaderMatch
-from loaders.schema import OUTPUT_COLUMNS, SheetSchema
 from loaders.settings import Settings
 
 FAR_FUTURE = dt.timedelta(days=365)
@@ -73,21 +71,20 @@ class Context:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _parser_for(kind: str, ctx: Context):
-    if kind == "date":
-        return cv.parse_date
-    if kind == "bool":
-        return cv.parse_bool
-    if kind == "int":
-        return cv.parse_int
-    if kind.startswith("vocab:"):
-        table = ctx.vocabularies.tables[kind[6:]]
+_PARSERS = {Kind.DATE: cv.parse_date, Kind.BOOL: cv.parse_bool, Kind.INT: cv.parse_int}
+_TEXT_KINDS = frozenset(Kind) - _PARSERS.keys() - {Kind.VOCAB}  # read as text: ref, partner, commune...
+_ERROR_FOR_KIND = {Kind.DATE: "invalid_date", Kind.BOOL: "invalid_value", Kind.INT: "invalid_number",
+                   Kind.VOCAB: "invalid_value"}
+
+
+def _parser_for(col: Column, ctx: Context):
+    """How a cell of a parsed kind is read; the other kinds are text (ref, partner, commune: checked below)."""
+    if col.kind is Kind.VOCAB:
+        table = ctx.vocabularies.tables[col.vocabulary]
         return lambda raw: cv.parse_vocab(raw, table)
-    return cv.parse_text  # text, ref, partner, commune: read as text, checked below
+    return _PARSERS[col.kind]
 
 
-_TEXT_KINDS = {"text", "ref", "partner", "commune", "sector"}
-_ERROR_FOR_KIND = {"date": "invalid_date", "bool": "invalid_value", "int": "invalid_number"}
 _BOOL_EXPECTED = "« Oui », « Non » ou vide (X, O/N, 1/0, Présent/Absent acceptés)"
 
 
@@ -132,7 +129,7 @@ def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine
                     else:
                         out.add(i, "missing_value", col.label)
             continue
-        parser = _parser_for(col.kind, ctx)
+        parser = _parser_for(col, ctx)
         memo = {cell: parser(cell) for cell in set(raw)}  # cells are str, numbers, dates: hashable
         bad = {cell for cell, (value, ok) in memo.items() if value is None and (col.required or not ok)}
         value_of = {cell: value for cell, (value, _) in memo.items()}
@@ -144,9 +141,8 @@ def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine
             if formula:
                 out.add(i, "formula_without_value", col.label, formula)
             elif not memo[raw[i]][1]:
-                code = "invalid_value" if col.kind.startswith("vocab:") else _ERROR_FOR_KIND[col.kind]
-                expected = ctx.vocabularies.expected.get(col.kind[6:]) if col.kind.startswith("vocab:") else _BOOL_EXPECTED
-                out.add(i, code, col.label, raw[i], expected=expected)
+                expected = ctx.vocabularies.expected.get(col.vocabulary) if col.kind is Kind.VOCAB else _BOOL_EXPECTED
+                out.add(i, _ERROR_FOR_KIND[col.kind], col.label, raw[i], expected=expected)
             else:
                 out.add(i, "missing_value", col.label)
     _RULES[schema.key](schema, values, out, ctx, problem_refs)
@@ -156,7 +152,7 @@ def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine
 def _check_dates(schema: SheetSchema, values: dict, out: _Collector, ctx: Context, past_fields: tuple[str, ...]) -> None:
     horizon = ctx.as_of + FAR_FUTURE
     for col in schema.columns:
-        if col.kind != "date":
+        if col.kind is not Kind.DATE:
             continue
         for i, day in enumerate(values[col.field]):
             if day is None:
@@ -274,31 +270,17 @@ def _action_rules(schema, values, out, ctx, problem_refs) -> None:
 
 
 _RULES = {"meetings": _meeting_rules, "problems": _problem_rules, "actions": _action_rules}
-_DATE_FIELDS = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}
-_BOOL_FIELDS = {"mayor_present", "municipal_police_present", "national_police_present"}
 
 
 def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], values: dict, out: _Collector,
              ctx: Context) -> SheetOutcome:
     keep = [i for i in range(len(data)) if i not in out.rejected]
     take = (lambda column: column) if len(keep) == len(data) else (lambda column: [column[i] for i in keep])
-    columns: dict[str, object] = {}
-    for name in OUTPUT_COLUMNS[schema.key]:
-        if name == "sector_id":
-            columns[name] = pd.array([ctx.sector.sector_id if ctx.sector else None] * len(keep), dtype="str")
-        elif name == "source_file":
-            columns[name] = pd.array([ctx.source_file] * len(keep), dtype="str")
-        elif name == "source_row":
-            columns[name] = pd.array([data[i][0] for i in keep], dtype="int64")
-        elif name in _DATE_FIELDS:
-            columns[name] = _day_array(take(values[name]))
-        elif name in _BOOL_FIELDS:
-            columns[name] = pd.array(take(values[name]), dtype="boolean")
-        elif name == "attendees":
-            columns[name] = pd.array(take(values[name]), dtype="Int64")
-        else:
-            columns[name] = pd.array(take(values[name]), dtype="str")
-    frame = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in columns.items()})
+    by_loader = {"sector_id": [ctx.sector.sector_id if ctx.sector else None] * len(keep),
+                 "source_file": [ctx.source_file] * len(keep),
+                 "source_row": [data[i][0] for i in keep]}
+    frame = frame_from_values(schema.key, {name: by_loader[name] if name in by_loader else take(values[name])
+                                           for name in schema.fields})
     rejected_rows = sorted(out.rejected)
     rejected = pd.DataFrame(
         {"source_row": [data[i][0] for i in rejected_rows],
@@ -307,24 +289,6 @@ def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], val
     )
     issues = [issue for _, issue in sorted(out.issues, key=lambda pair: pair[0])]
     return SheetOutcome(frame, rejected, issues, len(data), len(keep), len(rejected_rows), values)
-
-
-def empty_frame(key: str) -> pd.DataFrame:
-    """A sheet with no accepted row, with the dtypes `_outcome` gives (dates stay dates: `.dt` works)."""
-    dtypes = {name: ("datetime64[us]" if name in _DATE_FIELDS else "boolean" if name in _BOOL_FIELDS else
-                     "Int64" if name == "attendees" else "int64" if name == "source_row" else "str")
-              for name in OUTPUT_COLUMNS[key]}
-    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
-
-
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_NAT = np.iinfo(np.int64).min
-
-
-def _day_array(days: list) -> np.ndarray:
-    """dates / None -> datetime64[us], converting each distinct date once (numpy's own conversion is slow)."""
-    offset = {d: (d.toordinal() - _EPOCH_ORDINAL if d is not None else _NAT) for d in set(days)}
-    return np.array([offset[d] for d in days], dtype=np.int64).view("datetime64[D]").astype("datetime64[us]")
 
 
 def _shown_cell(cells: list, index: int | None) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from domain.issue_catalogue import Issue, make_issue
 from domain.reference import Reference, Sector
 from domain.text import fold
+from domain.tracker_schema import SECTOR_KEYS
 from domain.vocabulary import CADENCE_SYNONYMS, CADENCES
 from loaders.cell_values import parse_date, parse_text
 from loaders.raw_sheet import RawSheet
-from loaders.schema import SECTOR_KEYS
 
 
 @dataclass

@@ -18,13 +18,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.reference import Reference, Sector, default_reference
+from domain.tracker_schema import SECTOR_SHEET_LABEL, SHEET_ORDER, SHEETS, Column, Kind, SheetSchema
 from domain.vocabulary import CADENCES, VOCABULARIES
-from loaders.schema import SECTOR_SHEET_LABEL, SHEETS, Column, SheetSchema
 from loaders.settings import read_settings
 
 GUIDE_SHEET = "Mode d'emploi"
 LISTS_SHEET = "Listes"
-DATA_SHEET_ORDER = ("meetings", "problems", "actions")
 TEMPLATE_ROWS = 1000  # dropdowns and date checks cover lines 2..TEMPLATE_ROWS
 DATE_FORMAT = "DD/MM/YYYY"
 _SERIAL_2000_01_01, _SERIAL_2099_12_31 = 36526, 73050
@@ -95,9 +94,9 @@ def list_values(reference: Reference) -> dict[str, list[str]]:
 
 
 def _list_key(col: Column) -> str | None:
-    if col.kind.startswith("vocab:"):
-        return col.kind[6:]
-    return "bool" if col.kind == "bool" else None
+    if col.kind is Kind.VOCAB:
+        return col.vocabulary
+    return "bool" if col.kind is Kind.BOOL else None
 
 
 def build_workbook(sector: Sector | None = None, reference: Reference | None = None, *,
@@ -111,7 +110,7 @@ def build_workbook(sector: Sector | None = None, reference: Reference | None = N
     _fill_guide(guide, sector, reference, values)
     ranges = _fill_lists(wb, values)
     _fill_sector_sheet(wb.create_sheet(SECTOR_SHEET_LABEL), sector, reference, ranges)
-    for key in DATA_SHEET_ORDER:
+    for key in SHEET_ORDER:
         _data_sheet(wb.create_sheet(SHEETS[key].label), SHEETS[key], ranges, last_row)
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 0
@@ -186,10 +185,10 @@ def _data_sheet(ws, schema: SheetSchema, ranges: dict[str, str], last_row: int) 
         validation = None
         if (list_key := _list_key(col)) is not None:
             validation = _list_validation(ranges[list_key], col.label)
-        elif col.kind == "date":
+        elif col.kind is Kind.DATE:
             validation = _date_validation(col.label)
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-        elif col.kind == "int":
+        elif col.kind is Kind.INT:
             validation = _count_validation(col.label)
         if validation is not None:
             validation.add(target)
@@ -282,10 +281,10 @@ def _fill_guide(ws, sector: Sector | None, reference: Reference, values: dict[st
     row += 1
     line("Les feuilles du classeur", font=Font(bold=True, size=13, color="1F4E78"))
     line(f"• {SECTOR_SHEET_LABEL} : {_SHEET_PURPOSE[SECTOR_SHEET_LABEL]}")
-    for key in DATA_SHEET_ORDER:
+    for key in SHEET_ORDER:
         line(f"• {SHEETS[key].label} : {_SHEET_PURPOSE[key]}")
     line(f"• {LISTS_SHEET} (masquée) : les valeurs des listes déroulantes, à ne pas modifier.")
-    for key in DATA_SHEET_ORDER:
+    for key in SHEET_ORDER:
         schema = SHEETS[key]
         row += 1
         line(f"Feuille « {schema.label} » : les colonnes", font=Font(bold=True, size=13, color="1F4E78"))

@@ -1,6 +1,6 @@
 """A sector's current data written back into the template layout, so the tracker goes round.
 
-`write_filled_tracker` takes normalized frames (columns of `schema.OUTPUT_COLUMNS`)
+`write_filled_tracker` takes normalized frames (columns of `domain.tracker_schema.OUTPUT_COLUMNS`)
 and writes what `tracker_loader.load` reads back into the same frames: codes
 turned into their French labels, dates as real dates shown JJ/MM/AAAA,
 booleans as Oui / Non. Text that a spreadsheet would take for a formula
@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from domain.reference import Reference, Sector, default_reference
+from domain.tracker_schema import SHEET_ORDER, SHEETS, Column, Kind
 from domain.vocabulary import VOCABULARIES
 from loaders.safe_xlsx import set_safe_value
-from loaders.schema import SHEETS, Column
-from loaders.template_writer import DATA_SHEET_ORDER, DATE_FORMAT, TEMPLATE_ROWS, build_workbook
+from loaders.template_writer import DATE_FORMAT, TEMPLATE_ROWS, build_workbook
 
 _TOP = Alignment(vertical="top")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -38,10 +38,10 @@ def write_filled_tracker(path: str | Path, frames: dict[str, pd.DataFrame], *, s
     key writes an empty sheet.
     """
     reference = reference or default_reference()
-    own = {key: _own_rows(frames.get(key), sector.sector_id) for key in DATA_SHEET_ORDER}
+    own = {key: _own_rows(frames.get(key), sector.sector_id) for key in SHEET_ORDER}
     last_row = max(TEMPLATE_ROWS, max(len(frame) for frame in own.values()) + 1 + _SPARE_ROWS)
     wb = build_workbook(sector, reference, last_row=last_row)
-    for key in DATA_SHEET_ORDER:
+    for key in SHEET_ORDER:
         schema = SHEETS[key]
         ws = wb[schema.label]
         frame = own[key]
@@ -95,17 +95,17 @@ def cell_value(col: Column, raw: object) -> object:
     """One normalized value as the tracker shows it: French label, real date, Oui / Non, int or text."""
     if _missing(raw):
         return None
-    if col.kind == "date":
+    if col.kind is Kind.DATE:
         if isinstance(raw, (pd.Timestamp, dt.datetime)):
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
         return pd.Timestamp(raw).date()
-    if col.kind == "bool":
+    if col.kind is Kind.BOOL:
         return "Oui" if bool(raw) else "Non"
-    if col.kind == "int":
+    if col.kind is Kind.INT:
         return int(raw)
-    if col.kind.startswith("vocab:"):
-        return VOCABULARIES[col.kind[6:]].labels.get(str(raw), str(raw))
+    if col.kind is Kind.VOCAB:
+        return VOCABULARIES[col.vocabulary].labels.get(str(raw), str(raw))
     text = ILLEGAL_CHARACTERS_RE.sub("", str(raw))
     return text or None

@@ -18,6 +18,7 @@ import pandas as pd
 
 from domain.issue_catalogue import ERROR, Issue, make_issue
 from domain.reference import Reference, Sector, default_reference
+from domain.tracker_schema import SECTOR_COLUMN, SHEET_ORDER, SHEETS, empty_frames
 from loaders import limits
 from loaders.cell_values import parse_text, ref_key
 from loaders.csv_reader import read_csv
@@ -26,12 +27,9 @@ from loaders.file_guard import inspect
 from loaders.header_detection import (HeaderMatch, classify_sheet_name, find_header, header_lookup, header_score,
                                       sheet_from_file_name, sheet_name_table)
 from loaders.raw_sheet import RawSheet
-from loaders.row_validation import Context, SheetOutcome, Vocabularies, empty_frame, validate_sheet
-from loaders.schema import SECTOR_COLUMN, SHEETS
+from loaders.row_validation import Context, SheetOutcome, Vocabularies, validate_sheet
 from loaders.sector_resolution import SectorSheet, check_sector_sheet, read_sector_sheet
 from loaders.settings import Settings, read_settings
-
-SHEET_ORDER = ("meetings", "problems", "actions")
 
 
 @dataclass
@@ -67,11 +65,6 @@ class TrackerResult:
                 for i in self.issues
             ],
         }
-
-
-def empty_frames() -> dict[str, pd.DataFrame]:
-    """No rows, the accepted rows' dtypes: a sheet a file does not carry looks like an empty one."""
-    return {key: empty_frame(key) for key in SHEET_ORDER}
 
 
 def _failed(file: str, sector_id: str | None, issues: list[Issue]) -> list[TrackerResult]:

@@ -22,8 +22,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.reference import Reference, Sector, default_reference  # noqa: E402
+from domain.tracker_schema import OUTPUT_COLUMNS, SHEETS  # noqa: E402
 from domain.vocabulary import CADENCES, VOCABULARIES  # noqa: E402
-from loaders.schema import OUTPUT_COLUMNS, SHEETS  # noqa: E402
 from loaders.tracker_export import cell_value, write_filled_tracker  # noqa: E402
 
 D = dt.timedelta

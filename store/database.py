@@ -34,7 +34,30 @@ def _create_v3(conn: sa.Connection) -> None:
     screen_token_tables.metadata.create_all(conn)
 
 
+def add_missing_columns(conn: sa.Connection, table: sa.Table) -> list[str]:
+    """Add to the store's `table` the declared columns it lacks; returns their names.
+
+    For a column declared in `domain.tracker_schema` after a store was created: step 1 creates the row tables as
+    declared *now*, so a new store already has the column (nothing to do) and an older one gets it here. Existing
+    rows have no value for it: the column must be nullable.
+    """
+    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+    added = []
+    for column in table.columns:
+        if column.name in present:
+            continue
+        if not column.nullable:
+            raise ValueError(f"{table.name}.{column.name}: a column added to existing rows must be nullable")
+        preparer = conn.dialect.identifier_preparer
+        conn.execute(sa.text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} "
+                             f"{column.type.compile(dialect=conn.dialect)}"))
+        added.append(column.name)
+    return added
+
+
 # (version, step). Append only: a deployed store replays the steps it has not seen.
+# A column declared later: append `(n, lambda conn: add_missing_columns(conn, tables.<sheet>))`;
+# a sheet declared later: append `(n, lambda conn: tables.<sheet>.create(conn, checkfirst=True))`.
 MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,4 +1,4 @@
-"""Normalized frames to SQL rows and back, with the loader's dtypes (dates, nullable booleans and ints)."""
+"""Normalized frames to SQL rows and back, by each column's declared kind (`domain.tracker_schema`)."""
 
 from __future__ import annotations
 
@@ -6,50 +6,34 @@ import datetime as dt
 
 import pandas as pd
 
-from loaders.schema import OUTPUT_COLUMNS
-
-DATE_COLUMNS = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}
-BOOL_COLUMNS = {"mayor_present", "municipal_police_present", "national_police_present"}
-INT_COLUMNS = {"attendees", "source_row"}
+from domain.tracker_schema import SHEETS, Kind, frame_from_values
 
 
-def _plain(value: object, column: str) -> object:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if column in DATE_COLUMNS:
-        return value.date() if isinstance(value, (pd.Timestamp, dt.datetime)) else value
-    if column in BOOL_COLUMNS:
-        return bool(value)
-    if column in INT_COLUMNS:
-        return int(value)
-    return str(value)
+def _date(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # a Timestamp is a datetime
+
+
+_PLAIN = {Kind.DATE: _date, Kind.BOOL: bool, Kind.INT: int, Kind.LINE: int}  # any other kind is text
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value))
 
 
 def to_records(frame: pd.DataFrame, key: str, import_id: int) -> list[dict]:
-    """Rows ready for an executemany insert."""
-    columns = list(OUTPUT_COLUMNS[key])
+    """Rows ready for an executemany insert: plain Python values, None for missing."""
+    schema = SHEETS[key]
+    fields = schema.fields
+    plain = [_PLAIN.get(column.kind, str) for column in schema.frame_columns]
     records = []
-    for values in frame[columns].itertuples(index=False, name=None):
-        record = {column: _plain(value, column) for column, value in zip(columns, values)}
+    for values in frame[list(fields)].itertuples(index=False, name=None):
+        record = {field: None if _is_missing(value) else convert(value)
+                  for field, convert, value in zip(fields, plain, values)}
         record["import_id"] = import_id
         records.append(record)
     return records
 
 
 def from_records(rows: list[dict], key: str) -> pd.DataFrame:
-    """A frame with exactly the loader's columns and dtypes (an empty one too)."""
-    columns = list(OUTPUT_COLUMNS[key])
-    data = {}
-    for column in columns:
-        values = [row[column] for row in rows]
-        if column in DATE_COLUMNS:
-            data[column] = pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[us]")
-        elif column in BOOL_COLUMNS:
-            data[column] = pd.array(values, dtype="boolean")
-        elif column == "attendees":
-            data[column] = pd.array(values, dtype="Int64")
-        elif column == "source_row":
-            data[column] = pd.array(values, dtype="int64")
-        else:
-            data[column] = pd.array(values, dtype="str")
-    return pd.DataFrame(data, columns=columns)
+    """A frame with exactly the declared columns and dtypes (an empty one too)."""
+    return frame_from_values(key, {field: [row[field] for row in rows] for field in SHEETS[key].fields})

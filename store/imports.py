@@ -15,13 +15,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from domain.tracker_diff import TrackerDiff, diff_trackers
+from domain.tracker_schema import SHEET_ORDER
 from loaders.one_sheet_files import carried_sheets, import_order, is_one_sheet_file, kept_sheet_count, merge_with_current
 from loaders.tracker_loader import TrackerResult
 from store import tables
 from store.errors import french_errors
 from store.frames import to_records
 from store.raw_archive import archive_raw_file
-from store.queries import SHEETS, current_import_id, import_frames
+from store.queries import current_import_id, import_frames
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class ImportPlan:
     def kept_sheets(self) -> tuple[str, ...]:
         """Sheets this file does not hold: importing it keeps the sector's current ones."""
         carried = carried_sheets(self.result)
-        return tuple(key for key in SHEETS if key not in carried) if carried else ()
+        return tuple(key for key in SHEET_ORDER if key not in carried) if carried else ()
 
     @property
     def scope_message(self) -> str | None:
@@ -185,8 +186,8 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
     frames = plan.frames if plan.frames is not None else result.frames
     errors = sum(i.severity == "error" for i in result.issues)
     warnings = sum(i.severity == "warning" for i in result.issues)
-    sheet_counts = {key: result.counts.get(key) or kept_sheet_count(frames, key) for key in SHEETS}
-    counts = {f"{key}_{kind}": getattr(sheet_counts[key], f"rows_{kind}") for key in SHEETS for kind in ("read", "accepted")}
+    sheet_counts = {key: result.counts.get(key) or kept_sheet_count(frames, key) for key in SHEET_ORDER}
+    counts = {f"{key}_{kind}": getattr(sheet_counts[key], f"rows_{kind}") for key in SHEET_ORDER for kind in ("read", "accepted")}
     with french_errors("Import non enregistré"), engine.begin() as conn:
         # The archive is written first: on SQLite that write takes the database's write lock, so the check
         # below sees the last committed import and no other import can slip in before ours.

@@ -11,8 +11,6 @@ from domain.issue_catalogue import Issue
 from store import tables
 from store.frames import from_records
 
-SHEETS = ("meetings", "problems", "actions")
-
 
 def current_import_id(conn: sa.Connection, sector_id: str, at: dt.datetime | None = None) -> int | None:
     """The sector's latest import (at a past moment when `at` is given)."""

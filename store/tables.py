@@ -1,8 +1,15 @@
-"""Table definitions, versioned: a new version appends a migration, never edits an old one."""
+"""Table definitions, versioned: a new version appends a migration, never edits an old one.
+
+The row tables (meetings, problems, actions) are generated from `domain.tracker_schema`; migration 1 creates
+them as declared, so a declared change reaches an existing store only through a new migration (README,
+« Développement »).
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+from domain.tracker_schema import SHEETS, Column, Kind, SheetSchema
 
 metadata = sa.MetaData()
 
@@ -64,61 +71,26 @@ rejected_rows = sa.Table(
 )
 
 
-def _row_columns() -> list[sa.Column]:
-    return [
+# The row tables: one per declared sheet, one SQL column per frame column, plus the import the row belongs to.
+_KIND_SQL: dict[Kind, type[sa.types.TypeEngine]] = {
+    Kind.DATE: sa.Date, Kind.BOOL: sa.Boolean, Kind.INT: sa.Integer, Kind.LINE: sa.Integer,
+    Kind.TEXT: sa.Text, Kind.REF: sa.Text, Kind.COMMUNE: sa.Text, Kind.INSEE: sa.Text, Kind.PARTNER: sa.Text,
+    Kind.VOCAB: sa.Text, Kind.SECTOR: sa.Text,
+}
+
+
+def sql_type(column: Column) -> sa.types.TypeEngine:
+    """The column's SQL type: by kind, text bounded by the declared `length` (VARCHAR) when there is one."""
+    return sa.String(column.length) if column.length is not None else _KIND_SQL[column.kind]()
+
+
+def row_table(schema: SheetSchema, meta: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        schema.key, meta,
         sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.import_id"), nullable=False, index=True),
-        sa.Column("sector_id", sa.String(64), nullable=False),
-    ]
+        *(sa.Column(c.field, sql_type(c), nullable=c.nullable) for c in schema.frame_columns),
+    )
 
 
-def _source() -> list[sa.Column]:
-    return [sa.Column("source_file", sa.String(255), nullable=False), sa.Column("source_row", sa.Integer, nullable=False)]
-
-
-meetings = sa.Table(
-    "meetings", metadata, *_row_columns(),
-    sa.Column("meeting_date", sa.Date, nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("mayor_present", sa.Boolean),
-    sa.Column("municipal_police_present", sa.Boolean),
-    sa.Column("national_police_present", sa.Boolean),
-    sa.Column("other_partners", sa.Text),
-    sa.Column("attendees", sa.Integer),
-    sa.Column("notes", sa.Text),
-    *_source(),
-)
-
-problems = sa.Table(
-    "problems", metadata, *_row_columns(),
-    sa.Column("problem_id", sa.String(64), nullable=False),
-    sa.Column("reported_on", sa.Date, nullable=False),
-    sa.Column("commune_insee", sa.String(5)),
-    sa.Column("commune_name", sa.String(120)),
-    sa.Column("location", sa.Text),
-    sa.Column("category", sa.String(120), nullable=False),
-    sa.Column("description", sa.Text),
-    sa.Column("reported_by", sa.Text),
-    sa.Column("priority", sa.String(10)),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("due_on", sa.Date),
-    sa.Column("resolved_on", sa.Date),
-    *_source(),
-)
-
-actions = sa.Table(
-    "actions", metadata, *_row_columns(),
-    sa.Column("action_id", sa.String(64), nullable=False),
-    sa.Column("problem_id", sa.String(64), nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("partner", sa.Text, nullable=False),
-    sa.Column("partner_type", sa.String(30)),
-    sa.Column("started_on", sa.Date),
-    sa.Column("due_on", sa.Date, nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("done_on", sa.Date),
-    sa.Column("comment", sa.Text),
-    *_source(),
-)
-
-ROW_TABLES = {"meetings": meetings, "problems": problems, "actions": actions}
+ROW_TABLES = {key: row_table(schema, metadata) for key, schema in SHEETS.items()}
+meetings, problems, actions = ROW_TABLES["meetings"], ROW_TABLES["problems"], ROW_TABLES["actions"]

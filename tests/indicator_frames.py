@@ -1,27 +1,27 @@
-"""Tiny normalized frames for indicator tests, with the loader's columns and dtypes."""
+"""Tiny normalized frames for indicator tests, with the declared columns and dtypes (`domain.tracker_schema`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from loaders.schema import OUTPUT_COLUMNS
+from domain.tracker_schema import SHEETS, Kind, frame_from_values
 
-DATES = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}
-BOOLS = {"mayor_present", "municipal_police_present", "national_police_present"}
+
+def _day(value: object) -> object:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def frame(key: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows give only what matters to the test; the rest of the columns are empty."""
-    data = {}
-    for column in OUTPUT_COLUMNS[key]:
-        values = [row.get(column) for row in rows]
-        if column in DATES:
-            data[column] = pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[us]")
-        elif column in BOOLS:
-            data[column] = pd.array(values, dtype="boolean")
-        elif column in ("attendees", "source_row"):
-            data[column] = pd.array([v if v is not None else (i + 2 if column == "source_row" else None)
-                                     for i, v in enumerate(values)], dtype="Int64")
-        else:
-            data[column] = pd.array(values, dtype="str")
-    return pd.DataFrame(data, columns=list(OUTPUT_COLUMNS[key]))
+    """Rows give only what matters to the test (dates may be "YYYY-MM-DD"); the rest of the columns are empty,
+    but for `source_row`, numbered from line 2."""
+    values = {}
+    for column in SHEETS[key].frame_columns:
+        cells = [row.get(column.field) for row in rows]
+        if column.kind is Kind.DATE:
+            cells = [_day(v) for v in cells]
+        elif column.field == "source_row":
+            cells = [v if v is not None else i + 2 for i, v in enumerate(cells)]
+        values[column.field] = cells
+    return frame_from_values(key, values)

@@ -206,7 +206,7 @@ def xls_tracker(far=None) -> bytes:
 
     import xlwt
 
-    from loaders.schema import SHEETS
+    from domain.tracker_schema import SHEETS
     from tracker_builder import SHEET_LABELS, base_tracker
 
     tracker = base_tracker()

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import AS_OF, assert_rows_accounted
+from domain.tracker_schema import SHEETS
 from loaders import load
-from loaders.schema import SHEETS
 from tracker_builder import base_tracker, write_xlsx
 
 SYNONYMS = {

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from conftest import AS_OF, FIXTURES
 from domain.reference import default_reference
+from domain.tracker_schema import SHEETS
 from loaders import load
-from loaders.schema import SHEETS
 from loaders.tracker_export import write_filled_tracker
 from store import tables
 from store.database import SCHEMA_VERSION, open_store

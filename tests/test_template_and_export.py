@@ -8,8 +8,8 @@ import pytest
 
 from conftest import AS_OF, FIXTURES, assert_rows_accounted, issue_tuples
 from domain.reference import default_reference
+from domain.tracker_schema import SHEETS
 from loaders import load
-from loaders.schema import SHEETS
 from loaders.template_writer import write_template
 from loaders.tracker_export import write_filled_tracker
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from loaders.schema import SHEETS
+from domain.tracker_schema import SHEETS
 
 SHEET_LABELS = {"meetings": "Réunions", "problems": "Problèmes", "actions": "Actions"}
 AS_OF = dt.date(2026, 11, 25)
