@@ -15,6 +15,7 @@ from domain.reference import Reference, default_reference
 from domain.safe_text import md_escape, visible_frame
 from loaders import TrackerResult
 from loaders.isolated import load_isolated, warm_up
+from navigation import Page, may_see_page
 from store.database import open_store
 from store.demo_seed import seed_demo
 from store.queries import demo_sectors, freshness
@@ -225,7 +226,7 @@ def choose_sector(sector_id: str) -> None:
         st.session_state["f_sector"] = sector_id
 
 
-def page_filters(page_path: str) -> Filters:
+def page_filters(page: Page) -> Filters:
     """The shared filters, for a page. Ensures the entry script ran first.
 
     Because the pages live in a `pages/` folder, a fresh server that receives a
@@ -236,15 +237,13 @@ def page_filters(page_path: str) -> Filters:
     """
     if "filters" not in st.session_state:
         params = {k: st.query_params[k] for k in st.query_params}
-        st.session_state["resume_page"] = (page_path, params)
+        st.session_state["resume_page"] = (page.path, params)
         st.switch_page("dashboard.py", query_params=params or None)
     return st.session_state["filters"]
 
 
 def resume_requested_page() -> None:
     """Called by dashboard.py once navigation and filters exist: go back to the page a link asked for."""
-    from domain.access import may_see_page
-
     resume = st.session_state.pop("resume_page", None)
     if resume and may_see_page(principal(), resume[0]):  # a page the role may not see has no address: stay
         page_path, params = resume

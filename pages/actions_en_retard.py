@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
@@ -11,7 +12,7 @@ from loaders.safe_xlsx import tables_to_xlsx
 from report_tables.overdue import WIDTHS, overdue_table
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/actions_en_retard.py")
+filters = app_state.page_filters(navigation.ACTIONS_EN_RETARD)
 sector_ids = filters.sector_ids(reference)
 frames, _ = app_state.current_data()
 

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 import app_state
+import navigation
 from domain.access import DENIED_MESSAGE, ROLES, may
 from domain.safe_text import md_escape, visible_frame
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password
@@ -16,7 +17,7 @@ from store.screen_tokens import (
 reference = app_state.reference()
 engine = app_state.store()
 me = app_state.principal()
-app_state.page_filters("pages/admin_comptes.py")
+app_state.page_filters(navigation.ADMIN_COMPTES)
 
 st.title("Comptes")
 if not may(me, "manage_accounts"):  # not listed for other roles; checked again here

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import navigation
 from domain.access import may
 from domain.formatting import fr_int
 from domain.safe_text import visible_frame
@@ -11,7 +12,7 @@ from store.evaluation_export import evaluation_xlsx
 from store.queries import import_history
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/etat_des_donnees.py")
+filters = app_state.page_filters(navigation.ETAT_DES_DONNEES)
 sector_ids = filters.sector_ids(reference)
 
 st.title("État des données des GPO")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from charts.moselle_map import sector_map
 from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
@@ -16,7 +17,7 @@ from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, 
 from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/fiche_secteur.py")
+filters = app_state.page_filters(navigation.FICHE_SECTEUR)
 frames, last_imports = app_state.current_data()
 
 st.title("Fiche secteur")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from domain.formatting import fr_int
 from domain.issue_catalogue import SHEET_LABELS
@@ -17,7 +18,7 @@ from store.queries import import_history, import_issues, rejected_rows
 
 reference = app_state.reference()
 engine = app_state.store()
-filters = app_state.page_filters("pages/import_history.py")
+filters = app_state.page_filters(navigation.IMPORT_HISTORY)
 
 st.title("Historique des imports")
 app_state.demo_banner()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from domain.formatting import fr_int
 from domain.safe_text import md_escape, visible_frame
@@ -15,7 +16,7 @@ from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan
 
 reference = app_state.reference()
 engine = app_state.store()
-filters = app_state.page_filters("pages/import_trackers.py")
+filters = app_state.page_filters(navigation.IMPORT_TRACKERS)
 readable = app_state.readable()
 sector_names = {s.sector_id: s.name for s in reference.sectors.values() if readable is None or s.sector_id in readable}
 

@@ -5,12 +5,13 @@ import datetime as dt
 import streamlit as st
 
 import app_state
+import navigation
 from domain.access import DENIED_MESSAGE, may
 from domain.safe_text import visible_frame
 from store.audit import EVENTS, audit_xlsx, read_audit
 
 me = app_state.principal()
-filters = app_state.page_filters("pages/journal.py")
+filters = app_state.page_filters(navigation.JOURNAL)
 
 st.title("Journal")
 if not may(me, "read_audit"):

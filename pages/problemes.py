@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, history_stock_chart,
                                    resolution_time_chart, stock_and_flow_chart)
 from domain.filters import PERIODS
@@ -49,7 +50,7 @@ def _open_history(history: pd.DataFrame, sector_ids: tuple[str, ...], ends: tupl
 
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/problemes.py")
+filters = app_state.page_filters(navigation.PROBLEMES)
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
 as_of, period_start = filters.as_of, filters.period_start

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
@@ -12,7 +13,7 @@ from domain.indicators.meetings_table import TABLE_WIDTHS, cadence_table, meetin
 from domain.safe_text import md_escape, visible_frame
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/reunions.py")
+filters = app_state.page_filters(navigation.REUNIONS)
 sector_ids = filters.sector_ids(reference)
 as_of = filters.as_of
 window_start = months_before(as_of, WINDOW_MONTHS)

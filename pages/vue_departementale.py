@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from charts.moselle_map import moselle_map
 from domain.filters import PERIODS
@@ -12,13 +13,13 @@ from domain.safe_text import md_escape, visible_frame
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table, ranking_widths
 
 reference = app_state.reference()
-filters = app_state.page_filters("pages/vue_departementale.py")
+filters = app_state.page_filters(navigation.VUE_DEPARTEMENTALE)
 sector_ids = filters.sector_ids(reference)
 frames, last_imports = app_state.current_data()
 scope = filters.scope_label(reference)
 
 if st.session_state.pop("open_sector_page", False):
-    st.switch_page("pages/fiche_secteur.py")
+    st.switch_page(navigation.FICHE_SECTEUR.path)
 
 st.title("Vue départementale")
 st.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
