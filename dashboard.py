@@ -40,17 +40,17 @@ with incidents.guard("page"):  # any error below (this script or the page it run
         st.navigation({"": [login_page], **pages_of(list(PAGES), with_default=False)}, position="hidden")
         app_state.login_screen()
         st.stop()
-    st.session_state["page_principal"] = principal
+    app_state.enter_as(principal)
 
     kiosk = app_state.is_kiosk()  # a briefing screen: ?ecran=1
     # a page the role may not see is not listed, so its URL is not reachable
     pages = st.navigation(pages_of(pages_for(principal)), position="hidden" if kiosk else "sidebar")
     if kiosk:
         app_state.kiosk_css()
-        st.session_state["filters"] = app_state.kiosk_filters()
+        app_state.keep_filters(app_state.kiosk_filters())
     else:
         app_state.screen_css()
-        st.session_state["filters"] = app_state.shared_filters()
+        app_state.keep_filters(app_state.shared_filters())
         app_state.user_box(principal)
     app_state.resume_requested_page()  # a link that first reached a page file alone (see app_state.page_filters)
     app_state.publish_screen_token()  # a screen just signed in: its address gets its token
