@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from app_state.auth import readable
 from app_state.resources import reference, store
 from domain.filters import Filters
+from domain.indicators.problem_history import open_by_month_from_snapshots, snapshot_import_ids
 from domain.indicators.sector_metrics import sector_metrics
+from domain.issue_catalogue import Issue
 from domain.safe_text import visible_frame
-from loaders import TrackerResult
-from loaders.isolated import load_isolated, warm_up
+from store import queries
 from store.queries import current_frames, current_import_id, current_import_ids, demo_sectors, freshness
 
 
@@ -25,6 +27,12 @@ def demo_reference_date() -> dt.date:
     """The reference date pages start on: in demo mode, the day the demo data were imported as of."""
     dates = [d.date() for d in freshness(store()).values()]
     return max(dates) if dates and demo_sectors(store()) else dt.date.today()
+
+
+def readable_sector_names() -> dict[str, str]:
+    """Name of each sector the user may read, by id, in reference order (for the pages' lists of sectors)."""
+    allowed = readable()
+    return {s.sector_id: s.name for s in reference().sectors.values() if allowed is None or s.sector_id in allowed}
 
 
 def has_demo_data() -> bool:
@@ -35,23 +43,6 @@ def has_demo_data() -> bool:
 def last_imports() -> dict:
     """The day of each sector's current import (every sector, whatever the user may read: freshness is no data)."""
     return freshness(store())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def read_upload(data: bytes, name: str, sector: str | None, as_of: dt.date) -> list[TrackerResult]:
-    """An uploaded file read once per content, sector choice and date (bytes, not the file object).
-
-    Read in a separate, limited process (loaders.isolated): a file that crashes a
-    parser or wants too much memory or time costs only that read, never the server.
-    """
-    return load_isolated(data, filename=name, sector=sector, as_of=as_of, reference=reference())
-
-
-@st.cache_resource
-def upload_reader_ready() -> bool:
-    """Start the upload reader's process when the Import page opens, not on the first upload."""
-    warm_up()
-    return True
 
 
 def current_import_of(sector_id: str) -> int | None:
@@ -89,3 +80,55 @@ def _metrics(import_ids: tuple[int, ...], sector_ids: tuple[str, ...], as_of: dt
 def metrics_for(filters: Filters):
     """One line of figures per selected sector (cached per imports, sectors, date and period)."""
     return _metrics(current_imports(), tuple(filters.sector_ids(reference())), filters.as_of, filters.period_start)
+
+
+# --- the import history: every import of the sectors the user may read ----------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=8)
+def _all_imports(import_ids: tuple[int, ...]) -> pd.DataFrame:
+    """Every import, newest first; cached per set of current imports (a new import is always its sector's current)."""
+    return queries.import_history(store())
+
+
+def import_history(sector_ids: list[str]) -> pd.DataFrame:
+    """The imports of `sector_ids` the user may read, newest first, with whether each is its sector's current data."""
+    allowed = readable()
+    history = _all_imports(current_imports())
+    wanted = [s for s in sector_ids if allowed is None or s in allowed]
+    return history[history["sector_id"].isin(wanted)].reset_index(drop=True)
+
+
+def _may_read_import(import_id: int) -> bool:
+    allowed = readable()
+    if allowed is None:
+        return True
+    history = _all_imports(current_imports())
+    return bool(history.loc[history["import_id"] == import_id, "sector_id"].isin(allowed).any())
+
+
+def import_issues(import_id: int) -> list[Issue]:
+    """What the check found in an import (none for an import the user may not read)."""
+    return queries.import_issues(store(), import_id) if _may_read_import(import_id) else []
+
+
+def rejected_rows(import_id: int) -> pd.DataFrame:
+    """An import's rejected rows, as typed (none for an import the user may not read)."""
+    rows = queries.rejected_rows(store(), import_id)
+    return rows if _may_read_import(import_id) else rows.iloc[0:0]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _open_history(history: pd.DataFrame, sector_ids: tuple[str, ...], ends: tuple[dt.date, ...]) -> pd.DataFrame:
+    wanted = snapshot_import_ids(history, ends)
+    by_id = history.set_index("import_id")
+    with store().connect() as conn:
+        snapshots = [(by_id.at[i, "imported_at"], by_id.at[i, "sector_id"], queries.import_frames(conn, i)["problems"])
+                     for i in wanted]
+    return open_by_month_from_snapshots(snapshots, ends, sector_ids)
+
+
+def open_problems_history(sector_ids: list[str], ends: tuple[dt.date, ...]) -> pd.DataFrame:
+    """Open problems at each month end according to the imports current at that time (the sectors the user may
+    read among `sector_ids`); cached per history, sectors and month ends."""
+    history = import_history(sector_ids)
+    allowed = readable()
+    return _open_history(history, tuple(s for s in sector_ids if allowed is None or s in allowed), ends)

@@ -11,7 +11,7 @@ from pathlib import PurePath
 import streamlit as st
 
 import incidents
-from app_state.auth import readable
+from app_state.auth import principal, readable
 from app_state.data import current_imports, frames_for_imports
 from app_state.resources import reference, store
 from domain.meeting_agenda import build_agenda
@@ -19,6 +19,7 @@ from domain.raw_file_access import FileSectors, original_allowed
 from domain.safe_text import md_escape
 from loaders import template_writer, tracker_export
 from loaders.file_sectors import file_sectors
+from store.evaluation_export import evaluation_xlsx
 from store.queries import current_frames, import_frames, raw_file, raw_file_sectors
 
 
@@ -53,6 +54,13 @@ def _tracker_bytes(sector_id: str, import_id: int | None) -> bytes:
 @st.cache_data(show_spinner=False)
 def template_download(sector_id: str) -> bytes:
     return template_writer.template_bytes(reference().sectors.get(sector_id), reference())
+
+
+def evaluation_export(sector_ids: list[str]) -> bytes:
+    """The workbook for the university's evaluation (no free text), for the sectors chosen the user may read.
+
+    Journaled there, once; raises ExportNotAllowed if the role may not make it."""
+    return evaluation_xlsx(store(), principal(), reference(), sector_ids=sector_ids)
 
 
 # --- the meeting pack (PDF) ---------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from domain.indicators.sector_metrics import headline
 from domain.meeting_agenda import build_agenda
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values
 
-reference = app_state.reference()
 filters = app_state.page_filters(navigation.ECRAN_ROTATION)
+reference = app_state.reference()
 kiosk = app_state.is_kiosk()
 interval = app_state.interval_from_url(20)
 

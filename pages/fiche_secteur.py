@@ -16,13 +16,9 @@ from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, PROBLEM_STATUS
 from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
-reference = app_state.reference()
-filters = app_state.page_filters(navigation.FICHE_SECTEUR)
+view = app_state.page_header(navigation.FICHE_SECTEUR, "Fiche secteur", stale=False)
+reference, filters, candidates = view.reference, view.filters, view.sector_ids
 frames, last_imports = app_state.current_data()
-
-st.title("Fiche secteur")
-app_state.demo_banner()
-candidates = filters.sector_ids(reference)
 if filters.sector_id is None:
     st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.",
             icon=":material/location_on:")

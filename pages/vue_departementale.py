@@ -12,20 +12,15 @@ from domain.indicators.sector_metrics import headline
 from domain.safe_text import md_escape, visible_frame
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table, ranking_widths
 
-reference = app_state.reference()
-filters = app_state.page_filters(navigation.VUE_DEPARTEMENTALE)
-sector_ids = filters.sector_ids(reference)
-frames, last_imports = app_state.current_data()
-scope = filters.scope_label(reference)
-
-if st.session_state.pop("open_sector_page", False):
+if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
     st.switch_page(navigation.FICHE_SECTEUR.path)
 
-st.title("Vue départementale")
-st.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
-           f"(depuis le {fr_date(filters.period_start)})")
-app_state.demo_banner()
-app_state.stale_notice(sector_ids, filters.as_of)
+view = app_state.page_header(navigation.VUE_DEPARTEMENTALE, "Vue départementale", subtitle=True)
+reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
+frames, last_imports = app_state.current_data()
+scope = filters.scope_label(reference)
+view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : "
+                      f"{PERIODS[filters.period_months].lower()} (depuis le {fr_date(filters.period_start)})")
 
 top = headline(frames, reference, sector_ids, filters.as_of, filters.period_start, last_imports)
 row1 = st.columns(4)
