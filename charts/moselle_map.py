@@ -17,7 +17,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import palette
+from theme import palette
 from domain.geography import (
     commune_bounds,
     commune_codes,

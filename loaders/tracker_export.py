@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from domain.reference import Reference, Sector, default_reference
 from domain.vocabulary import VOCABULARIES
-from loaders.safe_xlsx import set_safe_value
+from exports.xlsx import set_safe_value
 from loaders.schema import SHEETS, Column
 from loaders.template_writer import DATA_SHEET_ORDER, DATE_FORMAT, TEMPLATE_ROWS, build_workbook
 

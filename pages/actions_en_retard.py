@@ -8,7 +8,7 @@ import incidents
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
 from domain.safe_text import visible_frame
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from report_tables.overdue import WIDTHS, overdue_table
 
 view = app_state.page_header(navigation.ACTIONS_EN_RETARD, "Actions en retard")

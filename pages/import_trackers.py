@@ -9,7 +9,7 @@ from app_state.uploads import IMPORT_REFUSALS, READY
 from domain.formatting import fr_int
 from domain.safe_text import md_escape, visible_frame
 from domain.tracker_diff import diff_details, diff_summary
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
 
 view = app_state.page_header(navigation.IMPORT_TRACKERS, "Importer un tableau de suivi", stale=False)

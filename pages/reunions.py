@@ -9,7 +9,7 @@ from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
                                         partner_types_attending)
-from domain.indicators.meetings_table import TABLE_WIDTHS, cadence_table, meetings_headline
+from report_tables.meetings import TABLE_WIDTHS, cadence_table, meetings_headline
 from domain.safe_text import md_escape, visible_frame
 
 view = app_state.page_header(navigation.REUNIONS, "Réunions des GPO", subtitle=True)
