@@ -8,6 +8,7 @@ import incidents
 from charts.moselle_map import moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
+from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
 from domain.indicators.sector_metrics import headline
 from domain.safe_text import md_escape, visible_frame
 from report_tables.sector_ranking import MAP_METRICS, hover_lines, map_values, ranking_table, ranking_widths
@@ -36,7 +37,9 @@ row2 = st.columns(4)
 row2[0].metric("Actions en retard", fr_int(top.overdue_actions),
                help="« À faire » ou « En cours » avec une échéance dépassée à la date de référence.")
 row2[1].metric("GPO en retard sur leur cadence", f"{fr_int(top.late_gpo)} / {fr_int(top.constituted_gpo)}",
-               help="Plus de 38 jours (GPO mensuel) ou 22 jours (GPO tous les 15 jours) depuis la dernière réunion tenue.")
+               help=f"Plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (GPO mensuel) ou "
+                    f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (GPO tous les 15 jours) depuis la dernière "
+                    "réunion tenue.")
 row2[2].metric("GPO constitués", f"{fr_int(top.constituted_gpo)} / {fr_int(top.sectors)}")
 row2[3].metric("Secteurs aux données anciennes", f"{fr_int(top.stale_sectors)} / {fr_int(top.sectors)}",
                help="Dernier import plus vieux que la cadence du GPO.")
