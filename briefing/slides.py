@@ -17,8 +17,8 @@ import pandas as pd
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
 from domain.safe_text import visible_text
-from theme.palette import ACTION_STATUS_COLOURS, OVERDUE_COLOUR, PROBLEM_STATUS_COLOURS
-from domain.vocabulary import ACTION_STATUS, CADENCES, PRIORITY, PROBLEM_STATUS
+from domain.vocabulary import ACTION_STATUS, CADENCES, PRIORITY
+from theme.palette import ACTION_STATUS_COLOURS, OVERDUE_COLOUR
 
 ROWS_PER_SLIDE = 7  # what reads at 5 metres on a 768-pixel-high screen
 PRIORITY_COLOURS = {"high": OVERDUE_COLOUR, "medium": "#E69F00", "low": "#56B4E9"}

@@ -7,7 +7,7 @@ import app_state
 import navigation
 import incidents
 from charts.moselle_map import sector_map
-from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
+from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
 from domain.indicators.freshness import freshness
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, cadence_summary
