@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
-from briefing.slides import Figure, Slide, _short
-from charts.palette import OVERDUE_COLOUR
+from briefing.slides import Figure, Slide, shorten
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.sector_metrics import Headline
 from domain.meeting_agenda import Agenda
+from theme.palette import OVERDUE_COLOUR
 
 MAP_SLIDE = "map"  # placeholder in the list: the page draws the map there
 
@@ -36,7 +34,7 @@ def headline_slide(top: Headline, scope: str, as_of: dt.date) -> Slide:
 def sector_slide(agenda: Agenda, stale: bool) -> Slide:
     """One GPO on one slide: its figures and who owes the most overdue actions."""
     cadence = agenda.cadence
-    rows = [(_short(partner, 40), fr_int(len(group)), f"{int(group['days_overdue'].max())} j")
+    rows = [(shorten(partner, 40), fr_int(len(group)), f"{int(group['days_overdue'].max())} j")
             for partner, group in agenda.overdue_by_partner[:5]]
     return Slide(
         f"GPO {agenda.sector.name}",
@@ -55,7 +53,3 @@ def sector_slide(agenda: Agenda, stale: bool) -> Slide:
         notes=("GPO en retard sur sa cadence." if cadence.late else "",),
     )
 
-
-def rotation_order(metrics: pd.DataFrame) -> list[str]:
-    """Sectors in reference order, those with something to say (late, overdue, stale) included like the others."""
-    return metrics["sector_id"].tolist()

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from charts.palette import ACTION_STATUS_COLOURS, OVERDUE_COLOUR, PROBLEM_STATUS_COLOURS
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
 from domain.safe_text import visible_text
-from domain.vocabulary import ACTION_STATUS, CADENCES, PRIORITY, PROBLEM_STATUS
+from domain.vocabulary import ACTION_STATUS, CADENCES, PRIORITY
+from theme.palette import ACTION_STATUS_COLOURS, OVERDUE_COLOUR
 
 ROWS_PER_SLIDE = 7  # what reads at 5 metres on a 768-pixel-high screen
 PRIORITY_COLOURS = {"high": OVERDUE_COLOUR, "medium": "#E69F00", "low": "#56B4E9"}
@@ -43,7 +43,8 @@ class Slide:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _short(text: object, limit: int = 70) -> str:
+def shorten(text: object, limit: int = 70) -> str:
+    """`text` as shown (invisible characters removed), cut to `limit` characters with an ellipsis."""
     value = visible_text(text)
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
@@ -83,11 +84,11 @@ def agenda_slides(agenda: Agenda) -> list[Slide]:
                  Figure("Actions réalisées", fr_int(len(agenda.done_actions)))),
         columns=("", "Réf", "Quoi", "Où / qui", "Le"),
         rows=tuple(
-            [("Nouveau", r.problem_id, _short(r.category, 40), _short(r.commune_name, 30), fr_date(r.reported_on))
+            [("Nouveau", r.problem_id, shorten(r.category, 40), shorten(r.commune_name, 30), fr_date(r.reported_on))
              for r in agenda.new_problems.itertuples()][:3]
-            + [("Résolu", r.problem_id, _short(r.category, 40), _short(r.commune_name, 30), fr_date(r.resolved_on))
+            + [("Résolu", r.problem_id, shorten(r.category, 40), shorten(r.commune_name, 30), fr_date(r.resolved_on))
                for r in agenda.resolved_problems.itertuples()][:2]
-            + [("Réalisée", r.action_id, _short(r.description, 40), _short(r.partner, 30), fr_date(r.done_on))
+            + [("Réalisée", r.action_id, shorten(r.description, 40), shorten(r.partner, 30), fr_date(r.done_on))
                for r in agenda.done_actions.itertuples()][:2]),
         empty="Rien de nouveau depuis la dernière réunion.",
     ))
@@ -95,7 +96,7 @@ def agenda_slides(agenda: Agenda) -> list[Slide]:
     rows, colours = [], []
     for partner, group in agenda.overdue_by_partner:
         for r in group.itertuples():
-            rows.append((_short(partner, 34), r.action_id, _short(r.description, 48), fr_date(r.due_on), f"{r.days_overdue} j"))
+            rows.append((shorten(partner, 34), r.action_id, shorten(r.description, 48), fr_date(r.due_on), f"{r.days_overdue} j"))
             colours.append(OVERDUE_COLOUR)
     slides += _pages("2. Actions en retard, par partenaire", rows, colours,
                      subtitle=f"{fr_int(agenda.overdue_count)} action(s) dont l'échéance est dépassée au {fr_date(agenda.as_of)}",
@@ -104,7 +105,7 @@ def agenda_slides(agenda: Agenda) -> list[Slide]:
 
     due = agenda.due_before_next
     slides += _pages(f"3. À faire avant la prochaine réunion ({next_text})",
-                     [(r.action_id, _short(r.description, 52), _short(r.partner, 34), fr_date(r.due_on),
+                     [(r.action_id, shorten(r.description, 52), shorten(r.partner, 34), fr_date(r.due_on),
                        ACTION_STATUS.labels.get(r.status, r.status)) for r in due.itertuples()],
                      [ACTION_STATUS_COLOURS.get(r.status) for r in due.itertuples()],
                      subtitle="actions « À faire » ou « En cours » dont l'échéance tombe d'ici là",
@@ -117,7 +118,7 @@ def agenda_slides(agenda: Agenda) -> list[Slide]:
         linked = agenda.actions_of_problem.get(r.problem_id, pd.DataFrame())
         open_count = int(linked["status"].isin(["todo", "in_progress"]).sum()) if len(linked) else 0
         problem_rows.append((PRIORITY.labels.get(r.priority, "–") if isinstance(r.priority, str) else "–", r.problem_id,
-                             _short(r.category, 34), _short(f"{r.commune_name or ''} {('· ' + r.location) if isinstance(r.location, str) else ''}", 40),
+                             shorten(r.category, 34), shorten(f"{r.commune_name or ''} {('· ' + r.location) if isinstance(r.location, str) else ''}", 40),
                              f"{r.age_days} j", f"{open_count} en cours sur {len(linked)}"))
         problem_colours.append(PRIORITY_COLOURS.get(r.priority) if isinstance(r.priority, str) else None)
     slides += _pages("4. Problèmes ouverts, par priorité", problem_rows, problem_colours,

@@ -1,7 +1,7 @@
 """Meeting charts for the Réunions page: the timeline of every GPO, and who attends.
 
 Pure plotly: frames and cadence summaries in, a figure out. Colours come from
-`charts.palette` so a meeting status looks the same on every page; each status
+`theme.palette` so a meeting status looks the same on every page; each status
 also has its own marker shape, for readers who cannot tell the colours apart.
 """
 
@@ -12,8 +12,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.palette import BLUE, FONT, GREY, HOVER_FONT_SIZE, MEETING_STATUS_COLOURS, VERMILLION
 from domain.formatting import fr_date, fr_int, fr_pct, rate_with_counts
+from theme.palette import BLUE, FONT, GREY, HOVER_FONT_SIZE, MEETING_STATUS_COLOURS, VERMILLION
 from domain.indicators.meetings import SOCLE, CadenceSummary
 from domain.reference import Reference
 from domain.vocabulary import MEETING_KIND, MEETING_STATUS, PARTNER_TYPE

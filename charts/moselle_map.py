@@ -31,8 +31,8 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import palette
 from domain.formatting import fr_int
+from theme import palette
 from domain.geography import (
     border_lines,
     commune_bounds,

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts import palette
+from theme import palette
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.problems import SMALL_SAMPLE, open_problems, resolved_in
 from domain.indicators.sector_metrics import ranked

@@ -1,5 +1,6 @@
-"""The domain layer: vocabularies, reference data, the issue catalogue and (later) indicators.
+"""The domain layer: vocabularies, reference data, the issue catalogue, access rules and the indicators.
 
-Pure Python, no Streamlit. Loaders, the store and the pages all depend on it; it
-depends on none of them.
+Pure in the sense of no I/O beyond reading the reference data: no Streamlit, no store, no page file (it uses
+pandas, numpy and shapely). Loaders, the store and the pages all depend on it; it depends on none of them
+(tests/test_layers.py).
 """

@@ -1,6 +1,7 @@
-"""Who may see and change what: roles, the signed-in person, readable and writable sectors, pages and actions.
+"""Who may see and change what: roles, the signed-in person, their capabilities, readable and writable sectors.
 
-Pure: no Streamlit, no store. The pages ask `may_see_page` / `may`; the queries
+Pure: no Streamlit, no store, no page file: the page registry (navigation.py)
+says which capability each page needs. Pages and actions ask `may`; the queries
 take `readable_sectors`; the import layer takes `writable_sectors` (through
 `store.accounts.uploader_for`).
 
@@ -28,38 +29,14 @@ ROLES: dict[str, str] = {
 
 ALL_SECTORS = None  # what `writable_sectors` returns for "every sector"
 
-# Page files, as listed in dashboard.py.
-VUE_DEPARTEMENTALE = "pages/vue_departementale.py"
-PROBLEMES = "pages/problemes.py"
-REUNIONS = "pages/reunions.py"
-ACTIONS_EN_RETARD = "pages/actions_en_retard.py"
-FICHE_SECTEUR = "pages/fiche_secteur.py"
-MODE_REUNION = "pages/mode_reunion.py"
-ECRAN_ROTATION = "pages/ecran_rotation.py"
-IMPORT_TRACKERS = "pages/import_trackers.py"
-IMPORT_HISTORY = "pages/import_history.py"
-ETAT_DES_DONNEES = "pages/etat_des_donnees.py"
-ADMIN_COMPTES = "pages/admin_comptes.py"
-JOURNAL = "pages/journal.py"
-
-READING_PAGES = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, MODE_REUNION, ECRAN_ROTATION,
-                 IMPORT_HISTORY, ETAT_DES_DONNEES)
-ADMIN_PAGES = (ADMIN_COMPTES, JOURNAL)
-ALL_PAGES = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, MODE_REUNION, ECRAN_ROTATION,
-             IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, *ADMIN_PAGES)  # menu order
-
-PAGES_BY_ROLE: dict[str, frozenset[str]] = {
-    ADMIN: frozenset(ALL_PAGES),
-    DIRECTION: frozenset(ALL_PAGES) - frozenset(ADMIN_PAGES),
-    CHEF_CSP: frozenset(READING_PAGES),  # everything, read-only: no import page, no admin page
-    ANIMATEUR: frozenset(READING_PAGES) | {IMPORT_TRACKERS},  # everything for its own sectors, import included
-    ECRAN: frozenset({MODE_REUNION, ECRAN_ROTATION}),  # briefing screens only
-}
-
-# Actions (below the pages) and what the journal / a refusal calls them.
+# What a role may do, and what the journal / a refusal calls it. The first two open kinds of pages (the page
+# registry, navigation.py, says which capability each page needs); the others are actions within pages.
+READ_DASHBOARDS, SCREENS = "read_dashboards", "screens"
 IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE = "import", "export_tracker", "download_raw_file"
 EXPORT_EVALUATION, MANAGE_ACCOUNTS, READ_AUDIT = "export_evaluation", "manage_accounts", "read_audit"
-ACTIONS: dict[str, str] = {
+CAPABILITIES: dict[str, str] = {
+    READ_DASHBOARDS: "Consulter les tableaux de bord",
+    SCREENS: "Afficher les écrans de réunion",
     IMPORT: "Importer un tableau de suivi",
     EXPORT_TRACKER: "Exporter un tableau de suivi rempli",
     DOWNLOAD_RAW_FILE: "Télécharger un fichier importé",
@@ -68,12 +45,13 @@ ACTIONS: dict[str, str] = {
     READ_AUDIT: "Consulter le journal",
 }
 
-ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
-    ADMIN: frozenset(ACTIONS),
-    DIRECTION: frozenset({IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, EXPORT_EVALUATION}),
-    CHEF_CSP: frozenset({EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),  # reading its CSP's data, in any form
-    ANIMATEUR: frozenset({IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),  # for its own sectors
-    ECRAN: frozenset(),
+CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
+    ADMIN: frozenset(CAPABILITIES),
+    DIRECTION: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, EXPORT_EVALUATION}),
+    # everything, read-only: no import, no administration; reading its CSP's data, in any form
+    CHEF_CSP: frozenset({READ_DASHBOARDS, SCREENS, EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),
+    ANIMATEUR: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),  # its own sectors
+    ECRAN: frozenset({SCREENS}),  # briefing screens only
 }
 
 DENIED_MESSAGE = "Vous n'avez pas accès à cette fonction."
@@ -117,10 +95,6 @@ def readable_sectors(principal: Principal, reference: Reference) -> list[str]:
     return [sid for sid in reference.sectors if sid in principal.sector_ids]
 
 
-def may_read_sector(principal: Principal, sector_id: str, reference: Reference) -> bool:
-    return sector_id in readable_sectors(principal, reference)
-
-
 def writable_sectors(principal: Principal) -> frozenset[str] | None:
     """The sectors `principal` may import for: `ALL_SECTORS` (None) for every sector, else a set (empty: none).
 
@@ -133,26 +107,11 @@ def writable_sectors(principal: Principal) -> frozenset[str] | None:
     return frozenset()
 
 
-def may_write_sector(principal: Principal, sector_id: str) -> bool:
-    writable = writable_sectors(principal)
-    return writable is ALL_SECTORS or sector_id in writable
-
-
-def may_see_page(principal: Principal, page: str) -> bool:
-    """Whether `page` (a file path as in dashboard.py, e.g. "pages/problemes.py") is listed for `principal`."""
-    return page.replace("\\", "/").removeprefix("./") in PAGES_BY_ROLE[principal.role]
-
-
-def pages_for(principal: Principal) -> list[str]:
-    """The pages `principal` may see, in menu order."""
-    return [page for page in ALL_PAGES if page in PAGES_BY_ROLE[principal.role]]
-
-
-def may(principal: Principal, action: str) -> bool:
-    """Whether `principal`'s role allows `action` (one of `ACTIONS`); sector scoping is checked separately."""
-    if action not in ACTIONS:
-        raise ValueError(f"Action inconnue : {action!r}")
-    return action in ACTIONS_BY_ROLE[principal.role]
+def may(principal: Principal, capability: str) -> bool:
+    """Whether `principal`'s role grants `capability` (one of `CAPABILITIES`); sector scoping is checked separately."""
+    if capability not in CAPABILITIES:
+        raise ValueError(f"Capacité inconnue : {capability!r}")
+    return capability in CAPABILITIES_BY_ROLE[principal.role]
 
 
 def strongest_role(roles: list[str] | set[str] | tuple[str, ...]) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from domain.indicators.meetings import months_before
 from domain.reference import Reference
 
 PERIODS = {1: "Dernier mois", 3: "3 derniers mois", 6: "6 derniers mois", 12: "12 derniers mois"}
@@ -24,13 +25,8 @@ class Filters:
 
     @property
     def period_start(self) -> dt.date:
-        """First day of the period: `period_months` calendar months before `as_of`, same day."""
-        month = self.as_of.month - self.period_months
-        year = self.as_of.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        day = min(self.as_of.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                                   31, 31, 30, 31, 30, 31][month - 1])
-        return dt.date(year, month, day)
+        """First day of the period: `period_months` calendar months before `as_of`, same day (or the month's last)."""
+        return months_before(self.as_of, self.period_months)
 
     allowed: frozenset[str] | None = None  # the sectors the signed-in user may read (None: all)
 

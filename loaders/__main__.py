@@ -1,3 +1,5 @@
-from loaders.cli import main
+"""`python -m loaders …`: the trackers' command line lives above the layers, in `cli.trackers`."""
+
+from cli.trackers import main
 
 raise SystemExit(main())

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from domain.reference import Reference, Sector, default_reference
 from domain.tracker_schema import SHEET_ORDER, SHEETS, Column, Kind
 from domain.vocabulary import VOCABULARIES
-from loaders.safe_xlsx import set_safe_value
+from exports.xlsx import set_safe_value
 from loaders.template_writer import DATE_FORMAT, TEMPLATE_ROWS, build_workbook
 
 _TOP = Alignment(vertical="top")

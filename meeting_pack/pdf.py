@@ -41,13 +41,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, LongTable, PageBreak,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
-from charts.palette import (ACTION_STATUS_COLOURS, BLUE, BLUISH_GREEN, GREY, ORANGE, OVERDUE_COLOUR,
-                            PROBLEM_STATUS_COLOURS, SKY_BLUE)
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.meeting_agenda import Agenda
 from domain.safe_text import visible_text
 from domain.vocabulary import ACTION_STATUS, CADENCES, OPEN_ACTION_STATUSES, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS
 from meeting_pack.cell_text import Annex, fitted, markup
+from theme.palette import (ACTION_STATUS_COLOURS, BLUE, BLUISH_GREEN, GREY, ORANGE, OVERDUE_COLOUR,
+                           PROBLEM_STATUS_COLOURS, SKY_BLUE)
 
 AUTHOR = "Tableau de bord GPO Moselle"
 PAGE = landscape(A4)

@@ -3,21 +3,17 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from domain.formatting import fr_date, fr_int
 from domain.indicators.actions import GROUPINGS, group_overdue, overdue_actions, with_context
 from domain.safe_text import visible_frame
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from report_tables.overdue import WIDTHS, overdue_table
 
-reference = app_state.reference()
-filters = app_state.page_filters("pages/actions_en_retard.py")
-sector_ids = filters.sector_ids(reference)
+view = app_state.page_header(navigation.ACTIONS_EN_RETARD, "Actions en retard")
+reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
 frames, _ = app_state.current_data()
-
-st.title("Actions en retard")
-app_state.demo_banner()
-app_state.stale_notice(sector_ids, filters.as_of)
 st.caption(f"Action en retard : « À faire » ou « En cours » avec une échéance antérieure au {fr_date(filters.as_of)} "
            "(date de référence). Retard = jours écoulés depuis l'échéance.")
 

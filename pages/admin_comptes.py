@@ -1,25 +1,20 @@
 """Page « Comptes » (admin): local accounts — create, change role or sectors, reset a password, disable — and the
 briefing screens' tokens (create, list, revoke)."""
 
-import datetime as dt
-
 import streamlit as st
 
 import app_state
-from domain.access import DENIED_MESSAGE, ROLES, may
-from domain.safe_text import md_escape, visible_frame
-from store.accounts import AccountError, create_account, list_accounts, set_active, set_password
-from store.screen_tokens import (
-    DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_screen_token,
+import navigation
+from app_state.admin import (
+    DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, AccountError, TokenError, accounts_table, change_account,
+    create_account, create_screen_token, revoke_screen_token, screen_tokens_table,
 )
+from domain.access import DENIED_MESSAGE, MANAGE_ACCOUNTS, ROLES, may
+from domain.safe_text import md_escape, visible_frame
 
-reference = app_state.reference()
-engine = app_state.store()
-me = app_state.principal()
-app_state.page_filters("pages/admin_comptes.py")
-
-st.title("Comptes")
-if not may(me, "manage_accounts"):  # not listed for other roles; checked again here
+view = app_state.page_header(navigation.ADMIN_COMPTES, "Comptes", banner=False, stale=False)
+reference = view.reference
+if not may(app_state.principal(), MANAGE_ACCOUNTS):  # not listed for other roles; checked again here
     app_state.audit("access_denied", "Page Comptes")
     st.error(DENIED_MESSAGE)
     st.stop()
@@ -27,8 +22,8 @@ if app_state.auth_mode() != "local":
     st.info("Les comptes locaux servent quand GPO_AUTH=local. Avec l'authentification de l'organisation (oidc), "
             "les rôles viennent de la section [gpo_roles] de .streamlit/secrets.toml.")
 
-accounts_table = list_accounts(engine)
-st.dataframe(visible_frame(accounts_table), hide_index=True, width="stretch", key="accounts_table")
+accounts = accounts_table()
+st.dataframe(visible_frame(accounts), hide_index=True, width="stretch", key="accounts_table")
 
 sector_names = {s.sector_id: s.name for s in reference.sectors.values()}
 with st.form("account_create", clear_on_submit=True):
@@ -47,8 +42,7 @@ with st.form("account_create", clear_on_submit=True):
             st.error("Les deux mots de passe diffèrent.")
         else:
             try:
-                create_account(engine, login, name, role, password, csp_id=csp or None, sector_ids=sectors,
-                               by=me.user_id, reference=reference)
+                create_account(login, name, role, password, csp_id=csp or None, sector_ids=sectors)
             except AccountError as refusal:
                 st.error(md_escape(str(refusal)))
             else:
@@ -62,10 +56,7 @@ with st.form("account_change", clear_on_submit=True):
                       format_func={"keep": "inchangé", "disable": "désactiver", "enable": "réactiver"}.get)
     if st.form_submit_button("Enregistrer"):
         try:
-            if password:
-                set_password(engine, login, password, by=me.user_id)
-            if action != "keep":
-                set_active(engine, login, action == "enable", by=me.user_id)
+            change_account(login, password=password or None, active=None if action == "keep" else action == "enable")
         except AccountError as refusal:
             st.error(md_escape(str(refusal)))
         else:
@@ -76,7 +67,7 @@ st.caption("Un écran de commissariat ou un projecteur reste connecté grâce à
            "(« &jeton=… »). Seul un compte écran en reçoit un ; il n'ouvre que le mode réunion et l'écran de direction. "
            "Le jeton vaut jusqu'à sa date d'expiration, sauf s'il est révoqué, si le compte est désactivé, change de rôle "
            "ou reçoit un nouveau mot de passe.")
-screens = accounts_table.loc[(accounts_table["Rôle"] == ROLES["ecran"]) & (accounts_table["Actif"] == "oui"),
+screens = accounts.loc[(accounts["Rôle"] == ROLES["ecran"]) & (accounts["Actif"] == "oui"),
                              "Identifiant"].tolist()
 with st.form("token_create", clear_on_submit=True):
     left, right = st.columns(2)
@@ -88,7 +79,7 @@ with st.form("token_create", clear_on_submit=True):
             st.error("Choisissez un compte écran (créez-en un ci-dessus avec le rôle « Écran de réunion »).")
         else:
             try:
-                made = create_screen_token(engine, screen, lifetime=dt.timedelta(days=int(days)), by=me.user_id)
+                made = create_screen_token(screen, int(days))
             except TokenError as refusal:
                 st.error(md_escape(str(refusal)))
             else:
@@ -98,14 +89,14 @@ with st.form("token_create", clear_on_submit=True):
                 st.caption("Par exemple : …/mode_reunion?secteur=forbach&ecran=1&embed=true"
                            f"&{QUERY_KEY}=… ou …/ecran_rotation?csp=metz&ecran=1&embed=true&{QUERY_KEY}=…")
 
-st.dataframe(visible_frame(list_screen_tokens(engine)), hide_index=True, width="stretch", key="tokens_table")
+st.dataframe(visible_frame(screen_tokens_table()), hide_index=True, width="stretch", key="tokens_table")
 with st.form("token_revoke", clear_on_submit=True):
     number = st.number_input("Numéro du jeton à révoquer", min_value=1, step=1, value=None, key="token_revoke_number")
     if st.form_submit_button("Révoquer"):
         try:
             if number is None:
                 raise TokenError("Indiquez le numéro du jeton (colonne « N° » du tableau).")
-            revoke_screen_token(engine, int(number), by=me.user_id)
+            revoke_screen_token(int(number))
         except TokenError as refusal:
             st.error(md_escape(str(refusal)))
         else:

@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
@@ -14,8 +15,8 @@ from domain.indicators.sector_metrics import headline
 from domain.meeting_agenda import build_agenda
 from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
 
+filters = app_state.page_filters(navigation.ECRAN_ROTATION)
 reference = app_state.reference()
-filters = app_state.page_filters("pages/ecran_rotation.py")
 kiosk = app_state.is_kiosk()
 interval = app_state.interval_from_url(20)
 

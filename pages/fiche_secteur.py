@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from charts.moselle_map import sector_map
-from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
+from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
 from domain.indicators.freshness import freshness
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, cadence_summary
@@ -15,13 +16,9 @@ from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import CADENCES, MEETING_KIND, MEETING_STATUS, PRIORITY, PROBLEM_STATUS
 from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
-reference = app_state.reference()
-filters = app_state.page_filters("pages/fiche_secteur.py")
+view = app_state.page_header(navigation.FICHE_SECTEUR, "Fiche secteur", stale=False)
+reference, filters, candidates = view.reference, view.filters, view.sector_ids
 frames, last_imports = app_state.current_data()
-
-st.title("Fiche secteur")
-app_state.demo_banner()
-candidates = filters.sector_ids(reference)
 if filters.sector_id is None:
     st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.",
             icon=":material/location_on:")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from domain.formatting import fr_int
 from domain.issue_catalogue import SHEET_LABELS
@@ -13,15 +14,10 @@ from domain.raw_file_access import EXTRACT_NOTICE
 from domain.safe_text import md_escape, visible_frame, visible_text
 from report_tables.imports import foreign_rejected_rows, history_table
 from report_tables.validation import issue_rows
-from store.queries import import_history, import_issues, rejected_rows
 
-reference = app_state.reference()
-engine = app_state.store()
-filters = app_state.page_filters("pages/import_history.py")
-
-st.title("Historique des imports")
-app_state.demo_banner()
-history = import_history(engine, filters.sector_ids(reference))
+view = app_state.page_header(navigation.IMPORT_HISTORY, "Historique des imports", stale=False)
+reference = view.reference
+history = app_state.import_history(view.sector_ids)
 if history.empty:
     st.info("Aucun import pour les secteurs choisis.")
     st.stop()
@@ -49,14 +45,14 @@ if download is not None:
                                           "multi-secteurs)" if extract else f"Fichier d'origine de l'import n° {chosen}"),
                              line["sector_id"]))
 
-issues = import_issues(engine, chosen)
+issues = app_state.import_issues(chosen)
 if issues:
     st.markdown("**Anomalies relevées à l'import**")
     st.dataframe(visible_frame(issue_rows(issues)), hide_index=True, width="stretch", key="history_issues")
 else:
     st.success("Aucune anomalie à cet import.")
 
-kept = rejected_rows(engine, chosen)
+kept = app_state.rejected_rows(chosen)
 if download is None or download.extract_rows is not None:  # another sector's rows, rejected here, stay unseen
     foreign = foreign_rejected_rows(issues)
     hidden = kept[[(sheet, row) in foreign for sheet, row in zip(kept["sheet"], kept["source_row"])]]

@@ -4,23 +4,18 @@ import streamlit as st
 
 import app_state
 import incidents
+import navigation
+from app_state.uploads import IMPORT_REFUSALS, READY
 from domain.formatting import fr_int
 from domain.safe_text import md_escape, visible_frame
 from domain.tracker_diff import diff_details, diff_summary
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from report_tables.validation import SEVERITY_ORDER, issues_table
-from store.accounts import uploader_for
-from store.errors import StoreError
-from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_imports
 
-reference = app_state.reference()
-engine = app_state.store()
-filters = app_state.page_filters("pages/import_trackers.py")
-readable = app_state.readable()
-sector_names = {s.sector_id: s.name for s in reference.sectors.values() if readable is None or s.sector_id in readable}
+view = app_state.page_header(navigation.IMPORT_TRACKERS, "Importer un tableau de suivi", stale=False)
+reference, filters = view.reference, view.filters
+sector_names = app_state.readable_sector_names()
 
-st.title("Importer un tableau de suivi")
-app_state.demo_banner()
 st.write("Déposez le tableau de suivi de votre GPO (Excel, LibreOffice ou CSV). Chaque ligne est contrôlée ; "
          "rien n'est enregistré avant votre confirmation.")
 
@@ -45,11 +40,10 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon=":mat
                           on_click=incidents.callback(app_state.audit), args=("export", "Tableau de suivi rempli", export_sector),
                           data=filled or b"", disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
 
-signed_in = uploader_for(app_state.principal())
 if app_state.auth_mode() == "off":  # the open demo: nobody is signed in, the importer says who he is
     name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()
 else:  # with authentication, an import is recorded under the signed-in account, never a typed name
-    name = signed_in.name
+    name = app_state.signed_in_name()
     st.text(f"Import enregistré au nom de : {name}")
 chosen_sector = st.selectbox("Secteur des fichiers", ["", *sector_names], key="upload_sector",
                              format_func=lambda s: sector_names[s] if s else
@@ -71,10 +65,9 @@ for n, upload in enumerate(files):
     progress.progress((n + 1) / len(files), text=f"Lu : {md_escape(upload.name)}")
 progress.empty()
 
-# The import layer refuses any sector this user may not write, whatever this page shows.
-uploader = Uploader(name, signed_in.writable_sectors)
-# Planned in import order: a sector's CSVs one on top of the other (meetings, problems, actions).
-plans = plan_imports(engine, [(result, data) for _, data, result in items], uploader)
+# Planned in import order: a sector's CSVs one on top of the other (meetings, problems, actions). The import layer
+# refuses any sector this user may not write, whatever this page shows.
+plans = app_state.plan_uploads([(result, data) for _, data, result in items], name)
 
 st.subheader("Rapport de contrôle")
 report = issues_table([plan.result for plan, _ in plans], reference)
@@ -133,13 +126,10 @@ for plan, data in plans:
         if st.button(f"Importer {fr_int(plan.rows_accepted)} ligne(s)", key=f"import_{key}", type="primary",
                      disabled=not (allowed and name and plan.after is None)):
             try:
-                import_id = commit_import(engine, plan, data, uploader, accept_vanished=bool(plan.diff.vanished_count),
-                                          as_of=filters.as_of)
-            except (ImportNotAllowed, StoreError) as refusal:
+                import_id = app_state.commit_upload(plan, data, name, filters.as_of)
+            except IMPORT_REFUSALS as refusal:
                 st.error(md_escape(str(refusal)))
             else:
-                app_state.audit("import", f"Import n° {import_id} : {file_name} ({plan.rows_accepted} ligne(s))",
-                                plan.result.sector_id)
                 st.session_state.setdefault("import_done", []).append(
                     f"Import n° {import_id} enregistré : {file_name}, secteur {sector.name}, {plan.rows_accepted} ligne(s).")
                 st.rerun()

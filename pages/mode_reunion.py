@@ -3,13 +3,14 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from briefing.slides import agenda_slides, slide_html
 from domain.meeting_agenda import build_agenda
 from domain.safe_text import md_escape
 
+filters = app_state.page_filters(navigation.MODE_REUNION)
 reference = app_state.reference()
-filters = app_state.page_filters("pages/mode_reunion.py")
 kiosk = app_state.is_kiosk()
 interval = app_state.interval_from_url(30)
 

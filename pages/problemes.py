@@ -6,60 +6,25 @@ import pandas as pd
 import streamlit as st
 
 import app_state
-from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, history_stock_chart,
-                                   resolution_time_chart, stock_and_flow_chart)
+import navigation
+from charts.problem_charts import history_stock_chart
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
-from domain.indicators.problem_history import (first_import_day, has_history, open_by_month_from_snapshots,
-                                               snapshot_import_ids)
-from domain.indicators.problems import (month_ends, monthly_stock_and_flow, open_age_buckets, open_problems,
-                                        overdue_problems, resolution_days, resolution_stats, resolved_in)
+from domain.indicators.meetings import months_before
+from domain.indicators.problem_history import first_import_day, has_history
+from domain.indicators.problems import month_ends, open_problems, overdue_problems, resolution_stats
 from domain.safe_text import md_escape, visible_frame
 from domain.vocabulary import PRIORITY, PROBLEM_STATUS
-from store.queries import import_frames, import_history
 
 PLOTLY = {"displayModeBar": False}
 
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _figures(problems: pd.DataFrame, metrics: pd.DataFrame, as_of: dt.date, period_start: dt.date, chart_start: dt.date):
-    """Every figure of the page, built once per data, sectors, date and period (the page reruns on each click)."""
-    monthly = monthly_stock_and_flow(problems, chart_start, as_of)
-    days = resolution_days(resolved_in(problems, period_start, as_of))
-    return {
-        "monthly": monthly,
-        "stock": stock_and_flow_chart(monthly),
-        "category": by_category_chart(problems, as_of, period_start),
-        "sector": by_sector_chart(metrics, as_of),
-        "csp": by_csp_chart(metrics, as_of),
-        "age": age_chart(open_age_buckets(problems, as_of)),
-        "time": resolution_time_chart(days),
-    }
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _open_history(history: pd.DataFrame, sector_ids: tuple[str, ...], ends: tuple[dt.date, ...]) -> pd.DataFrame:
-    """Open problems at each month end according to the imports current at that time."""
-    engine = app_state.store()
-    wanted = snapshot_import_ids(history, ends)
-    by_id = history.set_index("import_id")
-    with engine.connect() as conn:
-        snapshots = [(by_id.at[i, "imported_at"], by_id.at[i, "sector_id"], import_frames(conn, i)["problems"]) for i in wanted]
-    return open_by_month_from_snapshots(snapshots, ends, sector_ids)
-
-
-reference = app_state.reference()
-filters = app_state.page_filters("pages/problemes.py")
-sector_ids = filters.sector_ids(reference)
+view = app_state.page_header(navigation.PROBLEMES, "Problèmes signalés et résolus", subtitle=True)
+reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
 frames, last_imports = app_state.current_data()
 as_of, period_start = filters.as_of, filters.period_start
 scope = filters.scope_label(reference)
-
-st.title("Problèmes signalés et résolus")
-st.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
-           f"(du {fr_date(period_start)} au {fr_date(as_of)})")
-app_state.demo_banner()
-app_state.stale_notice(sector_ids, as_of)
+view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
+                      f"(du {fr_date(period_start)} au {fr_date(as_of)})")
 without_tracker = [reference.sectors[s].name for s in sector_ids if s not in last_imports]
 if without_tracker:
     st.info(f"Aucun tableau importé pour : {md_escape(', '.join(without_tracker))}. Ces secteurs ne comptent dans aucun chiffre.",
@@ -92,11 +57,10 @@ row2[1].metric("Délai médian de résolution", fr_days(stats.median_days),
 row2[2].metric("80 % résolus en", fr_days(stats.p80_days),
                help="80e percentile : 80 % des problèmes résolus sur la période l'ont été en ce délai ou moins.")
 
-# At least the last 12 months, so a season is never mistaken for a trend
-twelve_months_back = dt.date(as_of.year - (as_of.month <= 11), (as_of.month - 12) % 12 + 1, 1)
-chart_start = min(period_start.replace(day=1), twelve_months_back)
+# At least the last 12 months (this one and the 11 before), so a season is never mistaken for a trend
+chart_start = min(period_start.replace(day=1), months_before(as_of, 11).replace(day=1))
 metrics = app_state.metrics_for(filters)
-figures = _figures(problems, metrics, as_of, period_start, chart_start)
+figures = app_state.problem_figures(problems, metrics, as_of, period_start, chart_start)
 
 st.subheader("Mois par mois")
 st.plotly_chart(figures["stock"], width="stretch", key="problems_stock_flow", config=PLOTLY, theme=None)
@@ -104,11 +68,11 @@ st.caption(f"Du {fr_date(chart_start)} au {fr_date(as_of)} (le dernier mois s'ar
            "« Ouverts en fin de mois » est reconstitué d'après les dates de signalement et de résolution des tableaux "
            "actuels.")
 
-history = import_history(app_state.store(), sector_ids)
+history = app_state.import_history(sector_ids)
 ends = tuple(month_ends(chart_start, as_of))
 first_day = first_import_day(history)
 if has_history(history):
-    past = _open_history(history, tuple(sector_ids), ends)
+    past = app_state.open_problems_history(sector_ids, ends)
     st.markdown("**Problèmes ouverts chaque mois selon les tableaux de l'époque**")
     st.plotly_chart(history_stock_chart(past, figures["monthly"]), width="stretch", key="problems_history", config=PLOTLY, theme=None)
     gaps = past[past["sectors_missing"].map(len) > 0]

@@ -4,16 +4,16 @@ import pandas as pd
 import streamlit as st
 
 import app_state
+import navigation
 from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
                                         partner_types_attending)
-from domain.indicators.meetings_table import TABLE_WIDTHS, cadence_table, meetings_headline
+from report_tables.meetings import TABLE_WIDTHS, cadence_table, meetings_headline
 from domain.safe_text import md_escape, visible_frame
 
-reference = app_state.reference()
-filters = app_state.page_filters("pages/reunions.py")
-sector_ids = filters.sector_ids(reference)
+view = app_state.page_header(navigation.REUNIONS, "Réunions des GPO", subtitle=True)
+reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
 as_of = filters.as_of
 window_start = months_before(as_of, WINDOW_MONTHS)
 frames, _ = app_state.current_data()
@@ -24,11 +24,8 @@ summaries = {s: cadence_summary(reference.sectors[s], of_sector.get(s, empty), a
 top = meetings_headline(summaries)
 scope = filters.scope_label(reference)
 
-st.title("Réunions des GPO")
-st.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers mois "
-           f"(depuis le {fr_date(window_start)}), quelle que soit la période choisie")
-app_state.demo_banner()
-app_state.stale_notice(sector_ids, as_of)
+view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · cadence mesurée sur les {WINDOW_MONTHS} derniers "
+                      f"mois (depuis le {fr_date(window_start)}), quelle que soit la période choisie")
 
 late_rule = (f"plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (mensuel) ou "
              f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (15 jours) depuis la dernière réunion tenue")

@@ -3,28 +3,25 @@
 import streamlit as st
 
 import app_state
+import navigation
 import incidents
 from charts.moselle_map import map_caption, map_level, moselle_map
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
+from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
 from domain.indicators.sector_metrics import headline
 from domain.safe_text import md_escape, visible_frame
 from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values, ranking_table, ranking_widths
 
-reference = app_state.reference()
-filters = app_state.page_filters("pages/vue_departementale.py")
-sector_ids = filters.sector_ids(reference)
+if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
+    st.switch_page(navigation.FICHE_SECTEUR.path)
+
+view = app_state.page_header(navigation.VUE_DEPARTEMENTALE, "Vue départementale", subtitle=True)
+reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
 frames, last_imports = app_state.current_data()
 scope = filters.scope_label(reference)
-
-if st.session_state.pop("open_sector_page", False):
-    st.switch_page("pages/fiche_secteur.py")
-
-st.title("Vue départementale")
-st.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : {PERIODS[filters.period_months].lower()} "
-           f"(depuis le {fr_date(filters.period_start)})")
-app_state.demo_banner()
-app_state.stale_notice(sector_ids, filters.as_of)
+view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : "
+                      f"{PERIODS[filters.period_months].lower()} (depuis le {fr_date(filters.period_start)})")
 
 top = headline(frames, reference, sector_ids, filters.as_of, filters.period_start, last_imports)
 row1 = st.columns(4)
@@ -40,7 +37,9 @@ row2 = st.columns(4)
 row2[0].metric("Actions en retard", fr_int(top.overdue_actions),
                help="« À faire » ou « En cours » avec une échéance dépassée à la date de référence.")
 row2[1].metric("GPO en retard sur leur cadence", f"{fr_int(top.late_gpo)} / {fr_int(top.constituted_gpo)}",
-               help="Plus de 38 jours (GPO mensuel) ou 22 jours (GPO tous les 15 jours) depuis la dernière réunion tenue.")
+               help=f"Plus de {CADENCE_DAYS['monthly'] + LATE_MARGIN_DAYS} jours (GPO mensuel) ou "
+                    f"{CADENCE_DAYS['fortnightly'] + LATE_MARGIN_DAYS} jours (GPO tous les 15 jours) depuis la dernière "
+                    "réunion tenue.")
 row2[2].metric("GPO constitués", f"{fr_int(top.constituted_gpo)} / {fr_int(top.sectors)}")
 row2[3].metric("Secteurs aux données anciennes", f"{fr_int(top.stale_sectors)} / {fr_int(top.sectors)}",
                help="Dernier import plus vieux que la cadence du GPO.")

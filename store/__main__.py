@@ -1,3 +1,5 @@
-from store.cli import main
+"""`python -m store …`: the accounts, screen tokens and journal command line lives above the layers, in `cli.admin`."""
+
+from cli.admin import main
 
 raise SystemExit(main())

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from domain.safe_text import csv_cell
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from store.account_tables import audit_log
 
 # Event code -> French label.

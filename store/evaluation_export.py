@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from domain.access import EXPORT_EVALUATION, Principal, may, readable_sectors
 from domain.reference import Reference
 from domain.vocabulary import ACTION_STATUS, MEETING_KIND, MEETING_STATUS, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS, partner_type_of
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from store.audit import record
 from store.queries import current_frames
 

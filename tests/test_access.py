@@ -1,12 +1,14 @@
-"""The role matrix below the pages: each role × each page and each action, readable and writable sectors."""
+"""The role matrix below the pages: each role × each page (through the page registry) and each capability,
+readable and writable sectors."""
 
 import pytest
 
 from domain.access import (
-    ACTIONS, ADMIN, ALL_PAGES, ALL_SECTORS, ANIMATEUR, CHEF_CSP, DIRECTION, ECRAN, OPEN_ACCESS, PAGES_BY_ROLE, ROLES,
-    Principal, may, may_see_page, may_write_sector, pages_for, readable_sectors, strongest_role, writable_sectors,
+    ADMIN, ALL_SECTORS, ANIMATEUR, CAPABILITIES, CAPABILITIES_BY_ROLE, CHEF_CSP, DIRECTION, ECRAN, OPEN_ACCESS, ROLES,
+    Principal, may, readable_sectors, strongest_role, writable_sectors,
 )
 from domain.reference import default_reference
+from navigation import MODE_REUNION, ECRAN_ROTATION, PAGES as REGISTRY, may_see_page, page_at, pages_for
 from store.accounts import uploader_for
 
 REF = default_reference()
@@ -30,13 +32,15 @@ PAGE_MATRIX = {
     ECRAN:     [N, N, N, N, N, Y, Y, N, N, N, N, N],
     ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
 }
-ACTION_NAMES = ["import", "export_tracker", "download_raw_file", "export_evaluation", "manage_accounts", "read_audit"]
+ACTION_NAMES = ["read_dashboards", "screens", "import", "export_tracker", "download_raw_file", "export_evaluation",
+                "manage_accounts", "read_audit"]
+#                 dash scr  imp  exp  raw  eval comptes journal
 ACTION_MATRIX = {
-    DIRECTION: [Y, Y, Y, Y, N, N],
-    CHEF_CSP:  [N, Y, Y, N, N, N],
-    ANIMATEUR: [Y, Y, Y, N, N, N],
-    ECRAN:     [N, N, N, N, N, N],
-    ADMIN:     [Y, Y, Y, Y, Y, Y],
+    DIRECTION: [Y, Y, Y, Y, Y, Y, N, N],
+    CHEF_CSP:  [Y, Y, N, Y, Y, N, N, N],
+    ANIMATEUR: [Y, Y, Y, Y, Y, N, N, N],
+    ECRAN:     [N, Y, N, N, N, N, N, N],
+    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y],
 }
 
 
@@ -53,17 +57,32 @@ def test_action_matrix(role, action, allowed):
 
 
 def test_matrices_cover_every_role_page_and_action():
-    assert set(PAGE_MATRIX) == set(ACTION_MATRIX) == set(ROLES) == set(PAGES_BY_ROLE)
-    assert PAGES == list(ALL_PAGES)
-    assert ACTION_NAMES == list(ACTIONS)
+    assert set(PAGE_MATRIX) == set(ACTION_MATRIX) == set(ROLES) == set(CAPABILITIES_BY_ROLE)
+    assert PAGES == [page.path for page in REGISTRY]
+    assert ACTION_NAMES == list(CAPABILITIES)
     assert all(label and label[0].isupper() for label in ROLES.values())
+    assert {page.needs for page in REGISTRY} <= set(CAPABILITIES)
 
 
 def test_pages_for_keeps_menu_order():
-    assert pages_for(PRINCIPALS[ECRAN]) == ["pages/mode_reunion.py", "pages/ecran_rotation.py"]
-    assert pages_for(PRINCIPALS[ADMIN]) == PAGES
+    assert pages_for(PRINCIPALS[ECRAN]) == [MODE_REUNION, ECRAN_ROTATION]
+    assert [page.path for page in pages_for(PRINCIPALS[ADMIN])] == PAGES
     assert may_see_page(PRINCIPALS[DIRECTION], "./pages/problemes.py")
     assert not may_see_page(PRINCIPALS[ADMIN], "pages/inconnue.py")
+
+
+def test_the_registry_declares_each_page_file_once_with_its_menu():
+    """Every file in pages/ is in the registry (a page missing there has no address), once; sections are contiguous,
+    so the menu lists each section once, in registry order."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert sorted(page.path for page in REGISTRY) == sorted(p.relative_to(root).as_posix()
+                                                            for p in (root / "pages").glob("*.py"))
+    assert len({page.url_path for page in REGISTRY}) == len({page.title for page in REGISTRY}) == len(REGISTRY)
+    sections = [page.section for page in REGISTRY]
+    assert sections == sorted(sections, key=sections.index)  # each section's pages side by side
+    assert page_at("pages\\journal.py") == REGISTRY[-1] and page_at("pages/inconnue.py") is None
 
 
 def test_unknown_action_and_role_are_errors():
@@ -102,7 +121,6 @@ def test_writable_sectors(role, writable):
     assert uploader.name == principal.display_name
     for sector in ("forbach", "metz-centre"):
         expected = writable is None or sector in writable
-        assert may_write_sector(principal, sector) is expected
         assert uploader.may_write(sector) is expected
 
 

@@ -314,7 +314,7 @@ def test_audit_csv_neutralises_formulas(engine):
 @pytest.fixture
 def cli(monkeypatch, capsys):
     """Run `python -m store ARGS` in-process on one database: (exit code, stdout, stderr)."""
-    from store.cli import main
+    from cli.admin import main
 
     def run(db, *args, password=None):
         monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{db}")

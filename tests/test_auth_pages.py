@@ -164,11 +164,12 @@ ROLE_USERS = {
 @pytest.mark.parametrize("role", list(ROLE_USERS))
 def test_role_matrix_through_the_app(oidc, role):
     """Each role × each page: a page of the role opens; any other is not reachable."""
-    from domain.access import ALL_PAGES, may_see_page, Principal
+    from domain.access import Principal
+    from navigation import PAGES, may_see_page
 
     mapping = {"emails": {f"{role}@interieur.gouv.fr": ROLE_USERS[role]}}
     who = Principal("x", "x", role, ROLE_USERS[role].get("csp"), frozenset(ROLE_USERS[role].get("sectors", [])))
-    for page in ALL_PAGES:
+    for page in (page.path for page in PAGES):
         app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         app.secrets["gpo_roles"] = mapping
         app.user = {"is_logged_in": True, "email": f"{role}@interieur.gouv.fr"}

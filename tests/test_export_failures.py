@@ -20,9 +20,9 @@ def _broken(*args, **kwargs):
 
 
 def test_overdue_actions_page_survives_a_failing_spreadsheet(app, monkeypatch):
-    import loaders.safe_xlsx
+    import exports.xlsx
 
-    monkeypatch.setattr(loaders.safe_xlsx, "tables_to_xlsx", _broken)
+    monkeypatch.setattr(exports.xlsx, "tables_to_xlsx", _broken)
     app.run()
     app.switch_page("pages/actions_en_retard.py").run()
     assert not app.exception

@@ -24,7 +24,7 @@ from domain.meeting_agenda import build_agenda
 from domain.reference import default_reference
 from domain.safe_text import FORMULA_STARTS, INVISIBLE_CHARACTERS, csv_cell, visible_text
 from loaders import load
-from loaders.safe_xlsx import tables_to_xlsx
+from exports.xlsx import tables_to_xlsx
 from loaders.tracker_export import filled_tracker_bytes
 from tracker_builder import AS_OF, base_tracker, write_xlsx
 

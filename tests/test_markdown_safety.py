@@ -5,7 +5,7 @@ alerts, metrics, tabs and every widget label and tooltip, and in the options of
 radio buttons, pills, segmented controls and select sliders (checked in
 Chromium: selectbox and multiselect options are plain text). A file name such as
 `![b](http://…/x.png) [Cliquez ici](https://evil.example).xlsx` shown there
-fetches an image and draws a link. So in `pages/`, `app_state.py` and
+fetches an image and draws a link. So in `pages/`, `app_state/` and
 `dashboard.py`, whatever such a call shows must be *known text*:
 
 - a literal, or a constant of the code (an UPPER_CASE name, or an item of one:
@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*(ROOT / "pages").glob("*.py"), ROOT / "app_state.py", ROOT / "dashboard.py"])
+SOURCES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "app_state").glob("*.py"), ROOT / "dashboard.py"])
 
 # Calls whose text arguments Streamlit renders as markdown: name -> positional indexes and keywords to check.
 LABEL = ((0,), ("label", "body", "help", "placeholder"))
@@ -44,6 +44,7 @@ MARKDOWN_CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "pills": LABEL, "segmented_control": LABEL, "slider": LABEL, "text_input": LABEL, "text_area": LABEL,
     "number_input": LABEL, "date_input": LABEL, "time_input": LABEL, "file_uploader": LABEL, "color_picker": LABEL,
     "progress": ((1,), ("text",)), "spinner": ((0,), ("text",)), "tabs": ((0,), ("tabs",)),
+    "page_header": ((1,), ("title",)),  # app_state.page_header(page, title): the page's title
 }
 MARKDOWN_OPTIONS = {"radio", "pills", "segmented_control", "select_slider"}  # their option labels are markdown too
 PLAIN_OPTIONS = {"selectbox", "multiselect"}  # plain text: md_escape there would show its backslashes
@@ -168,7 +169,7 @@ def violations(source: str, name: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_pages_show_user_text_only_through_md_escape(path):
     assert violations(path.read_text(encoding="utf-8"), path.name) == []
 

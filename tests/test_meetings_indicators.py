@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from domain.indicators.meetings import cadence_periods, cadence_summary, constitution, partner_types_attending
-from domain.indicators.meetings_table import cadence_table, meetings_headline
+from report_tables.meetings import cadence_table, meetings_headline
 from domain.reference import Sector, default_reference
 from indicator_frames import frame
 

@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
+from domain.access import IMPORT, READ_DASHBOARDS
+from navigation import PAGES as REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["pages/vue_departementale.py", "pages/problemes.py", "pages/reunions.py", "pages/actions_en_retard.py",
-         "pages/fiche_secteur.py", "pages/etat_des_donnees.py", "pages/import_trackers.py", "pages/import_history.py"]
+# The data pages: each has a title and shows the demo banner (the screens and the admin pages do not)
+PAGES = [page.path for page in REGISTRY if page.needs in (READ_DASHBOARDS, IMPORT)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

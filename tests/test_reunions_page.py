@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from charts.meetings_charts import MISSED_LABEL, attendance_chart, meetings_timeline
-from charts.palette import MEETING_STATUS_COLOURS
+from theme.palette import MEETING_STATUS_COLOURS
 from domain.indicators.meetings import cadence_summary
 from domain.reference import default_reference
 from indicator_frames import frame

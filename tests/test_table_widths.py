@@ -6,7 +6,7 @@ tests/browser/test_screen_layout.py, which checks the real screen; this is the q
 
 import pytest
 
-from domain.indicators.meetings_table import TABLE_COLUMNS, TABLE_WIDTHS
+from report_tables.meetings import TABLE_COLUMNS, TABLE_WIDTHS
 from report_tables import overdue
 from report_tables.sector_ranking import MAP_METRICS, ranking_widths
 

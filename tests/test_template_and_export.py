@@ -86,7 +86,7 @@ def test_export_neutralises_formula_like_text(tmp_path):
 def test_report_and_table_downloads_neutralise_formulas():
     import io
 
-    from loaders.safe_xlsx import tables_to_xlsx
+    from exports.xlsx import tables_to_xlsx
 
     table = pd.DataFrame({"Valeur trouvée": ["=1+1", "+33 6", "-2", "@SOMME(A1)", "texte"], "Ligne": [1, 2, 3, 4, 5]})
     book = openpyxl.load_workbook(io.BytesIO(tables_to_xlsx({"Rapport": table})))

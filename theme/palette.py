@@ -12,7 +12,6 @@ BLACK = "#000000"
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"
 BLUISH_GREEN = "#009E73"
-YELLOW = "#F0E442"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
@@ -78,5 +77,4 @@ FONT: dict[str, object] = {
     "size": 16,
     "color": "#262730",
 }
-TITLE_FONT_SIZE = 22
 HOVER_FONT_SIZE = 16

@@ -1,4 +1,5 @@
-"""Command line for admins and CI: list sectors, validate and normalize trackers, write the template.
+"""`python -m loaders`, for admins and CI: list sectors, validate and normalize trackers, write the template, import
+into the store and export from it.
 
     python -m loaders sectors --json
     python -m loaders validate FILE... [--secteur NAME] [--json]
@@ -19,28 +20,23 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections import Counter
 
 import pandas as pd
 
-from domain.issue_catalogue import SEVERITY_LABELS
+from cli.french_argparse import FrenchParser
+from cli.reports import report
+from cli.tracker_store import run_export, run_import
 from domain.reference import default_reference
-from loaders.normalized_csv import write_normalized
-from loaders.schema import SHEETS
 from loaders.isolated import load_isolated
+from loaders.normalized_csv import write_normalized
+from loaders.template_writer import write_template
 from loaders.tracker_loader import SHEET_ORDER, TrackerResult, empty_frames
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # French usage errors, exit 2
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        raise SystemExit(2)
+from store.errors import cli_line
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m loaders", description="Lecture et contrôle des tableaux de suivi des GPO.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = FrenchParser(prog="python -m loaders", description="Lecture et contrôle des tableaux de suivi des GPO.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchParser)
     sectors = sub.add_parser("sectors", help="liste des secteurs du référentiel")
     sectors.add_argument("--json", action="store_true", help="sortie JSON")
     validate = sub.add_parser("validate", help="contrôle un ou plusieurs fichiers")
@@ -86,8 +82,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sectors":
         return _sectors(reference, args.json)
     if args.command == "template":
-        from loaders.template_writer import write_template
-
         if args.secteur and reference.match_sector(args.secteur) is None:
             print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
             return 2
@@ -96,8 +90,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Modèle écrit : {path}")
         return 0
     if args.command in ("import", "export"):
-        from loaders.store_commands import run_export, run_import
-
         if args.secteur and reference.match_sector(args.secteur) is None:
             print(f"Erreur d'utilisation : secteur « {args.secteur} » inconnu. Secteurs : {reference.sector_names()}.", file=sys.stderr)
             return 2
@@ -110,8 +102,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Erreur d'écriture : {exc.strerror} ({exc.filename}).", file=sys.stderr)
             return 1
         except Exception as exc:  # a database failure: one French line, never the driver's SQL and row data
-            from store.errors import cli_line
-
             line = cli_line(exc)
             if line is None:
                 raise
@@ -155,25 +145,3 @@ def _sectors(reference, as_json: bool) -> int:
             rythme = "tous les 15 jours" if s.cadence == "fortnightly" else "mensuel"
             print(f"{s.sector_id:26} {s.name:34} CSP {reference.csps[s.csp_id].name:20} {len(s.communes):2} commune(s), {rythme}")
     return 0
-
-
-def report(results: list[TrackerResult]) -> str:
-    """The readable French report: one block per file and sector."""
-    reference = default_reference()
-    blocks = []
-    for r in results:
-        sector = reference.sectors.get(r.sector_id or "")
-        title = f"{r.file} — secteur {sector.name}" if sector else f"{r.file} — secteur non déterminé"
-        verdict = "OK" if r.ok else "ERREURS"
-        lines = [f"{title} : {verdict}"]
-        set_aside = Counter(i.sheet for i in r.issues if i.code == "footer_line")  # counted as rejected, not errors
-        for key, count in r.counts.items():
-            line = (f"  {SHEETS[key].label} : {count.rows_read} ligne(s) lue(s), {count.rows_accepted} acceptée(s), "
-                    f"{count.rows_rejected - set_aside[key]} rejetée(s)")
-            if set_aside[key]:
-                line += f", {set_aside[key]} ligne(s) de total ou de note mise(s) de côté"
-            lines.append(line)
-        for issue in r.issues:
-            lines.append(f"  [{SEVERITY_LABELS[issue.severity]}] {issue.message}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)

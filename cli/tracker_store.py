@@ -7,18 +7,19 @@ import getpass
 import sys
 from pathlib import Path
 
+from cli.reports import report
 from domain.reference import Reference
 from domain.tracker_diff import diff_details, diff_summary
 from loaders.isolated import load_isolated
+from loaders.one_sheet_files import import_order
+from loaders.tracker_export import write_filled_tracker
+from store.database import open_store
+from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
+from store.queries import current_frames
 
 
 def run_import(reference: Reference, files: list[str], *, sector: str | None, user: str | None, accept_vanished: bool,
                as_of: dt.date) -> int:
-    from loaders.cli import report
-    from loaders.one_sheet_files import import_order
-    from store.database import open_store
-    from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
-
     engine = open_store()
     uploader = Uploader(user or getpass.getuser())
     loaded = []
@@ -62,10 +63,6 @@ def run_import(reference: Reference, files: list[str], *, sector: str | None, us
 
 
 def run_export(reference: Reference, sector_name: str, out: str) -> int:
-    from loaders.tracker_export import write_filled_tracker
-    from store.database import open_store
-    from store.queries import current_frames
-
     sector = reference.match_sector(sector_name)
     engine = open_store()
     frames = current_frames(engine, [sector.sector_id])

@@ -72,17 +72,6 @@ def cadence_table(summaries: dict[str, CadenceSummary], reference: Reference) ->
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
 
-def cadence_numbers(summaries: dict[str, CadenceSummary]) -> pd.DataFrame:
-    """The same lines as raw numbers (None when not applicable), for sorting, exports and tests."""
-    return pd.DataFrame([{
-        "sector_id": sector_id, "constitution": s.constitution.status, "periods": s.periods,
-        "periods_met": s.periods_met, "compliance": s.compliance, "small_sample": s.periods < SMALL_SAMPLE,
-        "days_since_last": s.days_since_last, "longest_gap": s.longest_gap, "late": s.late,
-        "held_in_window": s.held_in_window, "socle_full": s.socle_full, "socle_share": s.socle_share,
-        "missed_periods": len(s.missed_periods),
-    } for sector_id, s in summaries.items()])
-
-
 @dataclass(frozen=True)
 class MeetingsHeadline:
     sectors: int

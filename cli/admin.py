@@ -1,4 +1,5 @@
-"""Command line for admins: local accounts and the audit journal, on the store named by GPO_DATABASE_URL.
+"""`python -m store`, for admins: local accounts, screen tokens and the audit journal, on the store named by
+GPO_DATABASE_URL.
 
     python -m store comptes creer LOGIN --nom "…" --role animateur --secteurs forbach stiring [--csp forbach]
     python -m store comptes lister
@@ -23,79 +24,37 @@ import argparse
 import datetime as dt
 import getpass
 import os
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
+from cli.french_argparse import FrenchParser, iso_date
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
 from store.audit import EVENTS, audit_csv, read_audit
+from store.database import open_store
+from store.errors import StoreError, cli_line
 from store.screen_tokens import (
     DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_account_tokens,
     revoke_screen_token,
 )
-from store.errors import StoreError, cli_line
 
 PASSWORD_ENV = "GPO_NEW_PASSWORD"
 
 
-_ARGPARSE_FRENCH = (  # argparse's own messages, in French
-    (re.compile(r"the following arguments are required: (.*)"), r"arguments obligatoires manquants : \1"),
-    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"argument \1 : choix invalide \2 (possibles : \3)"),
-    (re.compile(r"argument (\S+): expected (.*)"), r"argument \1 : valeur attendue"),
-    (re.compile(r"argument (\S+): (.*)"), r"argument \1 : \2"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"arguments non reconnus : \1"),
-)
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="utilisation : " if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "arguments"
-        self._optionals.title = "options"
-
-    def error(self, message: str):  # French usage errors, exit 2
-        for pattern, french in _ARGPARSE_FRENCH:
-            if pattern.fullmatch(message):
-                message = pattern.sub(french, message)
-                break
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from None
-
-
 def _parser() -> argparse.ArgumentParser:
     roles = ", ".join(f"{code} ({label})" for code, label in ROLES.items())
-    parser = _Parser(prog="python -m store", description="Comptes et journal de la base des GPO (GPO_DATABASE_URL).",
-                     add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="{comptes,jetons,journal}")
+    parser = FrenchParser(prog="python -m store", description="Comptes et journal de la base des GPO (GPO_DATABASE_URL).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchParser, metavar="{comptes,jetons,journal}")
 
-    accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux", add_help=False)
-    accounts.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    acc = accounts.add_subparsers(dest="action", required=True, parser_class=_Parser,
+    accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux")
+    acc = accounts.add_subparsers(dest="action", required=True, parser_class=FrenchParser,
                                   metavar="{creer,lister,modifier,mot-de-passe,desactiver,activer}")
 
     def _sub(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = acc.add_parser(name, help=help_text, add_help=False)
-        p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-        return p
+        return acc.add_parser(name, help=help_text)
 
     create = _sub("creer", "crée un compte (mot de passe demandé deux fois, ou lu dans GPO_NEW_PASSWORD)")
     create.add_argument("login", metavar="IDENTIFIANT")
@@ -114,26 +73,21 @@ def _parser() -> argparse.ArgumentParser:
                        ("desactiver", "désactive un compte"), ("activer", "réactive un compte")):
         _sub(name, text).add_argument("login", metavar="IDENTIFIANT")
 
-    tokens = sub.add_parser("jetons", help="jetons des écrans de réunion (adresse qui reste connectée)", add_help=False)
-    tokens.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    tok = tokens.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="{creer,lister,revoquer}")
-    make = tok.add_parser("creer", help="crée un jeton pour un compte écran et l'affiche (une seule fois)", add_help=False)
-    make.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    tokens = sub.add_parser("jetons", help="jetons des écrans de réunion (adresse qui reste connectée)")
+    tok = tokens.add_subparsers(dest="action", required=True, parser_class=FrenchParser, metavar="{creer,lister,revoquer}")
+    make = tok.add_parser("creer", help="crée un jeton pour un compte écran et l'affiche (une seule fois)")
     make.add_argument("login", metavar="IDENTIFIANT")
     make.add_argument("--jours", type=int, default=DEFAULT_LIFETIME.days, metavar="N",
                       help=f"durée de validité en jours ({DEFAULT_LIFETIME.days} par défaut, {MAX_LIFETIME.days} au plus)")
-    tok.add_parser("lister", help="liste les jetons (jamais leur texte)", add_help=False).add_argument(
-        "-h", "--help", action="help", help="affiche cette aide et quitte")
-    revoke = tok.add_parser("revoquer", help="révoque un jeton, ou tous ceux d'un compte", add_help=False)
-    revoke.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    tok.add_parser("lister", help="liste les jetons (jamais leur texte)")
+    revoke = tok.add_parser("revoquer", help="révoque un jeton, ou tous ceux d'un compte")
     which = revoke.add_mutually_exclusive_group(required=True)
     which.add_argument("numero", nargs="?", type=int, metavar="NUMERO", help="numéro du jeton (voir « lister »)")
     which.add_argument("--compte", metavar="IDENTIFIANT", help="révoque tous les jetons de ce compte")
 
-    journal = sub.add_parser("journal", help="affiche ou exporte le journal", add_help=False)
-    journal.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    journal.add_argument("--depuis", type=_date, metavar="AAAA-MM-JJ", help="à partir de ce jour inclus")
-    journal.add_argument("--jusqu-au", dest="until", type=_date, metavar="AAAA-MM-JJ", help="jusqu'à ce jour inclus")
+    journal = sub.add_parser("journal", help="affiche ou exporte le journal")
+    journal.add_argument("--depuis", type=iso_date, metavar="AAAA-MM-JJ", help="à partir de ce jour inclus")
+    journal.add_argument("--jusqu-au", dest="until", type=iso_date, metavar="AAAA-MM-JJ", help="jusqu'à ce jour inclus")
     journal.add_argument("--utilisateur", metavar="IDENTIFIANT")
     journal.add_argument("--evenement", choices=list(EVENTS), metavar="CODE",
                          help="un de : " + ", ".join(f"{code} ({label})" for code, label in EVENTS.items()))
@@ -240,8 +194,6 @@ def _journal(args, engine) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from store.database import open_store
-
     try:
         engine = open_store()
         return {"comptes": _accounts, "jetons": _tokens, "journal": _journal}[args.command](args, engine)

@@ -1,0 +1,48 @@
+"""The app layer between the pages and the rest: the only code that uses Streamlit's cache and session state for
+the pages, and the pages' only way to the store. One module per concern; what pages use is re-exported here.
+
+- `config`: settings read from the environment (authentication mode, session length);
+- `resources`: what every session shares, opened once (the reference, the store);
+- `keys`: the session-state keys shared across modules;
+- `auth`: who is signed in, what they may read, the journal; `login`: the login screen and the user box;
+- `data`: the store's data as pages show it, cached per set of current imports and scoped to the reader;
+- `figures`: figures built once per input;
+- `sidebar`: the shared filters (sidebar, URL, screen address) and the page preamble (`page_header`);
+- `widgets`: grid widths, the demo banner, the notice of old data, the French file uploader;
+- `screens`: the kiosk layout, the slideshow and self-refreshing fragments;
+- `downloads`: files built from the data, and `guarded_export`;
+- `uploads`: reading, planning and committing an import; `admin`: accounts, screen tokens, the journal.
+"""
+
+from app_state.auth import audit, current_principal, enter_as, principal, publish_screen_token, readable
+from app_state.config import auth_mode
+from app_state.data import (
+    current_data, current_import_of, demo_reference_date, import_history, import_issues, metrics_for,
+    open_problems_history, readable_sector_names, rejected_rows,
+)
+from app_state.downloads import (
+    RawDownload, evaluation_export, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
+    tracker_download,
+)
+from app_state.figures import problem_figures
+from app_state.login import login_screen, user_box
+from app_state.resources import reference, store
+from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
+from app_state.sidebar import (
+    PageView, choose_sector, is_kiosk, keep_filters, kiosk_filters, page_filters, page_header, resume_requested_page,
+    shared_filters,
+)
+from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_in_name, upload_reader_ready
+from app_state.widgets import demo_banner, french_file_uploader, grid_columns, screen_css, stale_notice
+
+__all__ = [
+    "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
+    "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",
+    "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",
+    "is_kiosk", "keep_filters", "kiosk_css", "kiosk_filters", "live_fragment", "login_screen",
+    "meeting_pack_when_asked", "metrics_for", "open_problems_history", "page_filters", "page_header", "plan_uploads",
+    "principal", "problem_figures", "publish_screen_token", "raw_file_download", "read_upload", "readable",
+    "readable_sector_names", "reference", "rejected_rows", "resume_requested_page", "screen_css", "shared_filters",
+    "signed_in_name", "slideshow", "stale_notice", "store", "template_download", "tracker_download",
+    "upload_reader_ready", "user_box",
+]

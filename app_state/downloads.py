@@ -1,0 +1,142 @@
+"""Files the user downloads: a sector's filled tracker, the blank template, the meeting pack, an import's file (or
+its sector's extract), each cached where it is costly, and `guarded_export`, which turns a failed build into a
+French message instead of a failed page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import streamlit as st
+
+import incidents
+from app_state.auth import principal, readable
+from app_state.data import current_imports, frames_for_imports
+from app_state.resources import reference, store
+from domain.meeting_agenda import build_agenda
+from domain.raw_file_access import FileSectors, original_allowed
+from domain.safe_text import md_escape
+from loaders import template_writer, tracker_export
+from loaders.file_sectors import file_sectors
+from store.evaluation_export import evaluation_xlsx
+from store.queries import current_frames, import_frames, raw_file, raw_file_sectors
+
+
+def guarded_export(subject: str, build, place=None):
+    """`build()`, or None after saying in French that `subject` (« Le dossier de réunion ») could not be prepared.
+
+    An export is a file made from the data (PDF, spreadsheet): its failure must cost the user that file, not
+    the page. The details go to the server log under an incident reference the user can quote.
+    """
+    try:
+        return build()
+    except Exception as error:  # noqa: BLE001 (any failure of an export builder: reported, logged, the page goes on)
+        incident = incidents.report(error, f"export « {subject} »")
+        (place or st).error(f"{md_escape(subject)} n'a pas pu être préparé (incident n° {md_escape(incident)}). "
+                            "Le reste de la page est à jour ; réessayez plus tard et, si cela se reproduit, "
+                            "communiquez ce numéro à l'administrateur.", icon=":material/warning:")
+        return None
+
+
+# --- trackers: blank, or filled with a sector's current data ------------------------------------------------------
+def tracker_download(sector_id: str, import_id: int | None) -> bytes:
+    """A sector's current data as a filled tracker; cached per import, so reruns cost nothing."""
+    return _tracker_bytes(sector_id, import_id) if readable() is None or sector_id in readable() else b""
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tracker_bytes(sector_id: str, import_id: int | None) -> bytes:
+    frames = current_frames(store(), [sector_id])
+    return tracker_export.filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
+
+
+@st.cache_data(show_spinner=False)
+def template_download(sector_id: str) -> bytes:
+    return template_writer.template_bytes(reference().sectors.get(sector_id), reference())
+
+
+def evaluation_export(sector_ids: list[str]) -> bytes:
+    """The workbook for the university's evaluation (no free text), for the sectors chosen the user may read.
+
+    Journaled there, once; raises ExportNotAllowed if the role may not make it."""
+    return evaluation_xlsx(store(), principal(), reference(), sector_ids=sector_ids)
+
+
+# --- the meeting pack (PDF) ---------------------------------------------------------------------------------------
+@st.cache_data(show_spinner="Préparation du dossier de réunion…", max_entries=32)
+def _meeting_pack(sector_id: str, import_ids: tuple[int, ...], as_of: dt.date, generated_on: dt.date) -> bytes:
+    from meeting_pack import pdf  # reportlab takes 0.4 s to import: paid by the first pack, not by every start
+
+    frames = frames_for_imports(import_ids)
+    agenda = build_agenda(reference().sectors[sector_id], frames, as_of, reference())
+    return pdf.meeting_pack_pdf(agenda, generated_on=generated_on)
+
+
+def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
+    """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
+    return _meeting_pack(sector_id, current_imports(), as_of, dt.date.today())
+
+
+def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None) -> bytes | None:
+    """The meeting pack, built only once the user asks for it; None until then (or if it could not be built).
+
+    Draws « Préparer le dossier de réunion (PDF) » in `place` (a column; the page by default) until it is
+    clicked for this sector and date; the page then shows its download button. A failed build is a French
+    message on the page, never a crashed page.
+    """
+    place = place or st
+    wanted = (sector_id, as_of)
+    if st.session_state.get(f"{key}_asked") == wanted:
+        pack = guarded_export("Le dossier de réunion", lambda: meeting_pack_download(sector_id, as_of), place)
+        if pack is not None:
+            return pack
+        st.session_state.pop(f"{key}_asked", None)  # the button comes back: the user may try again
+
+    def ask() -> None:
+        st.session_state[f"{key}_asked"] = wanted
+
+    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch",
+                 on_click=incidents.callback(ask))
+    return None
+
+
+# --- an import's file, as uploaded or as the reader's sector extract ----------------------------------------------
+@dataclass(frozen=True)
+class RawDownload:
+    """What « Historique des imports » offers for an import: the original file, or the reader's sector extract."""
+
+    data: bytes | None
+    file_name: str
+    extract_rows: int | None = None  # None: the original file; else the rows of the extract
+
+
+@st.cache_data(show_spinner="Lecture du fichier d'origine…", max_entries=32)
+def _file_content_sectors(sha256: str, file_name: str):
+    """The sectors a raw file holds rows for, read from its content (None: no such file kept)."""
+    data = raw_file(store(), sha256)
+    return None if data is None else file_sectors(data, file_name, reference=reference())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _import_extract(import_id: int, sector_id: str) -> tuple[bytes, int]:
+    """One import's rows as a filled tracker of its sector, and how many rows it holds."""
+    with store().connect() as conn:
+        frames = import_frames(conn, import_id)
+    data = tracker_export.filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
+    return data, sum(len(frame) for frame in frames.values())
+
+
+def raw_file_download(import_id: int, sector_id: str, sha256: str, file_name: str) -> RawDownload:
+    """The original file if the user may read every sector in it, else the extract of the import's sector."""
+    allowed = readable()
+    if allowed is not None and sector_id not in allowed:
+        return RawDownload(None, file_name)
+    content = _file_content_sectors(sha256, file_name)
+    if content is None:
+        return RawDownload(None, file_name)
+    holds = FileSectors(content.sectors | raw_file_sectors(store(), sha256), content.unassigned_rows)
+    if original_allowed(holds, allowed, reference().sectors):
+        return RawDownload(raw_file(store(), sha256), file_name)
+    data, rows = _import_extract(import_id, sector_id)
+    return RawDownload(data, f"{PurePath(file_name).stem}_extrait_{sector_id}.xlsx", rows)
