@@ -71,7 +71,7 @@ figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=
                      csp_values=None if by_sector else csp_map_values(metrics, metric, reference), frame_width=1000, height=560)
 st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
-st.caption(map_caption(len(metrics)))
+st.caption(md_escape(map_caption(len(metrics))))
 
 st.subheader(f"{md_escape(label)} par secteur")
 ranking = ranking_table(metrics, metric)
