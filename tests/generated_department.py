@@ -160,7 +160,7 @@ def department(sectors: int, seed: int = 0, problems_per_sector: int = 30, actio
     m = len(rows)
     presence = lambda: _pick(rng, [True, False, None], m, [0.75, 0.1, 0.15]).tolist()  # noqa: E731
     meetings = _frame("meetings", {
-        "sector_id": [r[0] for r in rows], "meeting_date": np.array([r[1] for r in rows], dtype="datetime64[D]"),
+        "sector_id": [r[0] for r in rows], "source_file": [f"{r[0]}.xlsx" for r in rows], "meeting_date": np.array([r[1] for r in rows], dtype="datetime64[D]"),
         "kind": [r[2] for r in rows], "status": [r[3] for r in rows],
         "mayor_present": presence(), "municipal_police_present": presence(), "national_police_present": presence(),
         "other_partners": _pick(rng, ["Bailleur", None], m, [0.3, 0.7]).tolist(),
@@ -180,7 +180,7 @@ def department(sectors: int, seed: int = 0, problems_per_sector: int = 30, actio
     near = rng.random(n) < 0.2  # due on or around a reference date
     due = np.where(near, focus[rng.integers(0, len(focus), n)] + rng.integers(-1, 2, n), reported + rng.integers(0, 200, n))
     problems = _frame("problems", {
-        "sector_id": sector.tolist(), "problem_id": [f"P-{k}" for k in range(n)],
+        "sector_id": sector.tolist(), "source_file": [f"{s}.xlsx" for s in sector], "problem_id": [f"P-{k}" for k in range(n)],
         "reported_on": reported, "category": ["Autre"] * n, "status": status.tolist(),
         "due_on": np.where(rng.random(n) < 0.3, np.datetime64("NaT"), due).astype("datetime64[D]"),
         "resolved_on": np.where(closed_set, closing, np.datetime64("NaT")).astype("datetime64[D]"),
@@ -195,7 +195,7 @@ def department(sectors: int, seed: int = 0, problems_per_sector: int = 30, actio
                    FIRST + rng.integers(0, (LAST - FIRST).astype(int), n))
     status = _pick(rng, ["todo", "in_progress", "done", "dropped"], n, [0.3, 0.3, 0.3, 0.1])
     actions = _frame("actions", {
-        "sector_id": sector.tolist(), "action_id": [f"A-{k}" for k in range(n)],
+        "sector_id": sector.tolist(), "source_file": [f"{s}.xlsx" for s in sector], "action_id": [f"A-{k}" for k in range(n)],
         "problem_id": [f"P-{k}" for k in rng.integers(0, 1000, n)], "description": ["Action"] * n,
         "partner": ["Partenaire"] * n, "due_on": due.astype("datetime64[D]"), "status": status.tolist(),
     })
