@@ -41,8 +41,8 @@ def period_start(as_of: dt.date) -> dt.date:
 
 
 def figures_at(dept, as_of, sector_ids=None):
-    return sector_figures(dept.frames, dept.reference, sector_ids or dept.sector_ids, as_of, period_start(as_of),
-                          dept.last_imports)
+    chosen = dept.sector_ids if sector_ids is None else sector_ids
+    return sector_figures(dept.frames, dept.reference, chosen, as_of, period_start(as_of), dept.last_imports)
 
 
 def test_the_generated_departement_holds_every_edge_case(dept):
@@ -160,3 +160,16 @@ def test_no_sector_and_no_rows():
         assert headline(*args) == looped_headline(*args)
     figures = cadence_figures(empty["meetings"], small.reference, small.sector_ids, as_of)
     assert figures.summaries() == looped_cadence_summaries(empty["meetings"], small.reference, small.sector_ids, as_of)
+
+
+@pytest.mark.parametrize("size", [44, 0])
+def test_tables_have_their_declared_columns_and_dtypes(dept, size):
+    from domain.indicators.engine.cadence import PERIOD_DTYPES
+    from domain.indicators.engine.cadence import TABLE_DTYPES as CADENCE_DTYPES
+    from domain.indicators.engine.figures import TABLE_DTYPES
+
+    figures = figures_at(dept, AS_OF_DATES[0], dept.sector_ids[:size] if size else [])
+    for frame, declared in ((figures.table, TABLE_DTYPES), (figures.cadence.table, CADENCE_DTYPES),
+                            (figures.cadence.periods, PERIOD_DTYPES)):
+        assert frame.dtypes.to_dict() == {column: pd.api.types.pandas_dtype(dtype) for column, dtype in declared.items()}
+    assert len(figures.table) == size and (size == 0 or len(figures.cadence.periods))

@@ -152,26 +152,24 @@ def cadence_figures(meetings: pd.DataFrame, reference: Reference, sector_ids: li
     late = (today - reference_day) > cadence_days + LATE_MARGIN_DAYS
 
     table = pd.DataFrame({
-        "sector_id": sector_ids,
-        "cadence": [s.cadence for s in sectors],
-        "constitution": status,
+        "sector_id": pd.array(sector_ids, dtype="str"),
+        "cadence": pd.array([s.cadence for s in sectors], dtype="str"),
+        "constitution": pd.array(status.tolist(), dtype="str"),
         "constituted_on": as_datetimes(on, constituted | scheduled),
         "periods": periods,
         "periods_met": periods_met,
         "compliance": np.where(periods > 0, periods_met / np.maximum(periods, 1), np.nan),
         "last_held": as_datetimes(last_held, has_last),
-        "days_since_last": pd.array(np.where(has_last, today - last_held, 0), dtype="Int64"),
-        "longest_gap": pd.array(longest, dtype="Int64"),
+        "days_since_last": pd.arrays.IntegerArray(np.where(has_last, today - last_held, 0), ~has_last),
+        "longest_gap": pd.arrays.IntegerArray(np.where(constituted, longest, 0), ~constituted),
         "next_planned": as_datetimes(ahead, has_ahead),
-        "late": pd.array(late, dtype="boolean"),
+        "late": pd.arrays.BooleanArray(late & constituted, ~constituted),
         "held_in_window": held_in_window,
         "socle_full": socle_full,
         "socle_share": np.where(held_in_window > 0, socle_full / np.maximum(held_in_window, 1), np.nan),
         "missed_periods": periods - periods_met,
-    })
-    table.loc[~has_last, "days_since_last"] = pd.NA
-    table.loc[~constituted, ["longest_gap", "late"]] = pd.NA
-    return CadenceFigures(table.astype(TABLE_DTYPES), _period_rows(sector_ids, monthly, lo, periods, base, met_keys))
+    }, columns=list(TABLE_DTYPES))
+    return CadenceFigures(table, _period_rows(sector_ids, monthly, lo, periods, base, met_keys))
 
 
 def _period_rows(sector_ids: list[str], monthly: np.ndarray, lo: np.ndarray, periods: np.ndarray, base: int,
@@ -185,6 +183,6 @@ def _period_rows(sector_ids: list[str], monthly: np.ndarray, lo: np.ndarray, per
     last = np.where(is_monthly, _month_first_days(number + 1) - 1, first + FORTNIGHT - 1)
     met = np.isin(sector.astype(np.int64) * (1 << 32) + number + (1 << 31), met_keys)
     present = np.ones(len(sector), dtype=bool)
-    frame = pd.DataFrame({"sector_id": np.asarray(sector_ids, dtype=object)[sector] if len(sector) else [],
-                          "first": as_datetimes(first, present), "last": as_datetimes(last, present), "met": met})
-    return frame.astype(PERIOD_DTYPES)
+    return pd.DataFrame({"sector_id": pd.array(np.asarray(sector_ids, dtype=object)[sector].tolist(), dtype="str"),
+                         "first": as_datetimes(first, present), "last": as_datetimes(last, present), "met": met},
+                        columns=list(PERIOD_DTYPES))

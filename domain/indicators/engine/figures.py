@@ -145,5 +145,5 @@ def sector_figures(frames: dict[str, pd.DataFrame], reference: Reference, sector
         "last_import": as_datetimes(np.array([day_number(d) if d else 0 for d in imported], dtype=np.int64),
                                     np.array([d is not None for d in imported], dtype=bool)),
         "stale": np.array([fresh[s].stale for s in sector_ids], dtype=bool),
-    })
-    return SectorFigures(table[list(TABLE_DTYPES)].astype(TABLE_DTYPES), cadence, problems.resolution_codes, problems.resolution_days)
+    }, columns=list(TABLE_DTYPES))
+    return SectorFigures(table, cadence, problems.resolution_codes, problems.resolution_days)
