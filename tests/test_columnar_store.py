@@ -98,6 +98,9 @@ def test_generated_store_a_quote_in_a_sector_id_an_outsider_and_a_past_moment(ge
     assert_same(read, current_frames(engine, at=before))
     assert set(read["meetings"]["source_file"]) == {"ancien.xlsx"}
     assert_same(current_columns(engine, at=dt.datetime(2000, 1, 1)), current_frames(engine, at=dt.datetime(2000, 1, 1)))
+    nothing = current_columns(engine, [])  # a user who may read no sector
+    assert_same(nothing, current_frames(engine, []))
+    assert all(frame.empty for frame in nothing.values())
 
 
 def test_a_store_opened_read_only_and_a_store_in_memory(generated_store):
