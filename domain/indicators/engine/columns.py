@@ -4,7 +4,8 @@ Every figure of the engine is computed on plain numpy arrays: each row gets the
 position of its sector in the requested list (its code, -1 when the sector was
 not asked for), dates become day numbers (days since 1970-01-01, with a mask for
 missing dates), and per-sector figures are `bincount`s and `minimum.at`s over
-the codes. No Python loop runs over rows or over sectors.
+the codes. No Python loop runs over rows, nor over sectors except to read their
+reference attributes (cadence, constitution date, communes).
 """
 
 from __future__ import annotations
