@@ -1,0 +1,79 @@
+"""A throwaway PostgreSQL cluster for tests: initdb in a temporary folder, started on a free local port, removed after.
+
+Needs Debian's PostgreSQL server binaries (`/usr/lib/postgresql/<version>/bin`)
+and, when the tests run as root, runs the server as `nobody` (PostgreSQL refuses
+root). `available()` says why a test must be skipped when it cannot run here.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+
+
+def _bin_dir() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return os.path.dirname(found[-1]) if found else None
+
+
+def available() -> str | None:
+    """None when a cluster can be started here, else the reason (for pytest.skip)."""
+    if _bin_dir() is None:
+        return "serveur PostgreSQL absent (paquet Debian postgresql)"
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "pilote psycopg absent"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ThrowawayPostgres:
+    def __init__(self, run_as: str = "nobody"):
+        self.bin = _bin_dir()
+        self.folder = tempfile.mkdtemp(prefix="pgtest-")  # under /tmp: pytest's tmp_path is closed to `nobody`
+        self.data, self.log, self.port = f"{self.folder}/data", f"{self.folder}/postgres.log", _free_port()
+        as_user = {}
+        if os.geteuid() == 0:
+            account = pwd.getpwnam(run_as)
+            os.chown(self.folder, account.pw_uid, account.pw_gid)
+            as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
+        self._run = dict(cwd=self.folder, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": self.folder},
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **as_user)
+
+    def start(self) -> ThrowawayPostgres:
+        done = subprocess.run([f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                               "--locale=C.UTF-8", "--no-sync"], **self._run)
+        if done.returncode:
+            raise RuntimeError(done.stdout)
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        done = subprocess.run([f"{self.bin}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options,
+                               "start"], **self._run)
+        if done.returncode:
+            raise RuntimeError(done.stdout + open(self.log, encoding="utf-8", errors="replace").read())
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"], **self._run)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def __enter__(self) -> ThrowawayPostgres:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,143 @@
+"""The columnar store read gives exactly `current_frames`' frames (rows, order, values, dtypes), on real stores.
+
+Stores: the demo store (the 17 sample trackers through the import path), a
+generated département written as imports write rows (older imports included,
+which must not be read), SQLite in memory, a store opened read-only, and a
+throwaway PostgreSQL cluster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+import postgres_cluster
+from generated_department import OUTSIDER, department
+from generated_store import store_department
+from store import tables
+from store.columnar import _read_postgresql, _read_sqlite, _reader, current_columns
+from store.database import open_store, read_only_sqlite_url
+from store.errors import StoreError
+from store.queries import current_frames
+
+ENGINE_COLUMNS = {  # what the indicator engine reads
+    "meetings": ["sector_id", "meeting_date", "kind", "status", "mayor_present", "municipal_police_present",
+                 "national_police_present"],
+    "problems": ["sector_id", "reported_on", "status", "due_on", "resolved_on"],
+    "actions": ["sector_id", "status", "due_on"],
+}
+ODD_COLUMNS = {"meetings": ["attendees", "notes", "source_row", "meeting_date"], "problems": ["resolved_on", "problem_id"]}
+
+
+def assert_same(read: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame], columns=None) -> None:
+    assert set(read) == set(columns or expected)
+    for key, frame in read.items():
+        wanted = expected[key] if columns is None else expected[key][columns[key]]
+        pd.testing.assert_frame_equal(frame, wanted, check_exact=True)
+        assert frame.dtypes.to_dict() == wanted.dtypes.to_dict()
+
+
+def test_demo_store_every_sheet_column_and_sector(demo_store):
+    engine = open_store(demo_store)
+    assert _reader(engine) is _read_sqlite  # the ADBC driver, not the fallback
+    expected = current_frames(engine)
+    read = current_columns(engine)
+    assert_same(read, expected)
+    assert len(read["meetings"]) == 330 and read["meetings"]["mayor_present"].isna().any()
+
+
+@pytest.mark.parametrize("columns", [ENGINE_COLUMNS, ODD_COLUMNS])
+def test_demo_store_some_sectors_and_columns(demo_store, columns):
+    engine = open_store(demo_store)
+    sectors = ["marly", "forbach", "secteur-inconnu"]
+    assert_same(current_columns(engine, sectors, columns), current_frames(engine, sectors), columns)
+    assert set(current_columns(engine, sectors)["problems"]["sector_id"]) == {"marly", "forbach"}
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("generated") / "gpo.sqlite"
+    engine = open_store(f"sqlite:///{path}")
+    dept = department(60, seed=7)
+    current = store_department(engine, dept)
+    with engine.begin() as conn:  # a sector id with a quote: written as a literal by the dialect's quoting
+        conn.execute(tables.imports.insert().values(
+            sector_id="l'hôpital", file_name="x.xlsx", sha256="0" * 64, imported_by="Test",
+            imported_at=dt.datetime(2026, 11, 2), as_of=dt.date(2026, 11, 2), meetings_read=1, meetings_accepted=1,
+            problems_read=0, problems_accepted=0, actions_read=0, actions_accepted=0, errors=0, warnings=0, demo=False))
+        import_id = conn.execute(sa.select(sa.func.max(tables.imports.c.import_id))).scalar()
+        conn.execute(tables.meetings.insert().values(import_id=import_id, sector_id="l'hôpital", meeting_date=dt.date(2026, 2, 28),
+                                                     kind="ordinary", status="held", source_file="x.xlsx", source_row=2))
+    engine.dispose()
+    return path, dept, current
+
+
+def test_generated_store_equals_current_frames_and_skips_older_imports(generated_store):
+    path, dept, current = generated_store
+    engine = open_store(f"sqlite:///{path}")
+    read = current_columns(engine)
+    assert_same(read, current_frames(engine))
+    # every row of the generated frames, once; the older imports' rows (2020-01-01, ancien.xlsx) never
+    for key, frame in dept.frames.items():
+        assert len(read[key]) == len(frame) + (key == "meetings")
+    assert not (read["meetings"]["source_file"] == "ancien.xlsx").any()
+
+
+def test_generated_store_a_quote_in_a_sector_id_an_outsider_and_a_past_moment(generated_store):
+    path, dept, _ = generated_store
+    engine = open_store(f"sqlite:///{path}")
+    sectors = ["l'hôpital", OUTSIDER, dept.sector_ids[0], dept.sector_ids[7]]
+    assert_same(current_columns(engine, sectors), current_frames(engine, sectors))
+    assert current_columns(engine, ["l'hôpital"], {"meetings": ["sector_id"]})["meetings"]["sector_id"].tolist() == ["l'hôpital"]
+    # between the older and the current imports of sectors 0, 7, 14…: the older rows are the current ones then
+    before = dt.datetime(2026, 10, 15)
+    read = current_columns(engine, at=before)
+    assert_same(read, current_frames(engine, at=before))
+    assert set(read["meetings"]["source_file"]) == {"ancien.xlsx"}
+    assert_same(current_columns(engine, at=dt.datetime(2000, 1, 1)), current_frames(engine, at=dt.datetime(2000, 1, 1)))
+    nothing = current_columns(engine, [])  # a user who may read no sector
+    assert_same(nothing, current_frames(engine, []))
+    assert all(frame.empty for frame in nothing.values())
+
+
+def test_a_store_opened_read_only_and_a_store_in_memory(generated_store):
+    path, _, _ = generated_store
+    read_only = sa.create_engine(read_only_sqlite_url(path))
+    assert_same(current_columns(read_only, columns=ENGINE_COLUMNS), current_frames(read_only), ENGINE_COLUMNS)
+    memory = open_store("sqlite://")
+    store_department(memory, department(8, seed=2))
+    assert_same(current_columns(memory), current_frames(memory))
+
+
+def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_store):
+    engine = open_store(f"sqlite:///{generated_store[0]}")
+    with pytest.raises(ValueError):
+        current_columns(engine, columns={"meetings": ["meeting_date", "nope"]})
+    with pytest.raises(ValueError):
+        current_columns(engine, columns={"reunions": ["meeting_date"]})
+    garbage = tmp_path / "pas_une_base.sqlite"
+    garbage.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+    with pytest.raises(StoreError, match="abîmé ou n'est pas une base SQLite"):
+        current_columns(sa.create_engine(f"sqlite:///{garbage}"))
+    missing = tmp_path / "absente.sqlite"
+    with pytest.raises(StoreError, match="n'existe pas"):
+        current_columns(sa.create_engine(f"sqlite:///{missing}"))
+    assert not missing.exists()  # reading never creates a store
+
+
+@pytest.mark.skipif(postgres_cluster.available() is not None, reason=str(postgres_cluster.available()))
+def test_postgresql_store_equals_current_frames():
+    dept = department(30, seed=5)
+    with postgres_cluster.ThrowawayPostgres() as cluster:
+        engine = open_store(cluster.sqlalchemy_url)
+        assert _reader(engine) is _read_postgresql  # the ADBC driver, not the fallback
+        store_department(engine, dept)
+        assert_same(current_columns(engine), current_frames(engine))
+        sectors = [dept.sector_ids[3], OUTSIDER, "absent"]
+        assert_same(current_columns(engine, sectors, ODD_COLUMNS), current_frames(engine, sectors), ODD_COLUMNS)
+        before = dt.datetime(2026, 10, 15)
+        assert_same(current_columns(engine, at=before), current_frames(engine, at=before))
+        engine.dispose()
