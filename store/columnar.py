@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from store import tables
 from store.errors import StoreError, describe
 from store.frames import from_records
-from store.queries import SHEETS
+from domain.tracker_schema import SHEET_ORDER as SHEETS
 
 ONE_BATCH = str(2**30)  # rows per batch for the ADBC SQLite driver: the whole result, so types are inferred from all rows
 ORDER = ("sector_id", "source_file", "source_row")  # the order of `current_frames`

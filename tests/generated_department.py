@@ -25,7 +25,7 @@ import pandas as pd
 
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
 from domain.reference import Commune, Csp, Reference, Sector
-from loaders.schema import OUTPUT_COLUMNS
+from domain.tracker_schema import OUTPUT_COLUMNS
 
 D = dt.date
 DATES = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}

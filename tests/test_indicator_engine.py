@@ -20,7 +20,7 @@ from domain.indicators.engine import cadence_figures, sector_figures
 from domain.indicators.meetings import cadence_periods, cadence_summary
 from domain.indicators.sector_metrics import headline, sector_metrics
 from generated_department import OUTSIDER, department
-from loaders.schema import OUTPUT_COLUMNS
+from domain.tracker_schema import OUTPUT_COLUMNS
 from looped_indicators import looped_cadence_summaries, looped_headline, looped_sector_metrics
 from store.frames import from_records
 
