@@ -131,7 +131,8 @@ def test_read_only_store_serves_reads_and_refuses_writes_in_french(filled_store,
 
 def test_a_store_that_cannot_be_reached_is_one_french_line(tmp_path):
     cases = {
-        "postgresql://gpo@127.0.0.1:9/gpo": "le pilote de cette base de données n'est pas installé",
+        "postgresql://gpo@127.0.0.1:9/gpo": "le serveur de base de données ne répond pas",  # nothing listens on port 9
+        "mysql://gpo@127.0.0.1:9/gpo": "le pilote de cette base de données n'est pas installé",
         "pas-une-adresse": "n'est pas une adresse de base de données valide",
         f"sqlite:///{tmp_path / 'fichier' / 'gpo.sqlite'}": "le dossier de la base ne peut pas être créé",
     }
