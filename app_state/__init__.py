@@ -17,14 +17,15 @@ the pages, and the pages' only way to the store. One module per concern; what pa
 from app_state.auth import audit, current_principal, enter_as, principal, publish_screen_token, readable
 from app_state.config import auth_mode
 from app_state.data import (
-    current_data, current_import_of, demo_reference_date, import_history, import_issues, metrics_for,
-    open_problems_history, readable_sector_names, rejected_rows,
+    agenda_for, cadence_for, current_data, current_import_of, demo_reference_date, headline_for, import_history,
+    import_issues, last_imports, metrics_for, open_problems_history, overdue_for, readable_sector_names, rejected_rows,
+    scope_frames,
 )
 from app_state.downloads import (
-    RawDownload, evaluation_export, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
+    RawDownload, evaluation_export, file_when_asked, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
     tracker_download,
 )
-from app_state.figures import problem_figures
+from app_state.figures import map_figure, meetings_view, problems_view
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
 from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
@@ -33,15 +34,16 @@ from app_state.sidebar import (
     shared_filters,
 )
 from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_in_name, upload_reader_ready
-from app_state.widgets import demo_banner, french_file_uploader, grid_columns, screen_css, stale_notice
+from app_state.widgets import demo_banner, french_file_uploader, grid_columns, paged_table, screen_css, stale_notice
 
 __all__ = [
+    "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",
     "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",
     "is_kiosk", "keep_filters", "kiosk_css", "kiosk_filters", "live_fragment", "login_screen",
     "meeting_pack_when_asked", "metrics_for", "open_problems_history", "page_filters", "page_header", "plan_uploads",
-    "principal", "problem_figures", "publish_screen_token", "raw_file_download", "read_upload", "readable",
+    "principal", "map_figure", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
     "readable_sector_names", "reference", "rejected_rows", "resume_requested_page", "screen_css", "shared_filters",
     "signed_in_name", "slideshow", "stale_notice", "store", "template_download", "tracker_download",
     "upload_reader_ready", "user_box",

@@ -12,9 +12,8 @@ import streamlit as st
 
 import incidents
 from app_state.auth import principal, readable
-from app_state.data import current_imports, frames_for_imports
+from app_state.data import agenda_for, current_import_of
 from app_state.resources import reference, store
-from domain.meeting_agenda import build_agenda
 from domain.raw_file_access import FileSectors, original_allowed
 from domain.safe_text import md_escape
 from loaders import template_writer, tracker_export
@@ -65,40 +64,43 @@ def evaluation_export(sector_ids: list[str]) -> bytes:
 
 # --- the meeting pack (PDF) ---------------------------------------------------------------------------------------
 @st.cache_data(show_spinner="Préparation du dossier de réunion…", max_entries=32)
-def _meeting_pack(sector_id: str, import_ids: tuple[int, ...], as_of: dt.date, generated_on: dt.date) -> bytes:
+def _meeting_pack(sector_id: str, import_id: int | None, as_of: dt.date, generated_on: dt.date) -> bytes:
     from meeting_pack import pdf  # reportlab takes 0.4 s to import: paid by the first pack, not by every start
 
-    frames = frames_for_imports(import_ids)
-    agenda = build_agenda(reference().sectors[sector_id], frames, as_of, reference())
+    agenda = agenda_for(sector_id, as_of)
     return pdf.meeting_pack_pdf(agenda, generated_on=generated_on)
 
 
 def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
     """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
-    return _meeting_pack(sector_id, current_imports(), as_of, dt.date.today())
+    return _meeting_pack(sector_id, current_import_of(sector_id), as_of, dt.date.today())
 
 
-def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None) -> bytes | None:
-    """The meeting pack, built only once the user asks for it; None until then (or if it could not be built).
+def file_when_asked(subject: str, key: str, build, *, label: str, token: object = None, place=None) -> bytes | None:
+    """A file built only once the user asks for it: None until then (or if it could not be built).
 
-    Draws « Préparer le dossier de réunion (PDF) » in `place` (a column; the page by default) until it is
-    clicked for this sector and date; the page then shows its download button. A failed build is a French
-    message on the page, never a crashed page.
+    Draws `label` (« Préparer … ») in `place` (a column; the page by default) until it is clicked; the file is then
+    built for what `token` names (the sector, the date, the filters it depends on: when they change, the button
+    comes back) and the page shows its download button. A failed build is a French message, never a crashed page.
     """
     place = place or st
-    wanted = (sector_id, as_of)
-    if st.session_state.get(f"{key}_asked") == wanted:
-        pack = guarded_export("Le dossier de réunion", lambda: meeting_pack_download(sector_id, as_of), place)
-        if pack is not None:
-            return pack
+    if st.session_state.get(f"{key}_asked") == token:
+        made = guarded_export(subject, build, place)
+        if made is not None:
+            return made
         st.session_state.pop(f"{key}_asked", None)  # the button comes back: the user may try again
 
     def ask() -> None:
-        st.session_state[f"{key}_asked"] = wanted
+        st.session_state[f"{key}_asked"] = token
 
-    place.button("Préparer le dossier de réunion (PDF)", key=f"{key}_prepare", width="stretch",
-                 on_click=incidents.callback(ask))
+    place.button(md_escape(label), key=f"{key}_prepare", width="stretch", on_click=incidents.callback(ask))
     return None
+
+
+def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None) -> bytes | None:
+    """The meeting pack of a sector at `as_of`, built when asked (see `file_when_asked`)."""
+    return file_when_asked("Le dossier de réunion", key, lambda: meeting_pack_download(sector_id, as_of),
+                           label="Préparer le dossier de réunion (PDF)", token=(sector_id, as_of), place=place)
 
 
 # --- an import's file, as uploaded or as the reader's sector extract ----------------------------------------------

@@ -1,30 +1,130 @@
-"""Figures built once per input and shared by the page's reruns (each click reruns the page)."""
+"""Figures and tables built once per input and shared by every session (each click reruns a page; a figure of
+the same data is not built again).
+
+Keyed by what they are made of (the scope's current imports, the date, the period), never by the frames
+themselves: hashing a national frame on every run would cost more than the page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from app_state.data import summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
+from app_state.resources import reference
+from charts.meetings_charts import attendance_chart, meetings_timeline
+from charts.moselle_map import moselle_map
 from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, resolution_time_chart,
                                    stock_and_flow_chart)
-from domain.indicators.problems import monthly_stock_and_flow, open_age_buckets, resolution_days, resolved_in
+from domain.indicators.meetings import partner_types_attending
+from domain.indicators.problems import (ResolutionStats, monthly_stock_and_flow, open_age_buckets, open_problems,
+                                        overdue_problems, resolution_days, resolution_stats, resolved_in)
+from domain.vocabulary import PRIORITY, PROBLEM_STATUS
+from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def problem_figures(problems: pd.DataFrame, metrics: pd.DataFrame, as_of: dt.date, period_start: dt.date,
-                    chart_start: dt.date) -> dict:
-    """Every figure of the Problèmes page, built once per data, sectors, date and period; "monthly" is the table
-    under the stock chart (the history chart draws it again)."""
+@dataclass(frozen=True)
+class ProblemsView:
+    """Everything the Problèmes page shows, for one scope, date and period."""
+
+    problems: int  # in the scope, whatever their status
+    open_count: int
+    late_count: int
+    stats: ResolutionStats
+    figures: dict[str, go.Figure]
+    monthly: pd.DataFrame
+    open_table: pd.DataFrame  # the open problems, oldest first (dates as dates: the page formats what it shows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+                   chart_start: dt.date) -> ProblemsView:
+    problems = scope_frames(list(sector_ids))["problems"]
+    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
+    opened = open_problems(problems, as_of)
+    late = overdue_problems(problems, as_of)
     monthly = monthly_stock_and_flow(problems, chart_start, as_of)
     days = resolution_days(resolved_in(problems, period_start, as_of))
-    return {
-        "monthly": monthly,
-        "stock": stock_and_flow_chart(monthly),
-        "category": by_category_chart(problems, as_of, period_start),
-        "sector": by_sector_chart(metrics, as_of),
-        "csp": by_csp_chart(metrics, as_of),
-        "age": age_chart(open_age_buckets(problems, as_of)),
-        "time": resolution_time_chart(days),
-    }
+    late_keys = pd.MultiIndex.from_frame(late[["sector_id", "problem_id"]])
+    names = {s.sector_id: s.name for s in reference().sectors.values()}
+    # Where, what, how old and how urgent first: they fit a 1366-pixel screen; deadline, status and reference follow
+    table = pd.DataFrame({
+        "Secteur": opened["sector_id"].map(names),
+        "Catégorie": opened["category"],
+        "Lieu": opened["location"],
+        "Commune": opened["commune_name"],
+        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
+        "Priorité": opened["priority"].map(PRIORITY.labels).fillna("–"),
+        "En retard": pd.MultiIndex.from_frame(opened[["sector_id", "problem_id"]]).isin(late_keys),
+        "Échéance": opened["due_on"],
+        # closed since a past reference date: it was being dealt with then
+        "Statut": opened["status"].map(lambda s: PROBLEM_STATUS.labels["open" if s == "open" else "in_progress"]),
+        "Signalé le": opened["reported_on"],
+        "Réf": opened["problem_id"],
+    }).sort_values("Âge (j)", ascending=False, kind="stable").reset_index(drop=True)
+    table["En retard"] = table["En retard"].map({True: "Oui", False: "Non"})
+    return ProblemsView(
+        problems=len(problems), open_count=len(opened), late_count=len(late), stats=resolution_stats(problems, period_start, as_of),
+        figures={
+            "stock": stock_and_flow_chart(monthly),
+            "category": by_category_chart(problems, as_of, period_start),
+            "sector": by_sector_chart(metrics, as_of),
+            "csp": by_csp_chart(metrics, as_of),
+            "age": age_chart(open_age_buckets(problems, as_of)),
+            "time": resolution_time_chart(days),
+        },
+        monthly=monthly, open_table=table)
+
+
+def problems_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, chart_start: dt.date) -> ProblemsView:
+    wanted = readable_of(sector_ids)
+    return _problems_view(scope_key(wanted), tuple(wanted), as_of, period_start, chart_start)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
+         frame_width: int, height: int, by_sector: bool) -> go.Figure:
+    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
+    label, _, higher_is_worse, _ = MAP_METRICS[metric]
+    return moselle_map(map_values(metrics, metric), metric_label=label, reference=reference(),
+                       higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
+                       csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
+                       frame_width=frame_width, height=height)
+
+
+def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, frame_width: int,
+               height: int, by_sector: bool) -> go.Figure:
+    """The map of the readable `sector_ids` coloured by `metric`, built once per input (shared: never change it)."""
+    wanted = readable_of(sector_ids)
+    return _map(scope_key(wanted), tuple(wanted), as_of, period_start, metric, frame_width, height, by_sector)
+
+
+@dataclass(frozen=True)
+class MeetingsView:
+    """The Réunions page's figures for one scope and date: the timeline, and who attended the meetings held."""
+
+    timeline: go.Figure
+    held: int  # meetings held in the window
+    attendance: go.Figure | None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+                   window_start: dt.date) -> MeetingsView:
+    meetings = scope_frames(list(sector_ids))["meetings"]
+    summaries = summaries_of_scope(scope, as_of, period_start)
+    timeline = meetings_timeline(meetings, {s: summaries[s] for s in sector_ids}, reference(), list(sector_ids), as_of,
+                                 window_start)
+    window = meetings[(meetings["meeting_date"] >= pd.Timestamp(window_start))
+                      & (meetings["meeting_date"] <= pd.Timestamp(as_of))]
+    held = int((window["status"] == "held").sum())
+    return MeetingsView(timeline, held, attendance_chart(partner_types_attending(window), held) if held else None)
+
+
+def meetings_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, window_start: dt.date) -> MeetingsView:
+    wanted = readable_of(sector_ids)
+    return _meetings_view(scope_key(wanted), tuple(wanted), as_of, period_start, window_start)

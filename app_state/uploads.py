@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from app_state.auth import audit, principal
+from app_state.data import forget_import_state
 from app_state.resources import reference, store
 from loaders import TrackerResult
 from loaders.isolated import load_isolated, warm_up
@@ -62,4 +63,5 @@ def commit_upload(plan: ImportPlan, data: bytes, name: str, as_of: dt.date) -> i
     import_id = commit_import(store(), plan, data, _uploader(name), accept_vanished=bool(plan.diff.vanished_count),
                               as_of=as_of)
     audit("import", f"Import n° {import_id} : {plan.file_name} ({plan.rows_accepted} ligne(s))", plan.result.sector_id)
+    forget_import_state()  # the next run shows the new data at once
     return import_id

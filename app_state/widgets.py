@@ -9,9 +9,12 @@ import streamlit as st
 
 from app_state.data import has_demo_data, last_imports
 from app_state.resources import reference
-from domain.formatting import fr_date
+from domain.formatting import fr_date, fr_int
 from domain.indicators.freshness import freshness as freshness_of
-from domain.safe_text import md_escape
+from domain.safe_text import md_escape, visible_frame
+from report_tables.paging import PAGE_SIZE, page_caption, page_of
+
+STALE_NAMED = 10  # sectors named in the notice of old data; beyond, their number
 
 
 def grid_columns(table, widths: dict[str, int], typed: dict | None = None) -> dict:
@@ -35,10 +38,28 @@ def stale_notice(sector_ids: list[str], as_of: dt.date) -> None:
     stale = [fresh[s] for s in sector_ids if fresh[s].stale]
     if not stale:
         return
-    names = ", ".join(f"{reference().sectors[f.sector_id].name} ({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
-                      for f in stale)
-    st.warning(f"**Données anciennes** pour {len(stale)} secteur(s), plus vieilles que la cadence de leur GPO : {md_escape(names)}.",
-               icon=":material/schedule:")
+    named = [f"{reference().sectors[f.sector_id].name} "
+             f"({'aucun import' if f.last_import is None else 'import du ' + fr_date(f.last_import)})"
+             for f in stale[:STALE_NAMED]]
+    if len(stale) > STALE_NAMED:  # a national view may hold hundreds: the count is said, the first ones named
+        named.append(f"et {fr_int(len(stale) - STALE_NAMED)} autre(s)")
+    st.warning(f"**Données anciennes** pour {fr_int(len(stale))} secteur(s), plus vieilles que la cadence de leur GPO : "
+               f"{md_escape(', '.join(named))}.", icon=":material/schedule:")
+
+
+def paged_table(table, key: str, **options) -> None:
+    """`st.dataframe` of a table a page at a time beyond PAGE_SIZE rows, with the count said under it; `options`
+    go to st.dataframe (column_config, height…). A browser grid of 90,000 rows would take megabytes and seconds."""
+    if len(table) > PAGE_SIZE:
+        pages = -(-len(table) // PAGE_SIZE)
+        page = st.number_input(f"Page (sur {fr_int(pages)})", min_value=1, max_value=pages, value=1, step=1,
+                               key=f"{key}_page")
+    else:
+        page = 1
+    rows, total, _ = page_of(table, page)
+    st.dataframe(visible_frame(rows), hide_index=True, width="stretch", key=key, **options)
+    if total > PAGE_SIZE:
+        st.caption(md_escape(page_caption(page, total)))
 
 
 # Streamlit writes its file uploader's own words in English; these rules put French ones in their place.

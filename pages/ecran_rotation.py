@@ -6,14 +6,10 @@ import streamlit as st
 
 import app_state
 import navigation
-import incidents
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
-from charts.moselle_map import map_level, moselle_map
+from charts.moselle_map import map_level
 from domain.indicators.freshness import freshness
-from domain.indicators.sector_metrics import headline
-from domain.meeting_agenda import build_agenda
-from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
 
 filters = app_state.page_filters(navigation.ECRAN_ROTATION)
 reference = app_state.reference()
@@ -30,31 +26,28 @@ if not kiosk:
 
 @app_state.live_fragment(run_every=interval)  # checks the sign-in on every tick
 def rotation_screen() -> None:
-    frames, last_imports = app_state.current_data()
     current = app_state.kiosk_filters() if kiosk else filters
     as_of = current.as_of
     sector_ids = current.sector_ids(reference)
     scope = "Moselle" if current.csp_id is None else f"CSP de {reference.csps[current.csp_id].name}"
-    fresh = freshness(reference, last_imports, as_of)
-    slides = [headline_slide(headline(frames, reference, sector_ids, as_of, current.period_start, last_imports), scope, as_of),
-              MAP_SLIDE]
-    slides += [sector_slide(build_agenda(reference.sectors[s], frames, as_of, reference), fresh[s].stale) for s in sector_ids]
+    # (kind, sector): each slide is built when it is shown, not all of them at every tick
+    slides = [("headline", None), (MAP_SLIDE, None), *(("sector", s) for s in sector_ids)]
 
     def render(index: int) -> None:
-        slide = slides[index]
-        if slide == MAP_SLIDE:
+        kind, sector_id = slides[index]
+        if kind == "headline":
+            st.html(slide_html(headline_slide(app_state.headline_for(current), scope, as_of)))
+        elif kind == MAP_SLIDE:
             metrics = app_state.metrics_for(current)
             st.markdown(f"<h2 style='font-size:5vh;margin:0'>Actions en retard par secteur — {html.escape(scope)}</h2>",
                         unsafe_allow_html=True)
             by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
-            figure = moselle_map(map_values(metrics, "overdue_actions"), metric_label=MAP_METRICS["overdue_actions"][0],
-                                 reference=reference,
-                                 hover_lines=hover_lines(metrics, "overdue_actions") if by_sector else None,
-                                 csp_values=None if by_sector else csp_map_values(metrics, "overdue_actions", reference),
-                                 height=540, frame_width=1300)
+            figure = app_state.map_figure(sector_ids, as_of, current.period_start, "overdue_actions", frame_width=1300,
+                                          height=540, by_sector=by_sector)
             st.plotly_chart(figure, width="stretch", key=f"rotation_map_{index}", config={"displayModeBar": False})
         else:
-            st.html(slide_html(slide))
+            stale = freshness(reference, app_state.last_imports(), as_of)[sector_id].stale
+            st.html(slide_html(sector_slide(app_state.agenda_for(sector_id, as_of), stale)))
 
     app_state.slideshow("rotation", len(slides), interval, render)
 

@@ -18,7 +18,6 @@ from report_tables.overdue import WIDTHS as OVERDUE_WIDTHS, overdue_table
 
 view = app_state.page_header(navigation.FICHE_SECTEUR, "Fiche secteur", stale=False)
 reference, filters, candidates = view.reference, view.filters, view.sector_ids
-frames, last_imports = app_state.current_data()
 if filters.sector_id is None:
     st.info("Choisissez un secteur : dans la barre latérale, sur la carte de la Vue départementale, ou ci-dessous.",
             icon=":material/location_on:")
@@ -29,8 +28,8 @@ if filters.sector_id is None:
 sector = reference.sectors[filters.sector_id]
 csp = reference.csps[sector.csp_id]
 as_of = filters.as_of
-of = {k: f[f["sector_id"] == sector.sector_id] for k, f in frames.items()}
-fresh = freshness(reference, last_imports, as_of)[sector.sector_id]
+of = app_state.scope_frames([sector.sector_id])  # this sector's rows only, read once per import
+fresh = freshness(reference, app_state.last_imports(), as_of)[sector.sector_id]
 summary = cadence_summary(sector, of["meetings"], as_of)
 
 st.header(md_escape(sector.name))

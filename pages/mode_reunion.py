@@ -6,7 +6,6 @@ import app_state
 import navigation
 import incidents
 from briefing.slides import agenda_slides, slide_html
-from domain.meeting_agenda import build_agenda
 from domain.safe_text import md_escape
 
 filters = app_state.page_filters(navigation.MODE_REUNION)
@@ -43,10 +42,9 @@ if not kiosk:
 
 @app_state.live_fragment(run_every=interval)  # checks the sign-in on every tick
 def meeting_screen() -> None:
-    # Read the store on every tick: a tracker imported during the meeting shows up on the next slide.
-    frames, _ = app_state.current_data()
+    # The current imports are looked up on every tick: a tracker imported during the meeting shows on the next slide.
     as_of = app_state.kiosk_filters().as_of if kiosk else filters.as_of
-    slides = agenda_slides(build_agenda(sector, frames, as_of, reference))
+    slides = agenda_slides(app_state.agenda_for(sector.sector_id, as_of))
     app_state.slideshow(f"meeting_{sector.sector_id}", len(slides), interval,
                         lambda i: st.html(slide_html(slides[i])))
 

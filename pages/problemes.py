@@ -1,8 +1,5 @@
 """Page « Problèmes »: what the GPO were told about, what they solved, how fast; month by month, by category, by sector."""
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 
 import app_state
@@ -12,15 +9,14 @@ from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.meetings import months_before
 from domain.indicators.problem_history import first_import_day, has_history
-from domain.indicators.problems import month_ends, open_problems, overdue_problems, resolution_stats
-from domain.safe_text import md_escape, visible_frame
-from domain.vocabulary import PRIORITY, PROBLEM_STATUS
+from domain.indicators.problems import month_ends
+from domain.safe_text import md_escape
 
 PLOTLY = {"displayModeBar": False}
 
 view = app_state.page_header(navigation.PROBLEMES, "Problèmes signalés et résolus", subtitle=True)
 reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
-frames, last_imports = app_state.current_data()
+last_imports = app_state.last_imports()
 as_of, period_start = filters.as_of, filters.period_start
 scope = filters.scope_label(reference)
 view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(as_of)} · période : {PERIODS[filters.period_months].lower()} "
@@ -30,19 +26,18 @@ if without_tracker:
     st.info(f"Aucun tableau importé pour : {md_escape(', '.join(without_tracker))}. Ces secteurs ne comptent dans aucun chiffre.",
             icon=":material/inbox:")
 
-problems = frames["problems"][frames["problems"]["sector_id"].isin(sector_ids)]
-if problems.empty:
+# At least the last 12 months (this one and the 11 before), so a season is never mistaken for a trend
+chart_start = min(period_start.replace(day=1), months_before(as_of, 11).replace(day=1))
+shown = app_state.problems_view(sector_ids, as_of, period_start, chart_start)  # built once per data, date and period
+if not shown.problems:
     st.info("Aucun problème pour ce filtre.")
     st.stop()
-
-opened = open_problems(problems, as_of)
-late = overdue_problems(problems, as_of)
-stats = resolution_stats(problems, period_start, as_of)
+stats, figures = shown.stats, shown.figures
 row1 = st.columns(3)
-row1[0].metric("Problèmes ouverts", fr_int(len(opened)),
+row1[0].metric("Problèmes ouverts", fr_int(shown.open_count),
                help=f"Statut « Ouvert » ou « En cours » au {fr_date(as_of)} (date de référence), signalés ce jour-là "
                     "ou avant.")
-row1[1].metric("dont en retard (échéance dépassée)", fr_int(len(late)),
+row1[1].metric("dont en retard (échéance dépassée)", fr_int(shown.late_count),
                help=f"Problèmes ouverts dont l'échéance est antérieure au {fr_date(as_of)}.")
 row1[2].metric("Résolus sur la période", fr_int(stats.resolved),
                help=f"Statut « Résolu » avec une date de résolution du {fr_date(period_start)} au {fr_date(as_of)}.")
@@ -57,10 +52,6 @@ row2[1].metric("Délai médian de résolution", fr_days(stats.median_days),
 row2[2].metric("80 % résolus en", fr_days(stats.p80_days),
                help="80e percentile : 80 % des problèmes résolus sur la période l'ont été en ce délai ou moins.")
 
-# At least the last 12 months (this one and the 11 before), so a season is never mistaken for a trend
-chart_start = min(period_start.replace(day=1), months_before(as_of, 11).replace(day=1))
-metrics = app_state.metrics_for(filters)
-figures = app_state.problem_figures(problems, metrics, as_of, period_start, chart_start)
 
 st.subheader("Mois par mois")
 st.plotly_chart(figures["stock"], width="stretch", key="problems_stock_flow", config=PLOTLY, theme=None)
@@ -74,7 +65,7 @@ first_day = first_import_day(history)
 if has_history(history):
     past = app_state.open_problems_history(sector_ids, ends)
     st.markdown("**Problèmes ouverts chaque mois selon les tableaux de l'époque**")
-    st.plotly_chart(history_stock_chart(past, figures["monthly"]), width="stretch", key="problems_history", config=PLOTLY, theme=None)
+    st.plotly_chart(history_stock_chart(past, shown.monthly), width="stretch", key="problems_history", config=PLOTLY, theme=None)
     gaps = past[past["sectors_missing"].map(len) > 0]
     if not gaps.empty:
         st.caption(f"À certaines fins de mois, des secteurs n'avaient encore importé aucun tableau et ne comptent pas : "
@@ -106,31 +97,14 @@ with right:
                "l'ont été en ce délai ou moins.")
 
 st.subheader("Problèmes ouverts")
-if opened.empty:
+if not shown.open_count:
     st.success(f"Aucun problème ouvert au {fr_date(as_of)} pour ce filtre.", icon=":material/check_circle:")
 else:
-    late_keys = set(zip(late["sector_id"], late["problem_id"]))
-    # Where, what, how old and how urgent first: they fit a 1366-pixel screen; deadline, status and reference follow
-    table = pd.DataFrame({
-        "Secteur": opened["sector_id"].map(lambda s: reference.sectors[s].name),
-        "Catégorie": opened["category"],
-        "Lieu": opened["location"],
-        "Commune": opened["commune_name"],
-        "Âge (j)": (pd.Timestamp(as_of) - opened["reported_on"]).dt.days,
-        "Priorité": opened["priority"].map(PRIORITY.labels).fillna("–"),
-        "En retard": [("Oui" if key in late_keys else "Non") for key in zip(opened["sector_id"], opened["problem_id"])],
-        # ISO text underneath so a click sorts by date, "–" shown when there is no deadline (see the Styler below)
-        "Échéance": opened["due_on"].dt.strftime("%Y-%m-%d").fillna(""),
-        # closed since a past reference date: it was being dealt with then
-        "Statut": opened["status"].map(lambda s: PROBLEM_STATUS.labels["open" if s == "open" else "in_progress"]),
-        "Signalé le": opened["reported_on"],
-        "Réf": opened["problem_id"],
-    }).sort_values("Âge (j)", ascending=False)
-    # A Styler shows French text ("–" for no deadline) while the grid still sorts on the dates underneath
-    formats = {"Signalé le": fr_date, "Âge (j)": fr_int,
-               "Échéance": lambda iso: fr_date(dt.date.fromisoformat(iso)) if iso else "–"}
+    table = shown.open_table
     widths = {"Secteur": 210, "Catégorie": 235, "Lieu": 175, "Commune": 135, "Âge (j)": 60, "Priorité": 72,
               "En retard": 80, "Échéance": 95, "Statut": 80, "Signalé le": 95, "Réf": 50}
-    st.dataframe(visible_frame(table).style.format(formats), hide_index=True, width="stretch", key="open_problems_table",
-                 column_config=app_state.grid_columns(table, widths))
+    app_state.paged_table(table, "open_problems_table", column_config=app_state.grid_columns(table, widths, {
+        "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Signalé le": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Âge (j)": st.column_config.NumberColumn(format="%d")}))
     st.caption(f"{fr_int(len(table))} problème(s) ouvert(s), les plus anciens en premier. Cliquez sur un en-tête pour trier.")

@@ -1,26 +1,20 @@
 """Page « Réunions »: does each GPO meet at its cadence, with its socle, and who comes."""
 
-import pandas as pd
 import streamlit as st
 
 import app_state
 import navigation
-from charts.meetings_charts import attendance_chart, meetings_timeline
 from domain.formatting import fr_date, fr_int, rate_with_counts
-from domain.indicators.meetings import (CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, cadence_summary, months_before,
-                                        partner_types_attending)
+from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, months_before
+from report_tables.paging import PAGE_SIZE
 from report_tables.meetings import TABLE_WIDTHS, cadence_table, meetings_headline
-from domain.safe_text import md_escape, visible_frame
+from domain.safe_text import md_escape
 
 view = app_state.page_header(navigation.REUNIONS, "Réunions des GPO", subtitle=True)
 reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
 as_of = filters.as_of
 window_start = months_before(as_of, WINDOW_MONTHS)
-frames, _ = app_state.current_data()
-meetings = frames["meetings"]
-of_sector = dict(tuple(meetings[meetings["sector_id"].isin(sector_ids)].groupby("sector_id")))
-empty = meetings.iloc[0:0]
-summaries = {s: cadence_summary(reference.sectors[s], of_sector.get(s, empty), as_of) for s in sector_ids}
+summaries = app_state.cadence_for(sector_ids, as_of, filters.period_start)  # every GPO in one grouped pass
 top = meetings_headline(summaries)
 scope = filters.scope_label(reference)
 
@@ -55,29 +49,26 @@ if not top.constituted:
 
 st.subheader("Cadence de chaque GPO")
 table = cadence_table(summaries, reference)
-st.dataframe(visible_frame(table), hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, key="cadence_table",
-             column_config=app_state.grid_columns(table, TABLE_WIDTHS))
+app_state.paged_table(table, "cadence_table", height=35 * (min(len(table), PAGE_SIZE) + 1) + 3,
+                      column_config=app_state.grid_columns(table, TABLE_WIDTHS))
 st.caption("**Respect de la cadence** : part des périodes écoulées (mois civils ou périodes de 15 jours, sur les "
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {md_escape(late_rule)}. **Socle présent** : réunions tenues "
            "avec mairie, police municipale et police nationale présentes.")
 
+shown = app_state.meetings_view(sector_ids, as_of, filters.period_start, window_start)  # built once per data and date
 if top.constituted or top.scheduled:  # otherwise there is not a single meeting to draw
     st.subheader("Calendrier des réunions")
-    timeline = meetings_timeline(meetings, summaries, reference, sector_ids, as_of, window_start)
-    st.plotly_chart(timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
+    st.plotly_chart(shown.timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
     st.caption("Chaque ligne est un GPO. Bandes vermillon : période de cadence écoulée sans réunion tenue. "
                "Survolez une réunion pour la date, le type et les présents.")
 
 st.subheader("Partenaires présents aux réunions tenues")
-window = meetings[meetings["sector_id"].isin(sector_ids)
-                  & (meetings["meeting_date"] >= pd.Timestamp(window_start)) & (meetings["meeting_date"] <= pd.Timestamp(as_of))]
-held = int((window["status"] == "held").sum())
-if held:
-    st.plotly_chart(attendance_chart(partner_types_attending(window), held), width="stretch", key="attendance_chart",
-                    config={"displayModeBar": False})
-    st.caption(f"{fr_int(held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires autres "
-               "que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, transporteurs…).")
+if shown.held:
+    st.plotly_chart(shown.attendance, width="stretch", key="attendance_chart", config={"displayModeBar": False})
+    st.caption(f"{fr_int(shown.held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires "
+               "autres que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, "
+               "transporteurs…).")
 else:
     st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.",
             icon=":material/info:")

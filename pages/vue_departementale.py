@@ -5,25 +5,24 @@ import streamlit as st
 import app_state
 import navigation
 import incidents
-from charts.moselle_map import map_caption, map_level, moselle_map
+from charts.moselle_map import map_caption, map_level
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
-from domain.indicators.sector_metrics import headline
-from domain.safe_text import md_escape, visible_frame
-from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values, ranking_table, ranking_widths
+from domain.safe_text import md_escape
+from report_tables.paging import PAGE_SIZE
+from report_tables.sector_ranking import MAP_METRICS, ranking_table, ranking_widths
 
 if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
     st.switch_page(navigation.FICHE_SECTEUR.path)
 
 view = app_state.page_header(navigation.VUE_DEPARTEMENTALE, "Vue départementale", subtitle=True)
 reference, filters, sector_ids = view.reference, view.filters, view.sector_ids
-frames, last_imports = app_state.current_data()
 scope = filters.scope_label(reference)
 view.subtitle.caption(f"{md_escape(scope)} · au {fr_date(filters.as_of)} · période : "
                       f"{PERIODS[filters.period_months].lower()} (depuis le {fr_date(filters.period_start)})")
 
-top = headline(frames, reference, sector_ids, filters.as_of, filters.period_start, last_imports)
+top = app_state.headline_for(filters)
 row1 = st.columns(4)
 row1[0].metric("Problèmes ouverts", fr_int(top.open_problems),
                help=f"Statut « Ouvert » ou « En cours » au {fr_date(filters.as_of)} ; dont {fr_int(top.overdue_problems)} "
@@ -52,7 +51,7 @@ if metrics.empty:
 # No heading of its own: the radio's label names the map, so the map starts within a 1920×1080 screen
 metric = st.radio("Carte des secteurs : indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0],
                   horizontal=True, key="map_metric")
-label, _, higher_is_worse, _ = MAP_METRICS[metric]
+label = MAP_METRICS[metric][0]
 
 
 def _open_clicked_sector() -> None:
@@ -66,14 +65,13 @@ def _open_clicked_sector() -> None:
 
 
 by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
-figure = moselle_map(map_values(metrics, metric), metric_label=label, reference=reference,
-                     higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
-                     csp_values=None if by_sector else csp_map_values(metrics, metric, reference), frame_width=1000, height=560)
+figure = app_state.map_figure(sector_ids, filters.as_of, filters.period_start, metric, frame_width=1000, height=560,
+                              by_sector=by_sector)  # built once per data, date, scope and metric
 st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
 st.caption(md_escape(map_caption(len(metrics))))
 
 st.subheader(f"{md_escape(label)} par secteur")
 ranking = ranking_table(metrics, metric)
-st.dataframe(visible_frame(ranking), hide_index=True, width="stretch", key="ranking_table",
-             height=35 * (len(metrics) + 1) + 3, column_config=app_state.grid_columns(ranking, ranking_widths(metric)))
+app_state.paged_table(ranking, "ranking_table", height=35 * (min(len(ranking), PAGE_SIZE) + 1) + 3,
+                      column_config=app_state.grid_columns(ranking, ranking_widths(metric)))

@@ -118,3 +118,17 @@ def demo_sectors(engine: sa.Engine) -> set[str]:
             return set()
         imp = tables.imports.c
         return {s for s, in conn.execute(sa.select(imp.sector_id).where(imp.import_id.in_(ids), imp.demo.is_(True)))}
+
+
+def current_imports(engine: sa.Engine) -> pd.DataFrame:
+    """One row per sector with data: its current import (sector_id, import_id, imported_at, demo), in one query.
+
+    What a page run needs to know about the store before it reads anything: the ids key every cache, the dates say
+    how fresh each sector is, `demo` says which sectors still show the shipped demonstration trackers.
+    """
+    imp = tables.imports
+    latest = sa.select(sa.func.max(imp.c.import_id)).group_by(imp.c.sector_id).scalar_subquery()
+    query = sa.select(imp.c.sector_id, imp.c.import_id, imp.c.imported_at, imp.c.demo).where(imp.c.import_id.in_(latest))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["sector_id", "import_id", "imported_at", "demo"])

@@ -9,6 +9,7 @@ import pytest
 
 from charts.problem_charts import by_sector_chart, history_stock_chart, resolution_time_chart, stock_and_flow_chart
 from domain.indicators.problem_history import (first_import_day, has_history, open_by_month_from_snapshots,
+                                               open_by_month_from_states,
                                                snapshot_import_ids)
 from domain.indicators.problems import (month_ends, monthly_stock_and_flow, open_age_buckets, open_during, open_problems,
                                         overdue_problems, resolution_days, resolution_stats)
@@ -143,6 +144,29 @@ def test_open_by_month_uses_the_import_current_at_each_month_end():
     ]
     only_forbach = open_by_month_from_snapshots(snapshots, ends[-1:], ["forbach"])
     assert only_forbach["open"].tolist() == [2]
+
+
+def test_open_by_month_from_states_gives_the_snapshots_figures():
+    """The app reads one frame per month end (every sector's import current then); same figures as per import."""
+    september = frame("problems", [problem("P-1", "open", "2026-09-02"), problem("P-2", "open", "2026-09-05")])
+    october = frame("problems", [problem("P-1", "resolved", "2026-09-02", resolved="2026-10-20"),
+                                 problem("P-2", "open", "2026-09-05"), problem("P-3", "open", "2026-10-15")])
+    stiring = frame("problems", [problem("P-1", "in_progress", "2026-08-01", sector="stiring")])
+    snapshots = [(dt.datetime(2026, 9, 30, 17, 45), "forbach", september), (dt.datetime(2026, 10, 25, 9), "forbach", october),
+                 (dt.datetime(2026, 11, 3, 8), "stiring", stiring)]
+    ends = [dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31), AS_OF]
+    states = []
+    for end in ends:
+        latest = {}
+        for moment, sector, problems in snapshots:
+            if moment <= dt.datetime.combine(end, dt.time.max):
+                latest[sector] = problems
+        rows = pd.concat(latest.values()) if latest else september.iloc[0:0]
+        states.append((end, rows, frozenset(latest)))
+    expected = open_by_month_from_snapshots(snapshots, ends, ["forbach", "stiring"])
+    pd.testing.assert_frame_equal(open_by_month_from_states(states, ["forbach", "stiring"]), expected)
+    pd.testing.assert_frame_equal(open_by_month_from_states(states, ["forbach"]),
+                                  open_by_month_from_snapshots(snapshots, ends, ["forbach"]))
 
 
 def test_snapshot_imports_and_history_start():

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from domain.indicators.problems import open_problems
+from domain.indicators.problems import open_at, open_problems
 
 # (imported_at, sector_id, problems frame of that import)
 Snapshot = tuple[dt.datetime, str, pd.DataFrame]
@@ -90,3 +90,27 @@ def first_import_day(history: pd.DataFrame) -> dt.date | None:
 def has_history(history: pd.DataFrame) -> bool:
     """True when at least one sector has more than one import (else there is no past to show)."""
     return bool(not history.empty and history.groupby("sector_id")["import_id"].nunique().max() > 1)
+
+
+def open_by_month_from_states(states: Iterable[tuple[dt.date, pd.DataFrame, frozenset[str]]],
+                              sector_ids: Iterable[str]) -> pd.DataFrame:
+    """`open_by_month_from_snapshots` for many sectors: one frame per month end instead of one per import.
+
+    Each state is (month end, the problems of the imports current at that day's end, the sectors that had an
+    import by then); the figures are the same (a sector's latest import on or before the month end, open at that
+    day; no tracker yet: not counted, and listed as missing).
+    """
+    sectors = list(sector_ids)
+    rows = []
+    for month_end, problems, reporting in states:
+        reporting = frozenset(reporting) & set(sectors)
+        mine = problems[problems["sector_id"].isin(reporting)] if len(problems) else problems
+        rows.append({
+            "month_end": month_end,
+            "open": int(open_at(mine, month_end).sum()) if reporting else None,
+            "sectors_reporting": len(reporting),
+            "sectors_missing": tuple(s for s in sectors if s not in reporting),
+        })
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    frame["open"] = pd.array([row["open"] for row in rows], dtype="Int64")
+    return frame
