@@ -145,14 +145,21 @@ def engine_line(e: dict | None) -> str:
 def sessions_line(s: dict | None) -> str:
     if not s or "error" in s:
         return f"  sessions : non mesurées ({(s or {}).get('error', 'désactivées')})"
-    p = s["phases"]
-    server = p["together"]["server"]
-    return (f"  sessions : 1er affichage {p['first']['tabs_ms'][0] / 1e3:.1f} s, seul {s['alone_ms'] / 1e3:.1f} s "
-            f"(serveur {p['alone']['server']['wall_s'][0]:.2f} s dont CPU {p['alone']['server']['cpu_s'][0]:.2f} s), "
-            f"{s['tabs']} ensemble : médiane {s['together_median_ms'] / 1e3:.1f} s, max {s['together_max_ms'] / 1e3:.1f} s "
-            f"({s['worst_ratio']:.1f}x seul ; serveur par session {statistics.median(server['wall_s']):.2f} s "
-            f"dont CPU {statistics.median(server['cpu_s']):.2f} s), seul ensuite {p['alone_again']['tabs_ms'][0] / 1e3:.1f} s"
-            + (f" ; INCIDENTS {len(s['incidents'])}" if s["incidents"] else ""))
+    lines = ["  sessions sur l'accueil (onglet : appli inactive / carte peinte ; serveur : script par session, "
+             "dont CPU ; CPU des processus pendant la phase) :"]
+    names = {"first": "1er affichage, serveur neuf", "alone": "un onglet seul", "together": f"{s['tabs']} à la fois",
+             "alone_again": "un seul ensuite"}
+    for key, name in names.items():
+        p = s["phases"][key]
+        tabs = sorted(zip(p["tabs_idle_ms"], p["tabs_ms"]), key=lambda t: t[1])
+        shown = ", ".join(f"{i / 1e3:.1f}/{r / 1e3:.1f}" for i, r in tabs)
+        server = p["server"]
+        lines.append(f"    {name:28} onglets {shown} s ; script {statistics.median(server['wall_s'] or [0]):.2f} s "
+                     f"dont CPU {statistics.median(server['cpu_s'] or [0]):.2f} s (médianes sur {server['sessions']} "
+                     f"sessions) ; CPU serveur {p['server_cpu_s']:.1f} s, Chromium {p['browser_cpu_s']:.1f} s")
+    lines.append(f"    pire onglet à {s['tabs']} / seul : {s['worst_ratio']:.1f}x"
+                 + (f" ; INCIDENTS {len(s['incidents'])}" if s["incidents"] else ""))
+    return "\n".join(lines)
 
 
 def markdown(results: list[dict]) -> str:
@@ -170,12 +177,12 @@ def markdown(results: list[dict]) -> str:
                 f"| {r['warm_median_s'] / r['baseline_median_s']:.0f} | {r['cold_s']:.1f} | {_mb(r['rss_peak_bytes'])} "
                 f"| {_kb(r['elements_bytes'])} | {_kb(r['plotly_bytes'])} | {_kb(r['arrow_bytes'])} |")
     lines += ["", "| secteurs (lignes) | calcul des indicateurs | polars | DuckDB | mêmes chiffres "
-              "| 1 onglet seul s | 10 onglets : médiane / max s | serveur par session, seul / à 10 (CPU) s |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| 1 onglet seul : appli / carte s | 10 onglets : médiane / max s | serveur, script par session : "
+              "seul / à 10 (CPU) s | CPU à 10 : Chromium / serveur s |", "|---|---|---|---|---|---|---|---|---|"]
     for res in results:
         size = f"{res['sectors']:,} ({res['rows']:,})".replace(",", " ")
         e, s = res["engine"] or {}, res["sessions"] or {}
-        engine = polars = duck = same = alone = ten = server = "—"
+        engine = polars = duck = same = alone = ten = server = cpu = "—"
         if e and "error" not in e:
             engine = f"{e['project_s'] * 1e3:,.0f} ms".replace(",", " ")
             polars = f"{e['polars_s'] * 1e3:.0f} ms ({e['project_s'] / e['polars_s']:,.0f}×)".replace(",", " ") \
@@ -183,15 +190,18 @@ def markdown(results: list[dict]) -> str:
             duck = f"{e['duckdb_s'] * 1e3:.0f} ms ({e['project_s'] / e['duckdb_s']:,.0f}×)".replace(",", " ") \
                 if e.get("duckdb_s") else "absent"
             same = "oui" if e["same_figures"] else "**non**"
+        elif e:
+            engine = e["error"]
         if s and "error" not in s:
-            p = s["phases"]
-            alone = f"{s['alone_ms'] / 1e3:.1f}"
+            one, ten_tabs = s["phases"]["alone"], s["phases"]["together"]
+            alone = f"{one['tabs_idle_ms'][0] / 1e3:.1f} / {s['alone_ms'] / 1e3:.1f}"
             ten = f"{s['together_median_ms'] / 1e3:.1f} / {s['together_max_ms'] / 1e3:.1f}"
-            server = (f"{p['alone']['server']['wall_s'][0]:.2f} / {statistics.median(p['together']['server']['wall_s']):.2f}"
-                      f" ({p['alone']['server']['cpu_s'][0]:.2f} / {statistics.median(p['together']['server']['cpu_s']):.2f})")
+            server = (f"{one['server']['wall_s'][0]:.2f} / {statistics.median(ten_tabs['server']['wall_s']):.2f} "
+                      f"({one['server']['cpu_s'][0]:.2f} / {statistics.median(ten_tabs['server']['cpu_s']):.2f})")
+            cpu = f"{ten_tabs['browser_cpu_s']:.0f} / {ten_tabs['server_cpu_s']:.0f}"
         elif s:
             alone = s["error"]
-        lines.append(f"| {size} | {engine} | {polars} | {duck} | {same} | {alone} | {ten} | {server} |")
+        lines.append(f"| {size} | {engine} | {polars} | {duck} | {same} | {alone} | {ten} | {server} | {cpu} |")
     return "\n".join(lines)
 
 

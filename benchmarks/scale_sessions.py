@@ -127,13 +127,47 @@ class TimedServer:
         self.output.close()
 
 
-def _open_tabs(browser, base: str, count: int, timeout_ms: float) -> tuple[list[float], list[float], float, float]:
-    """Open `count` tabs on the home page at once: each one's ms to idle and to ready, the phase's start and end."""
+def _cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU seconds so far of these processes (all their threads); gone ones count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> set[int]:
+    """Every process under `root` (this benchmark's playwright driver and Chromium's processes, the server's)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _open_tabs(browser, base: str, server_pid: int, count: int, timeout_ms: float):
+    """Open `count` tabs on the home page at once: each one's ms to idle and to ready, the phase's start and end,
+    and the CPU seconds the browser's processes and the server's process spent meanwhile."""
     contexts = [browser.new_context(viewport={"width": 1920, "height": 1080}) for _ in range(count)]
     pages = []
     for context in contexts:
         context.add_init_script(READY_WATCH_JS)
         pages.append(context.new_page())
+    server = {server_pid} | _descendants(server_pid)
+    browser_pids = _descendants(os.getpid()) - server
+    cpu_before = _cpu_seconds(browser_pids), _cpu_seconds(server)
     start = time.time()
     for page in pages:
         page.goto(base + "/", wait_until="commit", timeout=timeout_ms)
@@ -143,9 +177,11 @@ def _open_tabs(browser, base: str, count: int, timeout_ms: float) -> tuple[list[
         idle.append(page.evaluate("window.__gpoIdleMs"))
         ready.append(page.evaluate("window.__gpoReadyMs"))
     end = time.time()
+    browser_pids = _descendants(os.getpid()) - server
+    cpu = {"browser_cpu_s": _cpu_seconds(browser_pids) - cpu_before[0], "server_cpu_s": _cpu_seconds(server) - cpu_before[1]}
     for context in contexts:
         context.close()
-    return idle, ready, start, end
+    return idle, ready, start, end, cpu
 
 
 def _server_summary(sessions: dict[str, dict[str, float]]) -> dict:
@@ -166,8 +202,9 @@ def measure(env: dict[str, str], count: int = 10, timeout_s: float = 600) -> dic
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 for name, tabs in (("first", 1), ("alone", 1), ("together", count), ("alone_again", 1)):
-                    idle, ready, start, end = _open_tabs(browser, server.base, tabs, timeout_s * 1000)
-                    phases[name] = {"tabs_ms": ready, "tabs_idle_ms": idle, "phase_s": end - start,
+                    idle, ready, start, end, cpu = _open_tabs(browser, server.base, server.process.pid, tabs,
+                                                              timeout_s * 1000)
+                    phases[name] = {"tabs_ms": ready, "tabs_idle_ms": idle, "phase_s": end - start, **cpu,
                                     "server": _server_summary(server.runs_between(start, end))}
             finally:
                 browser.close()
