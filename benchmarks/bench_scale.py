@@ -80,7 +80,7 @@ def bench_scale(scale, args, log) -> dict:
         env = store.working_copy(Path(folder))
         os.environ.update(env)  # create_admin reads the synthetic reference
         create_admin(env["GPO_DATABASE_URL"])
-        pages = [p for p in page_files() if not args.pages or Path(p).stem in args.pages]
+        pages = [p for p in page_files() if args.measure_pages and (not args.pages or Path(p).stem in args.pages)]
         for scope in args.scopes:
             for page in pages:
                 command = [sys.executable, str(HERE / "scale_pages.py"), page, "--repeat", str(args.repeat),
@@ -213,7 +213,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per page")
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed to one page's process, the engine, a tab")
     parser.add_argument("--sessions", type=int, default=10, help="browser tabs at once on the home page (0: none)")
-    parser.add_argument("--no-engine", dest="engine", action="store_false")
+    parser.add_argument("--no-pages", dest="measure_pages", action="store_false", help="no page measured")
+    parser.add_argument("--no-engine", dest="engine", action="store_false", help="no engine ratio")
     parser.add_argument("--build-only", action="store_true", help="build (and cache) the stores, measure nothing")
     parser.add_argument("--rebuild", action="store_true", help="build the stores again even when cached")
     parser.add_argument("--json", type=Path, help="also write every measure to this file")
