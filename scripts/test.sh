@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command (and CI's): installs what the tests need, then runs every test.
+# The README's test command (and CI's): installs what the tests need, then runs every test; arguments go to pytest.
 # Browser tests drive Debian's Chromium; it is installed here when missing (root), never downloaded by playwright.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,6 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-python -m pytest "$@"
+# Every test, browser and slow ones included (pyproject's default leaves them out), on two workers: the browser tests
+# in one of them (their conftest groups them), everything else spread over both.
+python -m pytest -m "" -n 2 --dist loadgroup "$@"

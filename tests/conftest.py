@@ -1,5 +1,6 @@
 import datetime as dt
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,27 @@ def no_unexpected_incident(request, caplog):
         return
     logged = [r.getMessage() for r in caplog.get_records("call") if r.name == "gpo.incidents"]
     assert not logged, "erreur inattendue pendant le test :\n" + "\n".join(logged)
+
+
+@pytest.fixture
+def loaders_cli(monkeypatch, capsys):
+    """`python -m loaders ARGS` run in this process (its `main`, as `loaders/__main__.py` calls it), with extra
+    environment variables: a CompletedProcess with the exit code and what it printed. Saves an interpreter start and
+    the app's imports per call; `tests/test_cli.py` runs the real module once in a subprocess."""
+    from loaders.cli import main
+
+    def run(*args, env: dict[str, str] | None = None):
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()  # what the test printed before is not the command's
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
 
 
 @pytest.fixture

@@ -332,6 +332,7 @@ def cli(monkeypatch, capsys):
     return run
 
 
+@pytest.mark.slow  # two fresh interpreters; the commands themselves run in-process through the `cli` fixture
 def test_cli_entry_point_runs_as_a_module(tmp_path):
     env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'gpo.sqlite'}"}
     done = subprocess.run([sys.executable, "-m", "store", "comptes", "lister"], capture_output=True, text=True, cwd=ROOT,

@@ -1,4 +1,8 @@
-"""The command line as admins and CI use it: exact JSON shape, exit codes, normalized CSV."""
+"""The command line as admins and CI use it: exact JSON shape, exit codes, normalized CSV.
+
+The commands run in this process (the `loaders_cli` fixture calls the `main` that `python -m loaders` calls);
+`test_entry_point_runs_as_a_module` runs the real module in a fresh interpreter.
+"""
 
 import csv
 import json
@@ -6,16 +10,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def run(loaders_cli):
+    return loaders_cli
 
 
-def test_sectors_json():
+@pytest.mark.slow  # a fresh interpreter
+def test_entry_point_runs_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "loaders", "sectors", "--json"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 17
+
+
+def test_sectors_json(run):
     out = run("sectors", "--json")
     assert out.returncode == 0
     sectors = json.loads(out.stdout)
@@ -30,7 +45,7 @@ def test_sectors_json():
     assert len(communes) == len(set(communes))  # a commune belongs to at most one sector
 
 
-def test_validate_json_exact_shape_and_exit_1_on_errors():
+def test_validate_json_exact_shape_and_exit_1_on_errors(run):
     out = run("validate", str(FIXTURES / "row-errors.xlsx"), str(FIXTURES / "title-lines.xlsx"),
               "--secteur", "stiring", "--json", "--date", "2026-11-25")
     assert out.returncode == 1
@@ -50,7 +65,7 @@ def test_validate_json_exact_shape_and_exit_1_on_errors():
             assert counts["rows_read"] == counts["rows_accepted"] + counts["rows_rejected"]
 
 
-def test_validate_exit_0_and_french_report():
+def test_validate_exit_0_and_french_report(run):
     out = run("validate", str(FIXTURES / "totals-line.xlsx"), "--secteur", "Stiring-Wendel", "--date", "2026-11-25")
     assert out.returncode == 0, out.stdout
     assert "secteur Stiring-Wendel : OK" in out.stdout
@@ -59,20 +74,20 @@ def test_validate_exit_0_and_french_report():
     assert "[Information] Ligne 11 : ligne de total ou de note" in out.stdout
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2(run):
     assert run("validate").returncode == 2
     assert run("frobnicate").returncode == 2
     assert run("validate", "x.xlsx", "--date", "hier").returncode == 2
 
 
-def test_hostile_file_exit_1_with_file_level_issue():
+def test_hostile_file_exit_1_with_file_level_issue(run):
     out = run("validate", str(FIXTURES / "zip-bomb.xlsx"), "--secteur", "forbach", "--json")
     assert out.returncode == 1
     entry = json.loads(out.stdout)["files"][0]
     assert entry["issues"][0]["row"] is None and entry["issues"][0]["code"] == "zip_bomb"
 
 
-def test_normalize_writes_three_csv_of_accepted_rows(tmp_path):
+def test_normalize_writes_three_csv_of_accepted_rows(tmp_path, run):
     out = run("normalize", str(FIXTURES / "row-errors.xlsx"), "--secteur", "stiring", "--out", str(tmp_path),
               "--date", "2026-11-25")
     assert out.returncode == 1  # some rows were rejected: said, and the valid ones written

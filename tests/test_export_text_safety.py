@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +26,6 @@ from exports.xlsx import tables_to_xlsx
 from loaders.tracker_export import filled_tracker_bytes
 from tracker_builder import AS_OF, base_tracker, write_xlsx
 
-ROOT = Path(__file__).resolve().parent.parent
 FORMULAS = ['=HYPERLINK("http://evil.example","Cliquez")', "+1+1", "@SUM(A1:A2)", "-2+3", "\t=1+1", "=cmd|' /C calc'!A0"]
 RLO = "\u202e"
 SPOOFED = f"rue {RLO}txt.exe"  # shows as « rue exe.txt » in a browser, a PDF viewer or a spreadsheet
@@ -79,10 +76,8 @@ def test_csv_cell_neutralises_every_formula_start():
     assert csv_cell(12) == 12
 
 
-def test_normalize_csv_neutralises_formula_like_cells(hostile_tracker, loaded, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "loaders", "normalize", str(hostile_tracker), "--secteur", "stiring",
-                          "--date", AS_OF.isoformat(), "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+def test_normalize_csv_neutralises_formula_like_cells(hostile_tracker, loaded, tmp_path, loaders_cli):
+    out = loaders_cli("normalize", hostile_tracker, "--secteur", "stiring", "--date", AS_OF.isoformat(), "--out", tmp_path)
     assert out.returncode == 0, out.stderr
     for key in ("meetings", "problems", "actions"):
         cells = _cells((tmp_path / f"{key}.csv").read_text(encoding="utf-8"), ",")

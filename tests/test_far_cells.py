@@ -132,9 +132,17 @@ def validate_cli(path: Path) -> dict:
     return json.loads(out.stdout)
 
 
+@pytest.fixture(scope="module")
+def small_file_cost() -> dict:
+    """The same command on a small clean tracker: what every far-cell file's cost is compared with (CPU time of
+    the process tree, which neighbours on a busy machine do not change), measured once for this module."""
+    return validate_cli(FIXTURES / "row-errors.xlsx")
+
+
+@pytest.mark.slow  # two interpreters per file (the command and its reading child)
 @pytest.mark.parametrize("name", ["far-cell-xfd1048576.xlsx", "far-cell-gr99000.xlsx", "far-cell-xfd1048576.ods",
                                   "far-cell-gr99000.ods"])
-def test_far_cell_file_costs_no_more_than_a_small_file(name):
+def test_far_cell_file_costs_no_more_than_a_small_file(name, small_file_cost):
     """`python -m loaders validate`: no process of its tree passes 300 MB, and the far cell adds under 5 s.
 
     Time is the CPU time of the whole tree (command, forkserver, reading child), against the
@@ -142,7 +150,7 @@ def test_far_cell_file_costs_no_more_than_a_small_file(name):
     measures the neighbours. Before: XFD1048576 aborted the process (exit 134, 512 GiB asked);
     GR99000 took it to 893 MB.
     """
-    baseline = validate_cli(FIXTURES / "row-errors.xlsx")
+    baseline = small_file_cost
     run = validate_cli(FIXTURES / name)
     assert (FIXTURES / name).stat().st_size < 20_000
     assert run["rc"] == 1, run
@@ -264,10 +272,11 @@ def test_xls_format_far_away_is_nothing():
     assert result.counts["problems"].rows_read == 8
 
 
-def test_xls_far_cell_costs_no_more_than_a_small_file(tmp_path):
+@pytest.mark.slow  # two interpreters (the command and its reading child)
+def test_xls_far_cell_costs_no_more_than_a_small_file(tmp_path, small_file_cost):
     path = tmp_path / "suivi.xls"
     path.write_bytes(xls_tracker(lambda sheet: sheet.write(59999, 199, "x")))
-    baseline = validate_cli(FIXTURES / "row-errors.xlsx")
+    baseline = small_file_cost
     run = validate_cli(path)
     assert run["rc"] == 1
     assert json.loads(run["stdout"])["files"][0]["issues"][0]["code"] == "xls_too_spread"
@@ -275,7 +284,8 @@ def test_xls_far_cell_costs_no_more_than_a_small_file(tmp_path):
     assert run["cpu_seconds"] < baseline["cpu_seconds"] + 5
 
 
-def test_many_sheets_each_with_a_far_cell_cost_no_more_than_a_small_file(tmp_path):
+@pytest.mark.slow  # two interpreters (the command and its reading child), and 41 sheets read in this process
+def test_many_sheets_each_with_a_far_cell_cost_no_more_than_a_small_file(tmp_path, small_file_cost):
     """40 extra sheets, each one value in Z99999 (26 KB in all): each alone may be read whole, not all of them
     (before: 18 s and 1.3 GB). The grids kept stay under TOTAL_DENSE_CELLS; the rest are read cell by cell."""
     from tracker_builder import base_tracker, write_xlsx
@@ -288,7 +298,7 @@ def test_many_sheets_each_with_a_far_cell_cost_no_more_than_a_small_file(tmp_pat
     result = load(path, sector="stiring", as_of=AS_OF)[0]
     assert result.ok
     assert [i.value for i in result.issues if i.code == "extra_sheet"] == [f"Note {n + 1}" for n in range(40)]
-    baseline = validate_cli(FIXTURES / "row-errors.xlsx")
+    baseline = small_file_cost
     run = validate_cli(path)
     assert run["rc"] == 0
     assert run["peak_mb"] < 300, run["peak_mb"]

@@ -9,9 +9,6 @@ the data its workbook gives.
 """
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -182,14 +179,15 @@ def test_csvs_uploaded_together_are_planned_one_on_top_of_the_other(engine, csvs
         commit_import(engine, plans[2], csvs["actions"].read_bytes(), ADMIN, accept_vanished=True)
 
 
-def _cli(*args, url):
-    return subprocess.run([sys.executable, "-m", "loaders", "import", *args, "--date", "2026-11-25"], cwd=ROOT,
-                          env={**os.environ, "GPO_DATABASE_URL": url}, capture_output=True, text=True, timeout=180)
+@pytest.fixture
+def import_cli(loaders_cli):
+    """`python -m loaders import ARGS --date 2026-11-25` on the store at `url` (run in this process)."""
+    return lambda *args, url: loaders_cli("import", *args, "--date", "2026-11-25", env={"GPO_DATABASE_URL": url})
 
 
-def test_cli_three_csvs_together_give_the_workbooks_data(tmp_path, csvs):
+def test_cli_three_csvs_together_give_the_workbooks_data(tmp_path, csvs, import_cli):
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    done = _cli(str(csvs["actions"]), str(csvs["meetings"]), str(csvs["problems"]), "--secteur", "forbach", url=url)
+    done = import_cli(str(csvs["actions"]), str(csvs["meetings"]), str(csvs["problems"]), "--secteur", "forbach", url=url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.index("suivi_gpo_forbach_reunions.csv") < done.stdout.index("suivi_gpo_forbach_problemes.csv") \
         < done.stdout.index("suivi_gpo_forbach_actions.csv")
@@ -202,13 +200,13 @@ def test_cli_three_csvs_together_give_the_workbooks_data(tmp_path, csvs):
                                                                                     "suivi_gpo_forbach_v2.xlsx", tmp_path))
 
 
-def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(tmp_path):
+def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(tmp_path, import_cli):
     csvs = tracker_as_excel_csvs(forbach_v2(tmp_path), tmp_path / "csv", "suivi_gpo_forbach")  # headers on line 1
     assert csvs["meetings"].read_bytes().startswith("Date;Type;Statut;Mairie;".encode("cp1252"))
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    assert _cli(str(SAMPLE), url=url).returncode == 0
+    assert import_cli(str(SAMPLE), url=url).returncode == 0
     for key in SHEETS:  # the sector name comes from the file names
-        done = _cli(str(csvs[key]), "--yes", url=url)
+        done = import_cli(str(csvs[key]), "--yes", url=url)
         assert done.returncode == 0 and "→ Importé" in done.stdout, done.stdout + done.stderr
     assert_same_data(current_frames(open_store(url), ["forbach"]), workbook_frames(tmp_path / "suivi_gpo_forbach_v2.xlsx",
                                                                                     tmp_path))

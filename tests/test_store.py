@@ -140,10 +140,10 @@ def test_uploader_may_only_write_their_sectors(engine):
     assert _count(engine, tables.imports) == 0
 
 
-def test_export_then_reimport_gives_identical_normalized_data(engine, tmp_path):
+def test_export_then_reimport_gives_identical_normalized_data(engine, tmp_path, loaders_cli):
     _import(engine, SAMPLES / "suivi_gpo_marly.xlsx")
-    out = subprocess.run([sys.executable, "-m", "loaders", "export", "--secteur", "Marly", "--out", str(tmp_path / "marly.xlsx")],
-                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "GPO_DATABASE_URL": str(engine.url)})
+    out = loaders_cli("export", "--secteur", "Marly", "--out", tmp_path / "marly.xlsx",
+                      env={"GPO_DATABASE_URL": str(engine.url)})
     assert out.returncode == 0, out.stderr
     assert "Tableau du secteur Marly écrit" in out.stdout
     again = load(tmp_path / "marly.xlsx", as_of=AS_OF)[0]
@@ -153,6 +153,7 @@ def test_export_then_reimport_gives_identical_normalized_data(engine, tmp_path):
                                       again.frames[key].drop(columns=["source_file", "source_row"]))
 
 
+@pytest.mark.slow  # two real processes
 def test_two_processes_import_two_sectors_at_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     env = {**os.environ, "GPO_DATABASE_URL": url}
@@ -166,12 +167,10 @@ def test_two_processes_import_two_sectors_at_once(tmp_path):
     assert sorted(history["imported_by"]) == ["Cdt Fischer", "Cne Benali"]
 
 
-def test_cli_import_refuses_vanishing_rows_without_yes(tmp_path):
-    env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
-
+def test_cli_import_refuses_vanishing_rows_without_yes(tmp_path, loaders_cli):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "loaders", "import", *args, "--date", "2026-11-25"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return loaders_cli("import", *args, "--date", "2026-11-25",
+                           env={"GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"})
 
     assert run(str(SAMPLES / "suivi_gpo_forbach.xlsx")).returncode == 0
     again = run(str(SAMPLES / "suivi_gpo_forbach.xlsx"))
@@ -200,6 +199,7 @@ def test_archiving_the_same_bytes_again_is_a_no_op(engine):
     assert sql.endswith("ON CONFLICT (sha256) DO NOTHING")
 
 
+@pytest.mark.slow  # two real processes
 def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(tmp_path):
     """Both imports wait on a write lock held by the test, then commit one after the other: the second finds the
     file archived by the first (before, it failed on raw_files.sha256)."""

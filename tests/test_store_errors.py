@@ -86,6 +86,7 @@ def _one_french_line(stderr: str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow  # the commands run as another user, in fresh interpreters
 @pytest.mark.parametrize("writer_open", [False, True], ids=["store-closed", "server-holds-it-open"])
 def test_read_only_store_serves_reads_and_refuses_writes_in_french(filled_store, tmp_path, writer_open):
     folder = filled_store.parent
@@ -129,6 +130,7 @@ def test_read_only_store_serves_reads_and_refuses_writes_in_french(filled_store,
     assert _counts_at(filled_store) == before
 
 
+@pytest.mark.slow  # six commands, each in a fresh interpreter (what an administrator types)
 def test_a_store_that_cannot_be_reached_is_one_french_line(tmp_path):
     cases = {
         "postgresql://gpo@127.0.0.1:9/gpo": "le serveur de base de données ne répond pas",  # nothing listens on port 9
