@@ -2,32 +2,31 @@
 
 `current_columns(engine, sector_ids, columns, at)` gives what
 `store.queries.current_frames` gives (same rows, order, columns and dtypes),
-but only for the sheets, sectors and columns asked, and without building one
-Python object per row: SQLite and PostgreSQL are read by their ADBC drivers
-(`adbc-driver-sqlite`, `adbc-driver-postgresql`, which bundle their native
-libraries and never download anything), each column straight into Arrow.
+but only for the sheets, sectors and columns asked, and without a dict or a
+Row object per row: PostgreSQL is read by its ADBC driver
+(`adbc-driver-postgresql`, which bundles libpq and never downloads anything),
+each column straight into Arrow; SQLite by the process's own sqlite3, whose
+rows are turned into Arrow columns at once (never a second SQLite library in
+the process: see `_read_sqlite`).
 
 The SQL is built by SQLAlchemy Core for the engine's dialect, with the sector
 ids and the date written as literals by the dialect's own quoting, and the
 current imports chosen inside the same statement (one snapshot).
 
 SQLite returns values, not declared types: Date columns come as text, Boolean as
-integers, and the ADBC SQLite driver infers each column's type from its first
-batch of rows (a column empty in that batch would be typed integer, and a later
-text would fail). The whole result is therefore read as one batch and every
-column is cast to the type the frame wants, whatever the driver chose. A store
-the drivers cannot reach this way (SQLite in memory, another dialect) is read
-through the SQLAlchemy connection, column by column.
+integers; every column is cast to the type the frame wants, whatever the
+driver gave. Another dialect is read through the SQLAlchemy connection, column
+by column.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import sqlite3
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -39,7 +38,6 @@ from store.errors import StoreError, describe
 from store.frames import from_records
 from domain.tracker_schema import SHEET_ORDER as SHEETS
 
-ONE_BATCH = str(2**30)  # rows per batch for the ADBC SQLite driver: the whole result, so types are inferred from all rows
 ORDER = ("sector_id", "source_file", "source_row")  # the order of `current_frames`
 
 
@@ -95,7 +93,7 @@ def _sql(engine: sa.Engine, statement: sa.Select) -> str:
 
 
 def _is_database_error(exc: Exception) -> bool:
-    if isinstance(exc, sa.exc.SQLAlchemyError):
+    if isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):
         return True
     try:
         import adbc_driver_manager
@@ -108,13 +106,8 @@ def _is_database_error(exc: Exception) -> bool:
 
 
 def _reader(engine: sa.Engine):
-    url = engine.url
-    if engine.dialect.name == "sqlite" and _sqlite_file(url) is not None:
-        try:
-            import adbc_driver_sqlite.dbapi  # noqa: F401
-            return _read_sqlite
-        except ImportError:
-            return _read_sqlalchemy
+    if engine.dialect.name == "sqlite":
+        return _read_sqlite
     if engine.dialect.name == "postgresql":
         try:
             import adbc_driver_postgresql.dbapi  # noqa: F401
@@ -122,6 +115,43 @@ def _reader(engine: sa.Engine):
         except ImportError:
             return _read_sqlalchemy
     return _read_sqlalchemy
+
+
+def _read_sqlite(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[str, pa.Table]:
+    """SQLite through the engine's own DB-API connection (Python's sqlite3), each column turned into Arrow at once,
+    sorted by Arrow rather than by SQLite (twice as fast on a million rows).
+
+    Never a second copy of SQLite in the process (ADBC's driver bundles one): SQLite's locks are POSIX locks, and
+    another library closing its descriptor of the file would drop this process's locks, letting a writer in another
+    process delete the WAL under the app's open connections (tests/test_columnar_store.py shows it).
+
+    The same order as `current_frames`: the ordering columns use SQLite's BINARY
+    collation (bytes compared, shorter first), which is how Arrow compares UTF-8
+    strings, and they hold no NULL.
+    """
+    path = _sqlite_file(engine.url)
+    if path is not None and not path.exists():  # SQLite would create it; this reader only reads
+        raise StoreError(f"Lecture de la base impossible : le fichier {path.name} n'existe pas.")
+    out = {}
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if not raw.in_transaction:
+            cursor.execute("BEGIN")  # one read transaction: one snapshot for the sheets
+        try:
+            for key, statement in statements.items():
+                cursor.execute(_sql(engine, statement.order_by(None)))
+                names = [d[0] for d in cursor.description]
+                rows = cursor.fetchall()
+                columns = list(zip(*rows)) if rows else [() for _ in names]
+                table = pa.table({name: pa.array(values, type=_sqlite_type(values)) for name, values in zip(names, columns)})
+                out[key] = table.sort_by([(name, "ascending") for name in ORDER])
+        finally:
+            raw.rollback()
+            cursor.close()
+    finally:
+        raw.close()  # back to the pool
+    return out
 
 
 def _sqlite_file(url: sa.URL) -> Path | None:
@@ -134,32 +164,9 @@ def _sqlite_file(url: sa.URL) -> Path | None:
     return Path(database)
 
 
-def _sqlite_uri(url: sa.URL) -> str:
-    """A read-only SQLite URI for ADBC, keeping the engine's `immutable=1` (a store it may not write)."""
-    path = _sqlite_file(url)
-    if not path.exists():  # SQLite would create it; this reader only reads
-        raise StoreError(f"Lecture de la base impossible : le fichier {path.name} n'existe pas.")
-    query = "mode=ro" + ("&immutable=1" if url.query.get("immutable") == "1" else "")
-    return f"file:{quote(os.path.abspath(path))}?{query}"
-
-
-def _read_sqlite(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[str, pa.Table]:
-    """ADBC SQLite, sorted by Arrow rather than by SQLite (twice as fast on a million rows).
-
-    The same order: the ordering columns use SQLite's BINARY collation (bytes
-    compared, shorter first), which is how Arrow compares UTF-8 strings, and
-    they hold no NULL.
-    """
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
-
-    out = {}
-    with adbc_sqlite.connect(_sqlite_uri(engine.url)) as conn, conn.cursor() as cursor:
-        for key, statement in statements.items():  # one transaction (autocommit off): one snapshot for the sheets
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": ONE_BATCH})
-            cursor.execute(_sql(engine, statement.order_by(None)))
-            out[key] = cursor.fetch_arrow_table().sort_by([(name, "ascending") for name in ORDER])
-        conn.rollback()
-    return out
+def _sqlite_type(values: Sequence) -> pa.DataType | None:
+    """A column with no value at all is typed null (cast later to what the frame wants); otherwise Arrow infers."""
+    return pa.null() if all(v is None for v in values) else None
 
 
 def _postgresql_uri(url: sa.URL) -> str:

@@ -141,3 +141,38 @@ def test_postgresql_store_equals_current_frames():
         before = dt.datetime(2026, 10, 15)
         assert_same(current_columns(engine, at=before), current_frames(engine, at=before))
         engine.dispose()
+
+
+_OTHER_PROCESS_WRITES = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("UPDATE imports SET imported_by = 'autre processus' WHERE import_id = (SELECT min(import_id) FROM imports)")
+conn.commit()
+conn.close()  # SQLite checkpoints and deletes the WAL when it believes it holds the file's last connection
+"""
+
+
+def test_a_columnar_read_leaves_the_process_seeing_what_other_processes_write(demo_store):
+    """The app reads the store in columns while an import (`python -m loaders import`, another server) writes it.
+
+    SQLite's locks are POSIX locks, which a process loses on a file when ANY of its descriptors of that file is
+    closed: a second copy of SQLite in the process (a driver that bundles its own, as ADBC's SQLite driver does)
+    closing its descriptor drops the locks of the app's open connections. A writer in another process, believing
+    itself alone, then checkpoints and deletes the WAL under them (SQLite's « How to corrupt » §2.2.1): the server
+    went on showing a disabled account's kiosk. Reading through the process's one SQLite keeps every lock."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    engine = open_store(demo_store)
+    path = Path(engine.url.database)
+    with engine.connect() as conn:  # the app's pooled connection stays open, as a server's does
+        conn.execute(sa.select(1))
+    current_columns(engine, columns={"meetings": ["sector_id"]})
+    subprocess.run([sys.executable, "-c", _OTHER_PROCESS_WRITES, str(path)], check=True)
+    assert Path(f"{path}-wal").exists(), "le WAL a été supprimé alors que ce processus avait la base ouverte"
+    with engine.connect() as conn:
+        seen = conn.execute(sa.select(tables.imports.c.imported_by).order_by(tables.imports.c.import_id)).scalars().first()
+    assert seen == "autre processus"
+    engine.dispose()
