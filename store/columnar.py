@@ -22,10 +22,16 @@ by column.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import json
+import os
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from functools import cache
 
 import numpy as np
@@ -39,6 +45,7 @@ from store.frames import from_records
 from domain.tracker_schema import SHEET_ORDER as SHEETS
 
 ORDER = ("sector_id", "source_file", "source_row")  # the order of `current_frames`
+IN_PROCESS_ROWS = 50_000  # SQLite reads up to this many rows in this process; larger ones in a reader process
 
 
 @cache
@@ -61,8 +68,8 @@ def current_columns(engine: sa.Engine, sector_ids: Sequence[str] | None = None,
         unknown = set(names) - set(frame_dtypes(key)) if key in SHEETS else {key}
         if unknown:
             raise ValueError(f"unknown sheet or columns for {key}: {sorted(unknown)}")
-    read = _reader(engine)
     try:
+        read = _reader(engine, list(wanted), sector_ids, at)
         arrow = read(engine, {key: _statement(key, names, sector_ids, at) for key, names in wanted.items()})
     except StoreError:
         raise
@@ -105,8 +112,13 @@ def _is_database_error(exc: Exception) -> bool:
 # --- readers: each gives {sheet: pyarrow.Table} -------------------------------------------------------------------
 
 
-def _reader(engine: sa.Engine):
+def _reader(engine: sa.Engine, keys: list[str], sector_ids: Sequence[str] | None, at: dt.datetime | None):
     if engine.dialect.name == "sqlite":
+        path = _sqlite_file(engine.url)
+        if path is not None and not path.exists():  # SQLite would create it; this reader only reads
+            raise StoreError(f"Lecture de la base impossible : le fichier {path.name} n'existe pas.")
+        if path is not None and _current_rows(engine, keys, sector_ids, at) > IN_PROCESS_ROWS:
+            return _read_sqlite_apart
         return _read_sqlite
     if engine.dialect.name == "postgresql":
         try:
@@ -129,9 +141,6 @@ def _read_sqlite(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[st
     collation (bytes compared, shorter first), which is how Arrow compares UTF-8
     strings, and they hold no NULL.
     """
-    path = _sqlite_file(engine.url)
-    if path is not None and not path.exists():  # SQLite would create it; this reader only reads
-        raise StoreError(f"Lecture de la base impossible : le fichier {path.name} n'existe pas.")
     out = {}
     raw = engine.raw_connection()
     try:
@@ -151,6 +160,47 @@ def _read_sqlite(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[st
             cursor.close()
     finally:
         raw.close()  # back to the pool
+    return out
+
+
+def _current_rows(engine: sa.Engine, keys: list[str], sector_ids: Sequence[str] | None, at: dt.datetime | None) -> int:
+    """How many rows the read will bring: the current imports' own counts of accepted rows (one small query)."""
+    imp = tables.imports.c
+    current = sa.select(sa.func.max(imp.import_id)).group_by(imp.sector_id)
+    if sector_ids is not None:
+        current = current.where(imp.sector_id.in_(list(sector_ids)))
+    if at is not None:
+        current = current.where(imp.imported_at <= at)
+    counts = [imp[f"{key}_accepted"] for key in keys if f"{key}_accepted" in imp]
+    if not counts:
+        return 0
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.sum(sum(counts[1:], counts[0])))
+                             .where(imp.import_id.in_(current.scalar_subquery()))).scalar()
+    return int(total or 0)
+
+
+def _read_sqlite_apart(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[str, pa.Table]:
+    """A large read: ADBC's SQLite driver in a process of its own (`store/sqlite_arrow_reader.py`), each sheet
+    handed back as an Arrow IPC file, then sorted here as `_read_sqlite` sorts. Three to four times faster than
+    sqlite3 on a million rows, and its temporary Python rows never weigh on the server. A missing driver: read here.
+    """
+    if importlib.util.find_spec("adbc_driver_sqlite") is None:
+        return _read_sqlite(engine, statements)
+    path = _sqlite_file(engine.url)
+    query = "mode=ro" + ("&immutable=1" if engine.url.query.get("immutable") == "1" else "")
+    uri = f"file:{quote(os.path.abspath(path))}?{query}"
+    sql = {key: _sql(engine, statement.order_by(None)) for key, statement in statements.items()}
+    with tempfile.TemporaryDirectory(prefix="gpo-lecture-") as folder:
+        done = subprocess.run([sys.executable, "-I", str(Path(__file__).with_name("sqlite_arrow_reader.py")), uri, folder],
+                              input=json.dumps(sql), capture_output=True, text=True)
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or [f"code de sortie {done.returncode}"])[-1]
+            raise StoreError(f"Lecture de la base impossible : {reason}.")
+        out = {}
+        for key in statements:
+            with pa.OSFile(f"{folder}/{key}.arrow") as source:
+                out[key] = pa.ipc.open_file(source).read_all().sort_by([(name, "ascending") for name in ORDER])
     return out
 
 

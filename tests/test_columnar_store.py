@@ -18,7 +18,7 @@ import postgres_cluster
 from generated_department import OUTSIDER, department
 from generated_store import store_department
 from store import tables
-from store.columnar import _read_postgresql, _read_sqlite, _reader, current_columns
+from store.columnar import _read_postgresql, _read_sqlite, _read_sqlite_apart, _reader, current_columns
 from store.database import open_store, read_only_sqlite_url
 from store.errors import StoreError
 from store.queries import current_frames
@@ -40,9 +40,10 @@ def assert_same(read: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]
         assert frame.dtypes.to_dict() == wanted.dtypes.to_dict()
 
 
-def test_demo_store_every_sheet_column_and_sector(demo_store):
+def test_demo_store_every_sheet_column_and_sector(demo_store, sqlite_reader):
     engine = open_store(demo_store)
-    assert _reader(engine) is _read_sqlite  # the ADBC driver, not the fallback
+    chosen = _reader(engine, ["meetings", "problems", "actions"], None, None)
+    assert chosen is (_read_sqlite if sqlite_reader == "dans le processus" else _read_sqlite_apart)
     expected = current_frames(engine)
     read = current_columns(engine)
     assert_same(read, expected)
@@ -55,6 +56,16 @@ def test_demo_store_some_sectors_and_columns(demo_store, columns):
     sectors = ["marly", "forbach", "secteur-inconnu"]
     assert_same(current_columns(engine, sectors, columns), current_frames(engine, sectors), columns)
     assert set(current_columns(engine, sectors)["problems"]["sector_id"]) == {"marly", "forbach"}
+
+
+@pytest.fixture(params=["dans le processus", "processus de lecture"], autouse=True)
+def sqlite_reader(request, monkeypatch):
+    """Every test twice on SQLite: a read in the app's process (sqlite3), and a large read's own process (ADBC)."""
+    import store.columnar
+
+    if request.param == "processus de lecture":
+        monkeypatch.setattr(store.columnar, "IN_PROCESS_ROWS", -1)
+    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -129,11 +140,13 @@ def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_stor
 
 
 @pytest.mark.skipif(postgres_cluster.available() is not None, reason=str(postgres_cluster.available()))
-def test_postgresql_store_equals_current_frames():
+def test_postgresql_store_equals_current_frames(sqlite_reader):
+    if sqlite_reader != "dans le processus":
+        pytest.skip("la lecture dans un processus à part ne concerne que SQLite")
     dept = department(30, seed=5)
     with postgres_cluster.ThrowawayPostgres() as cluster:
         engine = open_store(cluster.sqlalchemy_url)
-        assert _reader(engine) is _read_postgresql  # the ADBC driver, not the fallback
+        assert _reader(engine, ["meetings"], None, None) is _read_postgresql  # the ADBC driver, not the fallback
         store_department(engine, dept)
         assert_same(current_columns(engine), current_frames(engine))
         sectors = [dept.sector_ids[3], OUTSIDER, "absent"]
