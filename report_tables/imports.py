@@ -48,21 +48,27 @@ def foreign_rejected_rows(issues: list) -> set[tuple[str, int]]:
 
 
 def sector_status_table(history: pd.DataFrame, reference: Reference, sector_ids: list[str]) -> pd.DataFrame:
-    """One line per selected sector: its current import, or that none was made yet."""
-    current = history[history["current"]].set_index("sector_id") if not history.empty else pd.DataFrame()
-    rows = []
-    for sector_id in sector_ids:
-        sector = reference.sectors[sector_id]
-        base = {"Secteur": sector.name, "CSP": reference.csps[sector.csp_id].name}
-        if sector_id not in current.index:
-            rows.append({**base, "Fichier": "Aucun import", "Importé le": "", "Par": "", "Réunions": 0, "Problèmes": 0,
-                         "Actions": 0, REJECTED: 0, "Erreurs": 0, "Avertissements": 0, SET_ASIDE: 0})
-            continue
-        line = current.loc[sector_id]
-        rows.append({**base, "Fichier": line["file_name"],
-                     "Importé le": pd.Timestamp(line["imported_at"]).strftime("%d/%m/%Y %H:%M"), "Par": line["imported_by"],
-                     "Réunions": int(line["meetings_accepted"]), "Problèmes": int(line["problems_accepted"]),
-                     "Actions": int(line["actions_accepted"]), REJECTED: int(_rejected(line)),
-                     "Erreurs": int(line["errors"]), "Avertissements": int(line["warnings"]),
-                     SET_ASIDE: int(line["lines_set_aside"])})
-    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    """One line per selected sector: its current import, or that none was made yet (column by column, no loop)."""
+    sectors = [reference.sectors[s] for s in sector_ids]
+    out = pd.DataFrame({"Secteur": [s.name for s in sectors],
+                        "CSP": [reference.csps[s.csp_id].name for s in sectors]})
+    current = history[history["current"]].drop_duplicates("sector_id").set_index("sector_id") \
+        if not history.empty else pd.DataFrame(columns=history.columns).set_index("sector_id")
+    line = current.reindex(pd.Index(sector_ids, dtype="str"))
+    imported = line["import_id"].notna().to_numpy() if len(line) else []
+
+    def count(values) -> list[int]:
+        return pd.Series(values, index=line.index).fillna(0).astype("int64").tolist()
+
+    out["Fichier"] = line["file_name"].where(imported, "Aucun import").tolist()
+    when = pd.to_datetime(line["imported_at"]).dt.strftime("%d/%m/%Y %H:%M")
+    out["Importé le"] = when.where(imported, "").tolist()
+    out["Par"] = line["imported_by"].where(imported, "").tolist()
+    out["Réunions"] = count(line["meetings_accepted"])
+    out["Problèmes"] = count(line["problems_accepted"])
+    out["Actions"] = count(line["actions_accepted"])
+    out[REJECTED] = count(_rejected(line))
+    out["Erreurs"] = count(line["errors"])
+    out["Avertissements"] = count(line["warnings"])
+    out[SET_ASIDE] = count(line["lines_set_aside"])
+    return out[STATUS_COLUMNS]
