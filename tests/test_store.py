@@ -134,6 +134,30 @@ def test_new_version_diff_and_vanished_rows_need_consent(engine, tmp_path):
     assert "P-01" in then["problems"]["problem_id"].tolist()  # older imports stay queryable
 
 
+def test_a_text_longer_than_its_column_rejects_its_line_on_both_engines(engine, tmp_path, loaders_cli):
+    """PostgreSQL refuses a value longer than its VARCHAR (SQLite keeps it): the loader rejects such a line, kept as
+    typed among the rejected lines, so the same file gives the same store on both engines, never a failed import."""
+    frames = {k: f.copy() for k, f in load(SAMPLES / "suivi_gpo_forbach.xlsx", as_of=AS_OF)[0].frames.items()}
+    long_ref = "P-" + "9" * 70
+    frames["problems"].loc[0, "problem_id"] = long_ref
+    frames["actions"] = frames["actions"][frames["actions"]["problem_id"] != "P-01"].reset_index(drop=True)
+    frames["problems"].loc[1, "commune_name"] = "Forbach " + "y" * 130
+    path = write_filled_tracker(tmp_path / "suivi_gpo_forbach.xlsx", frames, sector=default_reference().sectors["forbach"])
+    plan, import_id = _import(engine, path)
+    too_long = [(i.row, i.column, i.message) for i in plan.result.issues if i.code == "text_too_long"]
+    assert too_long == [
+        (2, "Réf", f"Ligne 2, colonne « Réf » : texte trop long (72 caractères, 64 au plus) : « {long_ref[:40]}… »."),
+        (3, "Commune", "Ligne 3, colonne « Commune » : texte trop long (138 caractères, 120 au plus) : "
+                       f"« Forbach {'y' * 32}… »."),
+    ]
+    assert import_id is not None
+    assert len(current_frames(engine, ["forbach"])["problems"]) == 14
+    kept = rejected_rows(engine, import_id)
+    assert long_ref in kept.loc[(kept["sheet"] == "problems") & (kept["source_row"] == 2), "cells_json"].item()  # as typed
+    named = loaders_cli("import", str(path), "--as", "x" * 121, "--yes", env={"GPO_DATABASE_URL": str(engine.url)})
+    assert named.returncode == 2 and "nom trop long (121 caractères, 120 au plus)" in named.stderr
+
+
 def test_uploader_may_only_write_their_sectors(engine):
     animateur = Uploader("Lt Lang", frozenset({"behren"}))
     plan, import_id = _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx", uploader=animateur)
