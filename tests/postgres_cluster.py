@@ -44,9 +44,10 @@ def _free_port() -> int:
 
 
 class ThrowawayPostgres:
-    def __init__(self, run_as: str = "nobody"):
+    def __init__(self, run_as: str = "nobody", socket_dirs: tuple[str, ...] = ()):
         self.bin = _bin_dir()
         self.folder = tempfile.mkdtemp(prefix="pgtest-")  # under /tmp: pytest's tmp_path is closed to `nobody`
+        self.socket_dirs = ",".join((self.folder, *socket_dirs))  # local sockets, besides 127.0.0.1
         self.data, self.log, self.port = f"{self.folder}/data", f"{self.folder}/postgres.log", _free_port()
         as_user = {}
         if os.geteuid() == 0:
@@ -62,7 +63,7 @@ class ThrowawayPostgres:
         if done.returncode:
             raise RuntimeError(done.stdout)
         for attempt in range(3):  # another process (an xdist worker, another test run) may take the free port first
-            options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            options = (f"-p {self.port} -k {self.socket_dirs} -c listen_addresses=127.0.0.1 "
                        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
             done = subprocess.run([f"{self.bin}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o",
                                    options, "start"], **self._run)

@@ -9,12 +9,14 @@ cluster, tests/conftest.py), SQLite in memory, a store opened read-only.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import postgres_cluster
 from conftest import STORE_ENGINES
 from generated_department import OUTSIDER, department
 from generated_store import store_department
@@ -159,3 +161,21 @@ def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_sqli
     with pytest.raises(StoreError, match="n'existe pas"):
         current_columns(sa.create_engine(f"sqlite:///{missing}"))
     assert not missing.exists()  # reading never creates a store
+
+
+DEBIAN_SOCKETS = "/var/run/postgresql"
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(postgres_cluster.available() is not None or os.geteuid() != 0 or not os.path.isdir(DEBIAN_SOCKETS),
+                    reason="needs root, Debian's postgresql package and its socket folder")
+def test_a_postgresql_url_without_host_reads_the_server_psycopg_reaches():
+    """`postgresql+psycopg:///gpo` is Debian's local socket (peer authentication): psycopg's libpq looks in
+    /var/run/postgresql, the libpq bundled with the ADBC driver in /tmp. The columnar read must reach the same server
+    as the store (a cluster run by Debian's `postgres` user, its socket in Debian's folder, on a free port)."""
+    with postgres_cluster.ThrowawayPostgres(run_as="postgres", socket_dirs=(DEBIAN_SOCKETS,)) as cluster:
+        url = f"postgresql+psycopg://postgres@/postgres?port={cluster.port}"  # no host: the default socket folder
+        engine = open_store(url)
+        store_department(engine, department(4, seed=3))
+        assert_same(current_columns(engine), current_frames(engine))
+        engine.dispose()
