@@ -111,6 +111,7 @@ class RawDownload:
     data: bytes | None
     file_name: str
     extract_rows: int | None = None  # None: the original file; else the rows of the extract
+    purged: bool = False  # the original is no longer kept (retention purge)
 
 
 @st.cache_data(show_spinner="Lecture du fichier d'origine…", max_entries=32)
@@ -135,10 +136,11 @@ def raw_file_download(import_id: int, sector_id: str, sha256: str, file_name: st
     if allowed is not None and sector_id not in allowed:
         return RawDownload(None, file_name)
     content = _file_content_sectors(sha256, file_name)
-    if content is None:
-        return RawDownload(None, file_name)
+    if content is None:  # every import keeps its file: only the retention purge empties one
+        return RawDownload(None, file_name, purged=True)
     holds = FileSectors(content.sectors | raw_file_sectors(store(), sha256), content.unassigned_rows)
     if original_allowed(holds, allowed, reference().sectors):
-        return RawDownload(raw_file(store(), sha256), file_name)
+        data = raw_file(store(), sha256)
+        return RawDownload(data, file_name, purged=data is None)
     data, rows = _import_extract(import_id, sector_id)
     return RawDownload(data, f"{PurePath(file_name).stem}_extrait_{sector_id}.xlsx", rows)

@@ -202,18 +202,22 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
 
 
 def lock_imports(conn: sa.Connection) -> None:
-    """Make the caller's transaction the store's only writer of imports until it ends (readers go on).
+    """Make the caller's transaction the store's only writer until it ends (readers go on). Call it first.
 
-    SQLite has one writer at a time: the transaction's first write (the archive, just after) takes the database's
-    write lock, and the statements after it see every import committed before. PostgreSQL lets writers run side by
-    side: two servers committing imports of one sector at once would both find the same previous import and both
-    write. The table lock, taken first, makes them queue (SHARE ROW EXCLUSIVE conflicts with itself and with writes,
-    never with reads); in READ COMMITTED each later statement sees what the previous holder committed. Taken before
-    any other write, so two imports never wait on each other in opposite orders.
+    Every statement after it sees every import committed before, and no import can commit until the caller's
+    transaction ends: an import's check of the sector's previous import, a purge's or a restore's reading of what it
+    is about to change, stay true until they are written.
+    SQLite has one writer at a time: a write (here one that changes nothing) takes the database's write lock.
+    PostgreSQL lets writers run side by side: two servers committing imports of one sector at once would both find
+    the same previous import and both write. The lock on `imports` makes them queue (SHARE ROW EXCLUSIVE conflicts
+    with itself and with writes, never with reads); in READ COMMITTED each later statement sees what the previous
+    holder committed. Taken before any other write, so two writers never wait on each other in opposite orders.
     """
+    table = conn.dialect.identifier_preparer.format_table(tables.imports)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"LOCK TABLE {conn.dialect.identifier_preparer.format_table(tables.imports)} "
-                             "IN SHARE ROW EXCLUSIVE MODE")
+        conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    else:
+        conn.execute(tables.imports.update().where(sa.false()).values(import_id=tables.imports.c.import_id))
 
 
 def _write_details(conn: sa.Connection, import_id: int, result: TrackerResult, frames: dict[str, pd.DataFrame]) -> None:

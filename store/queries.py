@@ -92,8 +92,10 @@ def rejected_rows(engine: sa.Engine, import_id: int) -> pd.DataFrame:
 
 
 def raw_file(engine: sa.Engine, sha256: str) -> bytes | None:
+    """The uploaded file's bytes; None when it is not kept (emptied by the retention purge, `store.retention`)."""
     with engine.connect() as conn:
-        return conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
+        content = conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
+    return bytes(content) if content else None
 
 
 def raw_file_sectors(engine: sa.Engine, sha256: str) -> set[str]:
