@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from domain.issue_catalogue import Issue
 from store import tables
+from store.account_tables import audit_log
 from store.frames import from_records
 
 
@@ -134,3 +135,14 @@ def current_imports(engine: sa.Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=["sector_id", "import_id", "imported_at", "demo"])
+
+
+ROWS_CHANGING_EVENTS = ("purge", "restore")
+
+
+def rows_generation(engine: sa.Engine) -> int:
+    """A number that grows whenever rows of existing imports change in place (a retention purge, a restore): 0 until
+    then. Imports only ever add rows, so caches keyed by the current imports need this too (`app_state.data`)."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0))
+                                .where(audit_log.c.event.in_(ROWS_CHANGING_EVENTS))).scalar())

@@ -224,3 +224,42 @@ def test_a_problem_closed_recently_keeps_its_text(filled):
     last = resolved.loc[resolved["resolved_on"] == resolved["resolved_on"].max(), "problem_id"].iloc[0]
     assert problems.loc[last, "description"] != PURGED_TEXT
     assert (problems.loc[problems["resolved_on"] < pd.Timestamp(latest), "description"] == PURGED_TEXT).any()
+
+
+def test_running_servers_show_the_purged_text_without_a_restart(app, demo_store, tmp_path):
+    """The pages' caches are keyed by the current imports; a purge changes rows in place, so it bumps the store's
+    generation (`store.queries.rows_generation`) that every key carries: the overdue actions of a sector whose
+    problems are all resolved show their purge mark at the next run (within the second the import state is kept),
+    with the same delays."""
+    from domain.reference import default_reference as reference_of
+    from loaders.tracker_export import write_filled_tracker
+    from store.database import open_store
+    from store.queries import rows_generation
+    from store_content import import_file
+    from store_content import _frames as sample_frames
+
+    frames = sample_frames("suivi_gpo_marly.xlsx")  # every problem resolved, their actions left as they were
+    problems = frames["problems"]
+    problems["status"] = "resolved"
+    problems["resolved_on"] = (problems["reported_on"] + pd.Timedelta(days=20)).clip(upper=pd.Timestamp(AS_OF))
+    path = write_filled_tracker(tmp_path / "suivi_gpo_marly.xlsx", frames, sector=reference_of().sectors["marly"])
+    engine = open_store(demo_store)
+    import_file(engine, path, dt.datetime(2026, 11, 25, 8))
+
+    def marly_overdue():
+        app.switch_page("pages/actions_en_retard.py").run()
+        assert not app.exception
+        table = next(t.value for t in app.dataframe if "Action" in t.value.columns)
+        return table[table["Secteur"] == "Marly"].reset_index(drop=True)
+
+    app.run()
+    before = marly_overdue()
+    assert len(before) and not (before["Action"] == PURGED_TEXT).any()
+    assert rows_generation(engine) == 0
+    apply_purge(engine, TODAY, 36, by="admin (test)")
+    assert rows_generation(engine) > 0
+    deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+    while not (after := marly_overdue())["Action"].eq(PURGED_TEXT).all():
+        assert dt.datetime.now() < deadline, after["Action"].tolist()
+    pd.testing.assert_frame_equal(after.drop(columns=["Action"]), before.drop(columns=["Action"]))
+    engine.dispose()
