@@ -262,4 +262,13 @@ def test_running_servers_show_the_purged_text_without_a_restart(app, demo_store,
     while not (after := marly_overdue())["Action"].eq(PURGED_TEXT).all():
         assert dt.datetime.now() < deadline, after["Action"].tolist()
     pd.testing.assert_frame_equal(after.drop(columns=["Action"]), before.drop(columns=["Action"]))
+    # Marly's files held only problems now closed for years: the history says its original is no longer kept
+    marly = import_history(engine).query("sector_id == 'marly'")["import_id"].max()
+    app.switch_page("pages/import_history.py").run()
+    app.selectbox(key="history_import").set_value(int(marly)).run()
+    assert not app.exception
+    assert [c.value for c in app.caption if "plus conservé" in c.value] == [
+        "Le fichier d'origine n'est plus conservé : la durée de conservation des textes de ses problèmes, tous clos, "
+        "est dépassée."]
+    assert not [b for b in app.get("download_button") if b.proto.label == "Télécharger le fichier d'origine"]
     engine.dispose()
