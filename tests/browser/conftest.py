@@ -8,7 +8,6 @@ recorded: the tests fail on any that leaves the local server.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
