@@ -4,7 +4,8 @@ what the user may read.
 Every read of the store a page needs goes through here, and three rules keep the pages fast at any size:
 
 - one small query per run says which import is each sector's current one (`import_state`); every cache below is
-  keyed by those import ids, so a new import is seen at once and nothing else ever goes stale;
+  keyed by those import ids, so a new import is seen at once and nothing else ever goes stale (a retention purge or
+  a restore, which change rows in place, bump the store's `generation`, part of every key too);
 - the rows are read in columns (`store.columnar`) and kept with `st.cache_resource`: one copy shared by every
   session, handed out without a copy (pandas 3 copies on write, so no page can change what another sees). A view
   of a few sectors reads only those sectors; a wide view filters the shared frames once per scope;
@@ -43,15 +44,18 @@ class ImportState:
     import_ids: dict[str, int]
     imported_at: dict[str, dt.datetime]
     demo: frozenset[str]
+    generation: int = 0  # `store.queries.rows_generation`: grows when a purge or a restore changed rows in place
 
     @property
     def key(self) -> tuple[int, ...]:
-        """What the caches of the whole département are keyed by."""
-        return tuple(sorted(self.import_ids.values()))
+        """What the caches of the whole département are keyed by: the current imports (then -generation, if any)."""
+        ids = tuple(sorted(self.import_ids.values()))
+        return (*ids, -self.generation) if self.generation else ids
 
     def key_of(self, sector_ids: list[str]) -> tuple[tuple[str, int], ...]:
-        """What the caches of a few sectors are keyed by: each one's current import."""
-        return tuple((s, self.import_ids[s]) for s in sector_ids if s in self.import_ids)
+        """What the caches of a few sectors are keyed by: each one's current import (then ("", -generation))."""
+        pairs = tuple((s, self.import_ids[s]) for s in sector_ids if s in self.import_ids)
+        return (*pairs, ("", -self.generation)) if self.generation else pairs
 
 
 @st.cache_data(show_spinner=False, ttl=1)
@@ -61,7 +65,8 @@ def _import_state() -> ImportState:
     current = queries.current_imports(store())
     return ImportState(dict(zip(current["sector_id"], current["import_id"].astype(int))),
                        {s: pd.Timestamp(t).to_pydatetime() for s, t in zip(current["sector_id"], current["imported_at"])},
-                       frozenset(current.loc[current["demo"].astype(bool), "sector_id"]))
+                       frozenset(current.loc[current["demo"].astype(bool), "sector_id"]),
+                       queries.rows_generation(store()))
 
 
 def import_state() -> ImportState:
@@ -100,6 +105,11 @@ def current_import_of(sector_id: str) -> int | None:
     return import_state().import_ids.get(sector_id)
 
 
+def rows_generation() -> int:
+    """For caches keyed by one import: grows when a purge or a restore changed rows in place."""
+    return import_state().generation
+
+
 def current_imports() -> tuple[int, ...]:
     """The current import of every sector: what the caches of the whole département are keyed by."""
     return import_state().key
@@ -118,7 +128,7 @@ def frames_for_imports(import_ids: tuple[int, ...]) -> dict[str, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _few_sectors(key: tuple[tuple[str, int], ...]) -> dict[str, pd.DataFrame]:
-    return _shown(current_columns(store(), [sector for sector, _ in key]))
+    return _shown(current_columns(store(), [sector for sector, _ in key if sector]))  # "": the generation
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

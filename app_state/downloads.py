@@ -12,7 +12,7 @@ import streamlit as st
 
 import incidents
 from app_state.auth import principal, readable
-from app_state.data import agenda_for, current_import_of
+from app_state.data import agenda_for, current_import_of, rows_generation
 from app_state.resources import reference, store
 from domain.raw_file_access import FileSectors, original_allowed
 from domain.safe_text import md_escape
@@ -41,11 +41,12 @@ def guarded_export(subject: str, build, place=None):
 # --- trackers: blank, or filled with a sector's current data ------------------------------------------------------
 def tracker_download(sector_id: str, import_id: int | None) -> bytes:
     """A sector's current data as a filled tracker; cached per import, so reruns cost nothing."""
-    return _tracker_bytes(sector_id, import_id) if readable() is None or sector_id in readable() else b""
+    allowed = readable() is None or sector_id in readable()
+    return _tracker_bytes(sector_id, import_id, rows_generation()) if allowed else b""
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _tracker_bytes(sector_id: str, import_id: int | None) -> bytes:
+def _tracker_bytes(sector_id: str, import_id: int | None, generation: int) -> bytes:
     frames = current_frames(store(), [sector_id])
     return tracker_export.filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
 
@@ -64,7 +65,7 @@ def evaluation_export(sector_ids: list[str]) -> bytes:
 
 # --- the meeting pack (PDF) ---------------------------------------------------------------------------------------
 @st.cache_data(show_spinner="Préparation du dossier de réunion…", max_entries=32)
-def _meeting_pack(sector_id: str, import_id: int | None, as_of: dt.date, generated_on: dt.date) -> bytes:
+def _meeting_pack(sector_id: str, import_id: int | None, as_of: dt.date, generated_on: dt.date, generation: int) -> bytes:
     from meeting_pack import pdf  # reportlab takes 0.4 s to import: paid by the first pack, not by every start
 
     agenda = agenda_for(sector_id, as_of)
@@ -73,7 +74,7 @@ def _meeting_pack(sector_id: str, import_id: int | None, as_of: dt.date, generat
 
 def meeting_pack_download(sector_id: str, as_of: dt.date) -> bytes:
     """The meeting pack PDF of a sector at `as_of` (cached per imports and date)."""
-    return _meeting_pack(sector_id, current_import_of(sector_id), as_of, dt.date.today())
+    return _meeting_pack(sector_id, current_import_of(sector_id), as_of, dt.date.today(), rows_generation())
 
 
 def file_when_asked(subject: str, key: str, build, *, label: str, token: object = None, place=None) -> bytes | None:
@@ -111,6 +112,7 @@ class RawDownload:
     data: bytes | None
     file_name: str
     extract_rows: int | None = None  # None: the original file; else the rows of the extract
+    purged: bool = False  # the original is no longer kept (retention purge)
 
 
 @st.cache_data(show_spinner="Lecture du fichier d'origine…", max_entries=32)
@@ -121,7 +123,7 @@ def _file_content_sectors(sha256: str, file_name: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _import_extract(import_id: int, sector_id: str) -> tuple[bytes, int]:
+def _import_extract(import_id: int, sector_id: str, generation: int) -> tuple[bytes, int]:
     """One import's rows as a filled tracker of its sector, and how many rows it holds."""
     with store().connect() as conn:
         frames = import_frames(conn, import_id)
@@ -135,10 +137,11 @@ def raw_file_download(import_id: int, sector_id: str, sha256: str, file_name: st
     if allowed is not None and sector_id not in allowed:
         return RawDownload(None, file_name)
     content = _file_content_sectors(sha256, file_name)
-    if content is None:
-        return RawDownload(None, file_name)
+    if content is None:  # every import keeps its file: only the retention purge empties one
+        return RawDownload(None, file_name, purged=True)
     holds = FileSectors(content.sectors | raw_file_sectors(store(), sha256), content.unassigned_rows)
     if original_allowed(holds, allowed, reference().sectors):
-        return RawDownload(raw_file(store(), sha256), file_name)
-    data, rows = _import_extract(import_id, sector_id)
+        data = raw_file(store(), sha256)
+        return RawDownload(data, file_name, purged=data is None)
+    data, rows = _import_extract(import_id, sector_id, rows_generation())
     return RawDownload(data, f"{PurePath(file_name).stem}_extrait_{sector_id}.xlsx", rows)

@@ -11,9 +11,12 @@ GPO_DATABASE_URL.
     python -m store jetons lister
     python -m store jetons revoquer NUMERO | --compte LOGIN
     python -m store journal [--depuis AAAA-MM-JJ] [--jusqu-au AAAA-MM-JJ] [--utilisateur LOGIN] [--evenement CODE] [--csv FICHIER]
+    python -m store sauvegarde FICHIER [--remplacer]     (copie cohérente de toute la base, dans un fichier SQLite)
+    python -m store restauration FICHIER [--remplacer]   (refuse une base qui contient des données, sauf --remplacer)
+    python -m store purge [--mois N] [--date AAAA-MM-JJ] [--appliquer]   (simulation sans --appliquer)
 
 Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
-Every account change is journaled under the system user running the command.
+Every account change, restore and applied purge is journaled under the system user running the command.
 Exit codes: 0 done, 1 refused (unknown account, weak password, …) or a database failure (one French line,
 no traceback), 2 usage error.
 """
@@ -33,9 +36,12 @@ import sqlalchemy as sa
 from cli.french_argparse import FrenchParser, iso_date
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
+from domain.retention import DEFAULT_MONTHS
 from store.audit import EVENTS, audit_csv, read_audit
+from store.backup import BackupError, backup, restore
 from store.database import open_store
 from store.errors import StoreError, cli_line
+from store.retention import RETENTION_ENV, apply_purge, plan_purge
 from store.screen_tokens import (
     DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_account_tokens,
     revoke_screen_token,
@@ -46,8 +52,10 @@ PASSWORD_ENV = "GPO_NEW_PASSWORD"
 
 def _parser() -> argparse.ArgumentParser:
     roles = ", ".join(f"{code} ({label})" for code, label in ROLES.items())
-    parser = FrenchParser(prog="python -m store", description="Comptes et journal de la base des GPO (GPO_DATABASE_URL).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchParser, metavar="{comptes,jetons,journal}")
+    parser = FrenchParser(prog="python -m store", description="Comptes, journal, sauvegarde et purge de la base des GPO "
+                                                            "(GPO_DATABASE_URL).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchParser,
+                                metavar="{comptes,jetons,journal,sauvegarde,restauration,purge}")
 
     accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux")
     acc = accounts.add_subparsers(dest="action", required=True, parser_class=FrenchParser,
@@ -92,7 +100,40 @@ def _parser() -> argparse.ArgumentParser:
     journal.add_argument("--evenement", choices=list(EVENTS), metavar="CODE",
                          help="un de : " + ", ".join(f"{code} ({label})" for code, label in EVENTS.items()))
     journal.add_argument("--csv", metavar="FICHIER", help="écrit le journal filtré dans ce fichier CSV")
+
+    save = sub.add_parser("sauvegarde", help="écrit une copie cohérente de toute la base dans un fichier SQLite")
+    save.add_argument("fichier", metavar="FICHIER")
+    save.add_argument("--remplacer", action="store_true", help="écrase FICHIER s'il existe déjà")
+    load = sub.add_parser("restauration", help="remplace le contenu de la base par celui d'une sauvegarde")
+    load.add_argument("fichier", metavar="FICHIER")
+    load.add_argument("--remplacer", action="store_true", help="remplace les données que la base contient déjà")
+    purge = sub.add_parser("purge", help="efface le texte libre des problèmes clos depuis plus de la durée de conservation "
+                                         "(simulation sans --appliquer)")
+    purge.add_argument("--mois", type=_months, metavar="N",
+                       help=f"durée de conservation en mois (défaut : {RETENTION_ENV}, sinon {DEFAULT_MONTHS})")
+    purge.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
+    purge.add_argument("--appliquer", action="store_true", help="efface vraiment (sans cette option : simulation)")
     return parser
+
+
+def _months(text: str) -> int:
+    """An argument type (and the check of GPO_RETENTION_MOIS): a whole number of months, at least 1."""
+    try:
+        months = int(text.strip())
+    except ValueError:
+        months = 0
+    if months < 1:
+        raise argparse.ArgumentTypeError(f"durée invalide « {text} » (attendu : un nombre entier de mois, 1 ou plus)")
+    return months
+
+
+def _retention_months(option: int | None) -> int:
+    if option is not None:
+        return option
+    configured = os.environ.get(RETENTION_ENV, "").strip()
+    if not configured:
+        return DEFAULT_MONTHS
+    return _months(configured)  # argparse.ArgumentTypeError: said by `_purge`
 
 
 def _actor() -> str:
@@ -192,15 +233,58 @@ def _journal(args, engine) -> int:
     return 0
 
 
+def _backup(args, engine) -> int:
+    copied = backup(engine, args.fichier, replace=args.remplacer)
+    print(f"Sauvegarde écrite dans {args.fichier} : {copied.summary()}.")
+    return 0
+
+
+def _restore(args, engine) -> int:
+    copied = restore(engine, args.fichier, replace=args.remplacer, by=_actor())
+    print(f"Base restaurée depuis {args.fichier} : {copied.summary()}. Redémarrez les serveurs de l'application.")
+    return 0
+
+
+def _purge(args, engine) -> int:
+    try:
+        months = _retention_months(args.mois)
+    except argparse.ArgumentTypeError as exc:
+        print(f"Erreur : {RETENTION_ENV} : {exc}.", file=sys.stderr)
+        return 1
+    today = args.date or dt.date.today()
+    if args.appliquer:
+        plan = apply_purge(engine, today, months, by=_actor())
+    else:
+        with engine.connect() as conn:
+            plan = plan_purge(conn, today, months)
+    head = (f"Conservation : {months} mois ; problèmes clos (résolus, abandonnés ou retirés du tableau) avant le "
+            f"{plan.cutoff:%d/%m/%Y}.")
+    print(head)
+    if plan.empty:
+        print("Rien à effacer.")
+        return 0
+    print(plan.counts.to_string(index=False))
+    problems, actions, files = (int(plan.counts[column].sum()) for column in plan.counts.columns[1:])
+    done = "effacé(s)" if args.appliquer else "à effacer"
+    print(f"Total : {problems} problème(s), {actions} action(s), {files} fichier(s) d'origine {done}.")
+    if args.appliquer:
+        print("Textes effacés et purge inscrite au journal.")
+    else:
+        print("Simulation : rien n'est effacé. Relancez avec --appliquer pour effacer.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         engine = open_store()
-        return {"comptes": _accounts, "jetons": _tokens, "journal": _journal}[args.command](args, engine)
+        commands = {"comptes": _accounts, "jetons": _tokens, "journal": _journal, "sauvegarde": _backup,
+                    "restauration": _restore, "purge": _purge}
+        return commands[args.command](args, engine)
     except (StoreError, sa.exc.SQLAlchemyError) as exc:  # a wrong URL, a read-only or full store, a server down
         print(cli_line(exc), file=sys.stderr)  # one French line: the driver's text may hold SQL and row data
         return 1
-    except (AccountError, TokenError) as exc:
+    except (AccountError, TokenError, BackupError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except (EOFError, KeyboardInterrupt):

@@ -13,6 +13,7 @@ from domain.tracker_diff import diff_details, diff_summary
 from loaders.isolated import load_isolated
 from loaders.one_sheet_files import import_order
 from loaders.tracker_export import write_filled_tracker
+from store.audit import record
 from store.database import open_store
 from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
 from store.queries import current_frames
@@ -56,6 +57,8 @@ def run_import(reference: Reference, files: list[str], *, sector: str | None, us
             print(f"  → Rien n'est importé : {refusal}")
             everything = False
             continue
+        record(engine, uploader.name, "import", f"Import n° {import_id} : {plan.file_name} ({plan.rows_accepted} ligne(s)), "
+               "en ligne de commande", result.sector_id)  # journaled as the Import page journals its imports
         print(f"  → Importé (import n° {import_id}) : {plan.rows_accepted} ligne(s) acceptée(s).")
         if plan.has_row_errors:
             everything = False

@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     store_import = sub.add_parser("import", help="contrôle et importe des tableaux dans la base")
     store_import.add_argument("files", nargs="+", metavar="FICHIER")
     store_import.add_argument("--secteur")
-    store_import.add_argument("--as", dest="user", default=None, metavar="UTILISATEUR",
-                              help="nom enregistré avec l'import (défaut : l'utilisateur du système)")
+    store_import.add_argument("--as", dest="user", default=None, metavar="UTILISATEUR", type=_uploader_name,
+                              help="nom enregistré avec l'import, 120 caractères au plus (défaut : l'utilisateur "
+                                   "du système)")
     store_import.add_argument("--yes", action="store_true",
                               help="importer même si des lignes de l'import précédent disparaissent")
     store_import.add_argument("--date", help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
@@ -64,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--secteur", required=True)
     export.add_argument("--out", required=True, metavar="FICHIER.xlsx")
     return parser
+
+
+def _uploader_name(text: str) -> str:
+    """An argument type: the name kept with an import fits its column (`imports.imported_by`), as on the Import page."""
+    if len(text.strip()) > 120:
+        raise argparse.ArgumentTypeError(f"nom trop long ({len(text.strip())} caractères, 120 au plus)")
+    return text.strip()
 
 
 def _as_of(text: str | None) -> dt.date:

@@ -58,6 +58,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "resolved_before_reported": (ERROR, "Ligne {row}, colonne « {column} » : la résolution ({value}) est antérieure au signalement ({other})."),
     "formula_without_value": (ERROR, "Ligne {row}, colonne « {column} » : la formule « {value} » n'a pas de valeur calculée. Ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le, ou saisissez la valeur."),
     "sector_mismatch": (ERROR, "Ligne {row}, colonne « {column} » : « {value} » ne correspond pas au secteur du fichier ({expected})."),
+    "text_too_long": (ERROR, "Ligne {row}, colonne « {column} » : texte trop long ({length} caractères, {limit} au plus) : « {value} »."),
     "row_sector_unknown": (ERROR, "Ligne {row}, colonne « {column} » : secteur « {value} » inconnu (secteurs connus : {expected})."),
     # --- warnings (the row is kept, flagged) --------------------------------
     "resolved_without_date": (WARNING, "Ligne {row}, colonne « {column} » : problème « {value} » marqué résolu sans date de résolution."),

@@ -25,6 +25,7 @@ from loaders.header_detection import HeaderMatch
 from loaders.settings import Settings
 
 FAR_FUTURE = dt.timedelta(days=365)
+SHOWN_TEXT = 40  # characters of a too-long text quoted in its message (the line itself is kept as typed)
 DataLine = tuple[int, list]  # (Excel line, cells)
 
 
@@ -121,6 +122,10 @@ def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine
         if col.kind in _TEXT_KINDS:  # mostly unique strings: no memo, no call per cell
             column = [(c.strip() or None) if c.__class__ is str else cv.parse_text(c)[0] for c in raw]
             values[col.field] = column
+            if col.length is not None:  # the store keeps at most `length` characters (PostgreSQL refuses more)
+                for i in [i for i, v in enumerate(column) if v is not None and len(v) > col.length]:
+                    shown = column[i][:SHOWN_TEXT] + ("…" if len(column[i]) > SHOWN_TEXT else "")
+                    out.add(i, "text_too_long", col.label, shown, length=len(column[i]), limit=col.length)
             if col.required:
                 for i in [i for i, v in enumerate(column) if v is None]:
                     formula = ctx.formulas.get((lines[i], index)) if ctx.formulas else None

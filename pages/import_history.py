@@ -34,7 +34,10 @@ st.write(f"Fichier « {md_escape(line['file_name'])} », importé le {pd.Timesta
 # A multi-sector workbook is kept whole: only a reader of every sector in it gets it; others get their sector's extract.
 download = app_state.guarded_export("Le fichier de cet import", lambda: app_state.raw_file_download(
     int(chosen), line["sector_id"], line["sha256"], line["file_name"]))
-if download is not None:
+if download is not None and download.purged:
+    st.caption("Le fichier d'origine n'est plus conservé : la durée de conservation des textes de ses problèmes, "
+               "tous clos, est dépassée.")
+elif download is not None:
     extract = download.extract_rows is not None
     if extract:
         st.info(md_escape(EXTRACT_NOTICE.format(rows=fr_int(download.extract_rows))), icon=":material/content_cut:")

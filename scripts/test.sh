@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's): installs what the tests need, then runs every test; arguments go to pytest.
-# Browser tests drive Debian's Chromium; it is installed here when missing (root), never downloaded by playwright.
+# Browser tests drive Debian's Chromium, store tests also run on a throwaway PostgreSQL cluster started from Debian's
+# server binaries (/usr/lib/postgresql/<version>/bin): both are installed here when missing (root), never downloaded
+# by playwright. The package's own cluster, if it starts one, is not used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Les tests dans le navigateur ont besoin de Chromium : sudo apt-get install chromium" >&2
+    echo "Les tests ont besoin de Chromium (navigateur) et de PostgreSQL (base) : sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
+export GPO_TEST_POSTGRESQL=required  # here a PostgreSQL test never skips: it fails if the cluster cannot start
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 # Every test, browser and slow ones included (pyproject's default leaves them out), on two workers: the browser tests
 # in one of them (their conftest groups them), everything else spread over both.

@@ -30,6 +30,8 @@ EVENTS: dict[str, str] = {
     "access_denied": "Accès refusé",
     "token_created": "Jeton d'écran créé",
     "token_revoked": "Jeton d'écran révoqué",
+    "purge": "Purge (durée de conservation)",
+    "restore": "Restauration de la base",
 }
 
 COLUMNS = ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]

@@ -219,8 +219,19 @@ def _sqlite_type(values: Sequence) -> pa.DataType | None:
     return pa.null() if all(v is None for v in values) else None
 
 
-def _postgresql_uri(url: sa.URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _postgresql_uri(engine: sa.Engine) -> str:
+    """The engine's URL for libpq, with the server psycopg reaches when the URL names no host.
+
+    `postgresql+psycopg:///gpo` (Debian's local socket, peer authentication) means the default socket folder of the
+    libpq that reads it: `/var/run/postgresql` for psycopg's, `/tmp` for the one ADBC bundles. Asking psycopg where
+    it connected gives ADBC the same server.
+    """
+    url = engine.url.set(drivername="postgresql")
+    if not url.host and "host" not in url.query:
+        with engine.connect() as conn:
+            info = conn.connection.dbapi_connection.info
+            url = url.update_query_dict({"host": info.host, "port": str(info.port)})
+    return url.render_as_string(hide_password=False)
 
 
 def _read_postgresql(engine: sa.Engine, statements: dict[str, sa.Select]) -> dict[str, pa.Table]:
@@ -228,7 +239,7 @@ def _read_postgresql(engine: sa.Engine, statements: dict[str, sa.Select]) -> dic
     import adbc_driver_postgresql.dbapi as adbc_postgresql
 
     out = {}
-    with adbc_postgresql.connect(_postgresql_uri(engine.url)) as conn, conn.cursor() as cursor:
+    with adbc_postgresql.connect(_postgresql_uri(engine)) as conn, conn.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")  # one snapshot for the sheets
         for key, statement in statements.items():
             cursor.execute(_sql(engine, statement))

@@ -35,6 +35,8 @@ _REASONS = (
      "le serveur de base de données refuse la connexion (identifiant ou mot de passe)"),
     (("disk i/o error", "input/output error"), "erreur d'entrée-sortie sur le disque de la base"),
     (("file is not a database", "malformed"), "le fichier de la base est abîmé ou n'est pas une base SQLite"),
+    (("value too long", "string data right truncation"),
+     "une valeur dépasse la longueur que la base garde pour sa colonne"),
     (("no such table", "relation \""), "la base ne contient pas les tables attendues"),
     (("does not exist",), "la base de données demandée n'existe pas sur le serveur"),
 )

@@ -189,8 +189,7 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
     sheet_counts = {key: result.counts.get(key) or kept_sheet_count(frames, key) for key in SHEET_ORDER}
     counts = {f"{key}_{kind}": getattr(sheet_counts[key], f"rows_{kind}") for key in SHEET_ORDER for kind in ("read", "accepted")}
     with french_errors("Import non enregistré"), engine.begin() as conn:
-        # The archive is written first: on SQLite that write takes the database's write lock, so the check
-        # below sees the last committed import and no other import can slip in before ours.
+        lock_imports(conn)  # the check below sees the last committed import; no other import slips in before ours
         archive_raw_file(conn, plan.sha256, data, now)
         if current_import_id(conn, result.sector_id) != plan.previous_import_id:
             raise ImportNotAllowed("Le secteur a reçu un autre import entre-temps : contrôlez à nouveau le fichier.")
@@ -200,6 +199,25 @@ def commit_import(engine: sa.Engine, plan: ImportPlan, data: bytes, uploader: Up
         )).inserted_primary_key[0]
         _write_details(conn, import_id, result, frames)
     return import_id
+
+
+def lock_imports(conn: sa.Connection) -> None:
+    """Make the caller's transaction the store's only writer until it ends (readers go on). Call it first.
+
+    Every statement after it sees every import committed before, and no import can commit until the caller's
+    transaction ends: an import's check of the sector's previous import, a purge's or a restore's reading of what it
+    is about to change, stay true until they are written.
+    SQLite has one writer at a time: a write (here one that changes nothing) takes the database's write lock.
+    PostgreSQL lets writers run side by side: two servers committing imports of one sector at once would both find
+    the same previous import and both write. The lock on `imports` makes them queue (SHARE ROW EXCLUSIVE conflicts
+    with itself and with writes, never with reads); in READ COMMITTED each later statement sees what the previous
+    holder committed. Taken before any other write, so two writers never wait on each other in opposite orders.
+    """
+    table = conn.dialect.identifier_preparer.format_table(tables.imports)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    else:
+        conn.execute(tables.imports.update().where(sa.false()).values(import_id=tables.imports.c.import_id))
 
 
 def _write_details(conn: sa.Connection, import_id: int, result: TrackerResult, frames: dict[str, pd.DataFrame]) -> None:

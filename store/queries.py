@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from domain.issue_catalogue import Issue
 from store import tables
+from store.account_tables import audit_log
 from store.frames import from_records
 
 
@@ -92,8 +93,10 @@ def rejected_rows(engine: sa.Engine, import_id: int) -> pd.DataFrame:
 
 
 def raw_file(engine: sa.Engine, sha256: str) -> bytes | None:
+    """The uploaded file's bytes; None when it is not kept (emptied by the retention purge, `store.retention`)."""
     with engine.connect() as conn:
-        return conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
+        content = conn.execute(sa.select(tables.raw_files.c.content).where(tables.raw_files.c.sha256 == sha256)).scalar()
+    return bytes(content) if content else None
 
 
 def raw_file_sectors(engine: sa.Engine, sha256: str) -> set[str]:
@@ -132,3 +135,14 @@ def current_imports(engine: sa.Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=["sector_id", "import_id", "imported_at", "demo"])
+
+
+ROWS_CHANGING_EVENTS = ("purge", "restore")
+
+
+def rows_generation(engine: sa.Engine) -> int:
+    """A number that grows whenever rows of existing imports change in place (a retention purge, a restore): 0 until
+    then. Imports only ever add rows, so caches keyed by the current imports need this too (`app_state.data`)."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0))
+                                .where(audit_log.c.event.in_(ROWS_CHANGING_EVENTS))).scalar())

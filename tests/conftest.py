@@ -1,9 +1,12 @@
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
+
+import postgres_cluster
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = dt.date(2026, 11, 25)
@@ -100,3 +103,69 @@ def app(demo_store, monkeypatch):
     st.cache_data.clear()
     yield AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)
     st.cache_resource.clear()
+
+
+# --- the store on both engines ----------------------------------------------------------------------------------------
+# Every store test runs on SQLite (a file under tmp_path) and on PostgreSQL (a database of its own on one throwaway
+# cluster per test session, see tests/postgres_cluster.py). `-m "not postgresql"` leaves the PostgreSQL runs out.
+STORE_ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL cluster for the session (per xdist worker), with a template database holding the store's schema."""
+    reason = postgres_cluster.available()
+    if reason is not None:
+        if os.environ.get("GPO_TEST_POSTGRESQL") == "required":  # scripts/test.sh installs it: a skip would hide it
+            pytest.fail(f"PostgreSQL requis pour ces tests : {reason}")
+        pytest.skip(reason)
+    from store.database import open_store
+
+    cluster = postgres_cluster.ThrowawayPostgres().start()
+    cluster.make_template("gpo_template", lambda url: open_store(url).dispose())
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=STORE_ENGINES)
+def store_engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def new_store_url(store_engine_name, tmp_path, request):
+    """`new_store_url(migrated=True)`: the URL of a new store of this test's engine (several per test if needed).
+
+    Migrated: the schema is there (PostgreSQL: a copy of the template); else an empty database (SQLite: no file yet).
+    """
+    made: list[str] = []
+    names = iter(range(1, 1000))
+
+    def make(migrated: bool = True) -> str:
+        if store_engine_name == "sqlite":
+            return f"sqlite:///{tmp_path / f'gpo_{next(names)}.sqlite'}"
+        server = request.getfixturevalue("postgres_server")
+        made.append(server.new_database("gpo_template" if migrated else None))
+        return made[-1]
+
+    yield make
+    if made:  # connections a test left open are ended by DROP DATABASE … WITH (FORCE)
+        server = request.getfixturevalue("postgres_server")
+        for url in made:
+            server.drop_database(url)
+
+
+@pytest.fixture
+def store_url(new_store_url) -> str:
+    """The URL of this test's store (migrated), on SQLite and on PostgreSQL."""
+    return new_store_url()
+
+
+@pytest.fixture
+def store_engine(store_url):
+    """This test's store, opened as the app opens it (`open_store`), on SQLite and on PostgreSQL."""
+    from store.database import open_store
+
+    engine = open_store(store_url)
+    yield engine
+    engine.dispose()

@@ -36,8 +36,8 @@ PASSWORD = "Mirabelle-de-Metz-57"
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
+    return store_engine
 
 
 @pytest.fixture
@@ -245,33 +245,39 @@ def _schema(engine):
             for name in insp.get_table_names()}
 
 
-def test_v1_store_migrated_to_v2_matches_a_new_store(tmp_path, monkeypatch):
+def test_v1_store_migrated_to_v2_matches_a_new_store(new_store_url, monkeypatch):
+    old_url, new_url = new_store_url(migrated=False), new_store_url(migrated=False)
     with monkeypatch.context() as m:
         m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:1])
-        old = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+        old = open_store(old_url)
     assert "accounts" not in sa.inspect(old).get_table_names()
     old.dispose()
-    migrated = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    new = open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    migrated = open_store(old_url)
+    new = open_store(new_url)
     assert _schema(migrated) == _schema(new)
     assert {"accounts", "audit_log", "imports"} <= set(_schema(new))
     for engine in (migrated, new):
         with engine.connect() as conn:
             versions = conn.execute(sa.select(database.tables.schema_version.c.version)).scalars().all()
         assert sorted(versions) == [v for v, _ in database.MIGRATIONS]
-    assert open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")  # reopening is a no-op
+    assert open_store(new_url)  # reopening is a no-op
+    for engine in (migrated, new):
+        engine.dispose()
 
 
-def test_v2_store_with_accounts_migrated_to_v3_keeps_them_and_gains_screen_tokens(tmp_path, monkeypatch):
+def test_v2_store_with_accounts_migrated_to_v3_keeps_them_and_gains_screen_tokens(new_store_url, monkeypatch):
+    old_url, new_url = new_store_url(migrated=False), new_store_url(migrated=False)
     with monkeypatch.context() as m:
         m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:2])
-        old = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+        old = open_store(old_url)
     create_account(old, "ecran1", "Écran Forbach", ECRAN, PASSWORD, now=T0)
     assert "screen_tokens" not in sa.inspect(old).get_table_names()
     old.dispose()
-    migrated = open_store(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    assert _schema(migrated) == _schema(open_store(f"sqlite:///{tmp_path / 'new.sqlite'}"))
+    migrated, new = open_store(old_url), open_store(new_url)
+    assert _schema(migrated) == _schema(new)
     assert principal_of(migrated, "ecran1").role == ECRAN
+    for engine in (migrated, new):
+        engine.dispose()
 
 
 # --- the audit journal -----------------------------------------------------------------------------------------------
@@ -313,11 +319,11 @@ def test_audit_csv_neutralises_formulas(engine):
 # --- the command line ------------------------------------------------------------------------------------------------
 @pytest.fixture
 def cli(monkeypatch, capsys):
-    """Run `python -m store ARGS` in-process on one database: (exit code, stdout, stderr)."""
+    """Run `python -m store ARGS` in-process on the store at `url`: (exit code, stdout, stderr)."""
     from cli.admin import main
 
-    def run(db, *args, password=None):
-        monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{db}")
+    def run(url, *args, password=None):
+        monkeypatch.setenv("GPO_DATABASE_URL", url)
         if password:
             monkeypatch.setenv("GPO_NEW_PASSWORD", password)
         else:
@@ -342,8 +348,8 @@ def test_cli_entry_point_runs_as_a_module(tmp_path):
     assert usage.returncode == 2 and "utilisation : python -m store" in usage.stderr
 
 
-def test_cli_create_list_reset_disable(tmp_path, cli):
-    db = tmp_path / "gpo.sqlite"
+def test_cli_create_list_reset_disable(store_url, tmp_path, cli):
+    db = store_url
     done = cli(db, "comptes", "creer", "Meyer", "--nom", "Cne Meyer", "--role", "animateur", "--secteurs", "forbach",
                 "stiring", password=PASSWORD)
     assert done.returncode == 0, done.stderr
@@ -352,7 +358,7 @@ def test_cli_create_list_reset_disable(tmp_path, cli):
     assert listed.returncode == 0
     assert "Identifiant" in listed.stdout and "Cne Meyer" in listed.stdout and "forbach, stiring" in listed.stdout
     assert "1 compte(s)." in listed.stdout
-    engine = open_store(f"sqlite:///{db}")
+    engine = open_store(db)
     assert authenticate(engine, "meyer", PASSWORD, now=T0).role == ANIMATEUR
 
     assert cli(db, "comptes", "mot-de-passe", "meyer", password="Quiche-lorraine-2026").returncode == 0
@@ -382,22 +388,22 @@ def test_cli_create_list_reset_disable(tmp_path, cli):
     assert cli(db, "journal", "--depuis", "hier").returncode == 2
 
 
-def test_cli_asks_the_password_twice(tmp_path, cli, monkeypatch):
+def test_cli_asks_the_password_twice(store_url, tmp_path, cli, monkeypatch):
     import getpass
 
     typed = iter(["Premier-essai-2026", "Second-essai-2026", PASSWORD, PASSWORD])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
-    db = tmp_path / "gpo.sqlite"
+    db = store_url
     mismatch = cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran")
     assert mismatch.returncode == 1 and "diffèrent" in mismatch.stderr
     assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran").returncode == 0
-    assert authenticate(open_store(f"sqlite:///{db}"), "ecran1", PASSWORD, now=T0).role == ECRAN
+    assert authenticate(open_store(db), "ecran1", PASSWORD, now=T0).role == ECRAN
 
 
-def test_cli_screen_tokens_create_list_revoke(tmp_path, cli):
+def test_cli_screen_tokens_create_list_revoke(store_url, tmp_path, cli):
     from store.screen_tokens import screen_principal
 
-    db = tmp_path / "gpo.sqlite"
+    db = store_url
     assert cli(db, "comptes", "creer", "ecran1", "--nom", "Écran Forbach", "--role", "ecran", password=PASSWORD).returncode == 0
     assert cli(db, "comptes", "creer", "meyer", "--nom", "Cne Meyer", "--role", "animateur", "--secteurs", "forbach",
                password=PASSWORD).returncode == 0
@@ -406,7 +412,7 @@ def test_cli_screen_tokens_create_list_revoke(tmp_path, cli):
     first_line, token_line = made.stdout.strip().splitlines()
     assert first_line.startswith("Jeton n° 1 créé pour le compte « ecran1 », valable jusqu'au ")
     assert token_line.startswith("&jeton=")
-    engine = open_store(f"sqlite:///{db}")
+    engine = open_store(db)
     assert screen_principal(engine, token_line.removeprefix("&jeton=")).user_id == "ecran1"
     refused = cli(db, "jetons", "creer", "meyer")
     assert refused.returncode == 1 and "n'a pas le rôle écran" in refused.stderr

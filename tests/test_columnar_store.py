@@ -2,19 +2,22 @@
 
 Stores: the demo store (the 17 sample trackers through the import path), a
 generated département written as imports write rows (older imports included,
-which must not be read), SQLite in memory, a store opened read-only, and a
-throwaway PostgreSQL cluster.
+which must not be read) in SQLite and in PostgreSQL (the session's throwaway
+cluster, tests/conftest.py), SQLite in memory, a store opened read-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 import postgres_cluster
+from conftest import STORE_ENGINES
 from generated_department import OUTSIDER, department
 from generated_store import store_department
 from store import tables
@@ -51,16 +54,16 @@ def test_demo_store_every_sheet_column_and_sector(demo_store, sqlite_reader):
 
 
 @pytest.mark.parametrize("columns", [ENGINE_COLUMNS, ODD_COLUMNS])
-def test_demo_store_some_sectors_and_columns(demo_store, columns):
+def test_demo_store_some_sectors_and_columns(demo_store, columns, sqlite_reader):
     engine = open_store(demo_store)
     sectors = ["marly", "forbach", "secteur-inconnu"]
     assert_same(current_columns(engine, sectors, columns), current_frames(engine, sectors), columns)
     assert set(current_columns(engine, sectors)["problems"]["sector_id"]) == {"marly", "forbach"}
 
 
-@pytest.fixture(params=["dans le processus", "processus de lecture"], autouse=True)
+@pytest.fixture(params=["dans le processus", "processus de lecture"])
 def sqlite_reader(request, monkeypatch):
-    """Every test twice on SQLite: a read in the app's process (sqlite3), and a large read's own process (ADBC)."""
+    """A SQLite test twice: a read in the app's process (sqlite3), and a large read's own process (ADBC)."""
     import store.columnar
 
     if request.param == "processus de lecture":
@@ -69,9 +72,27 @@ def sqlite_reader(request, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def generated_store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("generated") / "gpo.sqlite"
-    engine = open_store(f"sqlite:///{path}")
+def generated_by_engine(tmp_path_factory, request):
+    """`generated_by_engine(name)`: the generated store of that engine (url, département, current ids), made once."""
+    made = {}
+
+    def generated(name: str):
+        if name not in made:
+            if name == "sqlite":
+                url = f"sqlite:///{tmp_path_factory.mktemp('generated') / 'gpo.sqlite'}"
+            else:
+                url = request.getfixturevalue("postgres_server").new_database("gpo_template")
+            made[name] = (url, *_generate(url))
+        return made[name]
+
+    yield generated
+    for name, (url, *_) in made.items():
+        if name == "postgresql":
+            request.getfixturevalue("postgres_server").drop_database(url)
+
+
+def _generate(url: str):
+    engine = open_store(url)
     dept = department(60, seed=7)
     current = store_department(engine, dept)
     with engine.begin() as conn:  # a sector id with a quote: written as a literal by the dialect's quoting
@@ -83,12 +104,35 @@ def generated_store(tmp_path_factory):
         conn.execute(tables.meetings.insert().values(import_id=import_id, sector_id="l'hôpital", meeting_date=dt.date(2026, 2, 28),
                                                      kind="ordinary", status="held", source_file="x.xlsx", source_row=2))
     engine.dispose()
-    return path, dept, current
+    return dept, current
+
+
+@pytest.fixture(params=[*STORE_ENGINES, "sqlite-processus"])
+def generated_store(request, generated_by_engine, monkeypatch):
+    """The generated store on SQLite (read in the process, and by the large reads' own process) and on PostgreSQL:
+    (url, département, current ids)."""
+    import store.columnar
+
+    if request.param == "sqlite-processus":
+        monkeypatch.setattr(store.columnar, "IN_PROCESS_ROWS", -1)
+        return generated_by_engine("sqlite")
+    return generated_by_engine(request.param)
+
+
+@pytest.fixture
+def generated_sqlite(generated_by_engine):
+    """The generated SQLite store: (path, département, current ids)."""
+    url, dept, current = generated_by_engine("sqlite")
+    return Path(sa.engine.make_url(url).database), dept, current
 
 
 def test_generated_store_equals_current_frames_and_skips_older_imports(generated_store):
-    path, dept, current = generated_store
-    engine = open_store(f"sqlite:///{path}")
+    url, dept, current = generated_store
+    engine = open_store(url)
+    import store.columnar
+
+    sqlite = _read_sqlite_apart if store.columnar.IN_PROCESS_ROWS < 0 else _read_sqlite
+    assert _reader(engine, ["meetings"], None, None) is {"sqlite": sqlite, "postgresql": _read_postgresql}[engine.dialect.name]
     read = current_columns(engine)
     assert_same(read, current_frames(engine))
     # every row of the generated frames, once; the older imports' rows (2020-01-01, ancien.xlsx) never
@@ -98,8 +142,8 @@ def test_generated_store_equals_current_frames_and_skips_older_imports(generated
 
 
 def test_generated_store_a_quote_in_a_sector_id_an_outsider_and_a_past_moment(generated_store):
-    path, dept, _ = generated_store
-    engine = open_store(f"sqlite:///{path}")
+    url, dept, _ = generated_store
+    engine = open_store(url)
     sectors = ["l'hôpital", OUTSIDER, dept.sector_ids[0], dept.sector_ids[7]]
     assert_same(current_columns(engine, sectors), current_frames(engine, sectors))
     assert current_columns(engine, ["l'hôpital"], {"meetings": ["sector_id"]})["meetings"]["sector_id"].tolist() == ["l'hôpital"]
@@ -114,8 +158,8 @@ def test_generated_store_a_quote_in_a_sector_id_an_outsider_and_a_past_moment(ge
     assert all(frame.empty for frame in nothing.values())
 
 
-def test_a_store_opened_read_only_and_a_store_in_memory(generated_store):
-    path, _, _ = generated_store
+def test_a_store_opened_read_only_and_a_store_in_memory(generated_sqlite, sqlite_reader):
+    path, _, _ = generated_sqlite
     read_only = sa.create_engine(read_only_sqlite_url(path))
     assert_same(current_columns(read_only, columns=ENGINE_COLUMNS), current_frames(read_only), ENGINE_COLUMNS)
     memory = open_store("sqlite://")
@@ -123,8 +167,8 @@ def test_a_store_opened_read_only_and_a_store_in_memory(generated_store):
     assert_same(current_columns(memory), current_frames(memory))
 
 
-def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_store):
-    engine = open_store(f"sqlite:///{generated_store[0]}")
+def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_sqlite, sqlite_reader):
+    engine = open_store(f"sqlite:///{generated_sqlite[0]}")
     with pytest.raises(ValueError):
         current_columns(engine, columns={"meetings": ["meeting_date", "nope"]})
     with pytest.raises(ValueError):
@@ -139,20 +183,21 @@ def test_unknown_columns_and_a_file_that_is_not_a_store(tmp_path, generated_stor
     assert not missing.exists()  # reading never creates a store
 
 
-@pytest.mark.skipif(postgres_cluster.available() is not None, reason=str(postgres_cluster.available()))
-def test_postgresql_store_equals_current_frames(sqlite_reader):
-    if sqlite_reader != "dans le processus":
-        pytest.skip("la lecture dans un processus à part ne concerne que SQLite")
-    dept = department(30, seed=5)
-    with postgres_cluster.ThrowawayPostgres() as cluster:
-        engine = open_store(cluster.sqlalchemy_url)
-        assert _reader(engine, ["meetings"], None, None) is _read_postgresql  # the ADBC driver, not the fallback
-        store_department(engine, dept)
+DEBIAN_SOCKETS = "/var/run/postgresql"
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(postgres_cluster.available() is not None or os.geteuid() != 0 or not os.path.isdir(DEBIAN_SOCKETS),
+                    reason="needs root, Debian's postgresql package and its socket folder")
+def test_a_postgresql_url_without_host_reads_the_server_psycopg_reaches():
+    """`postgresql+psycopg:///gpo` is Debian's local socket (peer authentication): psycopg's libpq looks in
+    /var/run/postgresql, the libpq bundled with the ADBC driver in /tmp. The columnar read must reach the same server
+    as the store (a cluster run by Debian's `postgres` user, its socket in Debian's folder, on a free port)."""
+    with postgres_cluster.ThrowawayPostgres(run_as="postgres", socket_dirs=(DEBIAN_SOCKETS,)) as cluster:
+        url = f"postgresql+psycopg://postgres@/postgres?port={cluster.port}"  # no host: the default socket folder
+        engine = open_store(url)
+        store_department(engine, department(4, seed=3))
         assert_same(current_columns(engine), current_frames(engine))
-        sectors = [dept.sector_ids[3], OUTSIDER, "absent"]
-        assert_same(current_columns(engine, sectors, ODD_COLUMNS), current_frames(engine, sectors), ODD_COLUMNS)
-        before = dt.datetime(2026, 10, 15)
-        assert_same(current_columns(engine, at=before), current_frames(engine, at=before))
         engine.dispose()
 
 
@@ -166,7 +211,7 @@ conn.close()  # SQLite checkpoints and deletes the WAL when it believes it holds
 """
 
 
-def test_a_columnar_read_leaves_the_process_seeing_what_other_processes_write(demo_store):
+def test_a_columnar_read_leaves_the_process_seeing_what_other_processes_write(demo_store, sqlite_reader):
     """The app reads the store in columns while an import (`python -m loaders import`, another server) writes it.
 
     SQLite's locks are POSIX locks, which a process loses on a file when ANY of its descriptors of that file is

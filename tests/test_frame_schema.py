@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from conftest import AS_OF, FIXTURES
 from domain.tracker_schema import (KIND_DTYPE, OUTPUT_COLUMNS, SHEET_ORDER, SHEETS, Column, Kind,
@@ -154,15 +153,15 @@ def _import(engine, path: Path, sector: str | None = None) -> int:
     return commit_import(engine, plan, data, ADMIN, accept_vanished=True, as_of=AS_OF)
 
 
-def test_an_empty_store_gives_conforming_frames(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def test_an_empty_store_gives_conforming_frames(store_engine):
+    engine = store_engine
     frames = current_frames(engine)
     assert_all_conform(frames)
     assert all(len(frame) == 0 for frame in frames.values())
 
 
-def test_store_frames_conform_after_imports(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def test_store_frames_conform_after_imports(store_engine):
+    engine = store_engine
     _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx")
     _import(engine, SAMPLES / "suivi_gpo_metz-centre.xlsx")
     rejected_some = _import(engine, FIXTURES / "row-errors.xlsx", sector="stiring")
@@ -201,14 +200,16 @@ def _row_tables(url: str) -> dict[str, dict]:
     return held
 
 
-def test_a_new_store_has_the_declared_row_tables(tmp_path):
-    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
-    open_store(url).dispose()
+def test_a_new_store_has_the_declared_row_tables(new_store_url):
+    url = new_store_url(migrated=False)
+    engine = open_store(url)
+    dialect = engine.dialect
+    engine.dispose()
     held = _row_tables(url)
     for key, schema in SHEETS.items():
         assert list(held[key]["columns"]) == ["import_id", *schema.fields]
         for column in schema.frame_columns:
-            expected = (str(tables.sql_type(column).compile(dialect=sqlite_dialect())), column.nullable)
+            expected = (str(tables.sql_type(column).compile(dialect=dialect)), column.nullable)
             assert held[key]["columns"][column.field] == expected, (key, column.field)
     assert held["problems"]["columns"]["commune_insee"] == ("VARCHAR(5)", True)
     assert held["meetings"]["columns"]["attendees"] == ("INTEGER", True)
@@ -230,7 +231,7 @@ def test_a_store_created_before_the_declaration_is_migrated_to_the_same_row_tabl
 
 
 
-def test_a_column_declared_later_reaches_an_existing_store(tmp_path):
+def test_a_column_declared_later_reaches_an_existing_store(store_engine):
     """What issue 14's optional Problèmes columns will need: declared columns, and one migration step that adds
     them where a store lacks them (`store.database.add_missing_columns`)."""
     problems = SHEETS["problems"]
@@ -239,7 +240,7 @@ def test_a_column_declared_later_reaches_an_existing_store(tmp_path):
         Column(label="Étape", field="step", kind=Kind.TEXT, length=40),
         Column(label="Chef de file", field="lead_partner", kind=Kind.PARTNER),
         *problems.frame_columns[-2:]))
-    engine = open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+    engine = store_engine
     _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx")
     with engine.begin() as conn:
         assert add_missing_columns(conn, row_table(later, sa.MetaData())) == ["step", "lead_partner"]

@@ -80,8 +80,8 @@ def _import(engine, path, *, accept_vanished=False, sector="forbach", data=None)
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
+    return store_engine
 
 
 @pytest.fixture
@@ -185,8 +185,8 @@ def import_cli(loaders_cli):
     return lambda *args, url: loaders_cli("import", *args, "--date", "2026-11-25", env={"GPO_DATABASE_URL": url})
 
 
-def test_cli_three_csvs_together_give_the_workbooks_data(tmp_path, csvs, import_cli):
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+def test_cli_three_csvs_together_give_the_workbooks_data(store_url, tmp_path, csvs, import_cli):
+    url = store_url
     done = import_cli(str(csvs["actions"]), str(csvs["meetings"]), str(csvs["problems"]), "--secteur", "forbach", url=url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.index("suivi_gpo_forbach_reunions.csv") < done.stdout.index("suivi_gpo_forbach_problemes.csv") \
@@ -200,10 +200,10 @@ def test_cli_three_csvs_together_give_the_workbooks_data(tmp_path, csvs, import_
                                                                                     "suivi_gpo_forbach_v2.xlsx", tmp_path))
 
 
-def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(tmp_path, import_cli):
+def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(store_url, tmp_path, import_cli):
     csvs = tracker_as_excel_csvs(forbach_v2(tmp_path), tmp_path / "csv", "suivi_gpo_forbach")  # headers on line 1
     assert csvs["meetings"].read_bytes().startswith("Date;Type;Statut;Mairie;".encode("cp1252"))
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    url = store_url
     assert import_cli(str(SAMPLE), url=url).returncode == 0
     for key in SHEETS:  # the sector name comes from the file names
         done = import_cli(str(csvs[key]), "--yes", url=url)

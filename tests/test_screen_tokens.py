@@ -20,8 +20,8 @@ SCREEN = Principal("ecran.forbach", "Écran de Forbach", ECRAN)
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
+    engine = store_engine
     create_account(engine, "ecran.forbach", "Écran de Forbach", ECRAN, PASSWORD, now=T0)
     create_account(engine, "meyer", "Cne Meyer", ANIMATEUR, PASSWORD, sector_ids=["forbach"], now=T0)
     return engine

@@ -1,4 +1,6 @@
-"""The store: round trip, idempotence, rollback, concurrency, history, the diff, export round trip, access."""
+"""The store: round trip, idempotence, rollback, concurrency, history, the diff, export round trip, access.
+
+Every test runs on SQLite and on PostgreSQL (`store_engine`, `store_url` in tests/conftest.py)."""
 
 import datetime as dt
 import os
@@ -26,8 +28,8 @@ ADMIN = Uploader("Cne Meyer")
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'gpo.sqlite'}")
+def engine(store_engine):
+    return store_engine
 
 
 def _import(engine, path, *, sector=None, uploader=ADMIN, accept_vanished=False, when=None, data=None):
@@ -132,6 +134,30 @@ def test_new_version_diff_and_vanished_rows_need_consent(engine, tmp_path):
     assert "P-01" in then["problems"]["problem_id"].tolist()  # older imports stay queryable
 
 
+def test_a_text_longer_than_its_column_rejects_its_line_on_both_engines(engine, tmp_path, loaders_cli):
+    """PostgreSQL refuses a value longer than its VARCHAR (SQLite keeps it): the loader rejects such a line, kept as
+    typed among the rejected lines, so the same file gives the same store on both engines, never a failed import."""
+    frames = {k: f.copy() for k, f in load(SAMPLES / "suivi_gpo_forbach.xlsx", as_of=AS_OF)[0].frames.items()}
+    long_ref = "P-" + "9" * 70
+    frames["problems"].loc[0, "problem_id"] = long_ref
+    frames["actions"] = frames["actions"][frames["actions"]["problem_id"] != "P-01"].reset_index(drop=True)
+    frames["problems"].loc[1, "commune_name"] = "Forbach " + "y" * 130
+    path = write_filled_tracker(tmp_path / "suivi_gpo_forbach.xlsx", frames, sector=default_reference().sectors["forbach"])
+    plan, import_id = _import(engine, path)
+    too_long = [(i.row, i.column, i.message) for i in plan.result.issues if i.code == "text_too_long"]
+    assert too_long == [
+        (2, "Réf", f"Ligne 2, colonne « Réf » : texte trop long (72 caractères, 64 au plus) : « {long_ref[:40]}… »."),
+        (3, "Commune", "Ligne 3, colonne « Commune » : texte trop long (138 caractères, 120 au plus) : "
+                       f"« Forbach {'y' * 32}… »."),
+    ]
+    assert import_id is not None
+    assert len(current_frames(engine, ["forbach"])["problems"]) == 14
+    kept = rejected_rows(engine, import_id)
+    assert long_ref in kept.loc[(kept["sheet"] == "problems") & (kept["source_row"] == 2), "cells_json"].item()  # as typed
+    named = loaders_cli("import", str(path), "--as", "x" * 121, "--yes", env={"GPO_DATABASE_URL": str(engine.url)})
+    assert named.returncode == 2 and "nom trop long (121 caractères, 120 au plus)" in named.stderr
+
+
 def test_uploader_may_only_write_their_sectors(engine):
     animateur = Uploader("Lt Lang", frozenset({"behren"}))
     plan, import_id = _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx", uploader=animateur)
@@ -154,8 +180,8 @@ def test_export_then_reimport_gives_identical_normalized_data(engine, tmp_path, 
 
 
 @pytest.mark.slow  # two real processes
-def test_two_processes_import_two_sectors_at_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_two_processes_import_two_sectors_at_once(store_url):
+    url = store_url
     env = {**os.environ, "GPO_DATABASE_URL": url}
     runs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(SAMPLES / name), "--as", who, "--date", "2026-11-25"],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -167,10 +193,9 @@ def test_two_processes_import_two_sectors_at_once(tmp_path):
     assert sorted(history["imported_by"]) == ["Cdt Fischer", "Cne Benali"]
 
 
-def test_cli_import_refuses_vanishing_rows_without_yes(tmp_path, loaders_cli):
+def test_cli_import_refuses_vanishing_rows_without_yes(store_url, loaders_cli):
     def run(*args):
-        return loaders_cli("import", *args, "--date", "2026-11-25",
-                           env={"GPO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"})
+        return loaders_cli("import", *args, "--date", "2026-11-25", env={"GPO_DATABASE_URL": store_url})
 
     assert run(str(SAMPLES / "suivi_gpo_forbach.xlsx")).returncode == 0
     again = run(str(SAMPLES / "suivi_gpo_forbach.xlsx"))
@@ -199,20 +224,43 @@ def test_archiving_the_same_bytes_again_is_a_no_op(engine):
     assert sql.endswith("ON CONFLICT (sha256) DO NOTHING")
 
 
+class _WriteBlocker:
+    """Holds the store's write lock: readers go on, every import waits.
+
+    SQLite: a write transaction (the importers wait on busy_timeout). PostgreSQL: the lock on `imports` that an
+    import takes first (`store.imports.lock_imports`), in a stronger mode that still lets plans read.
+    """
+
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        self.conn = self.engine.connect()
+        if self.engine.dialect.name == "sqlite":
+            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            self.conn.exec_driver_sql("BEGIN")
+            self.conn.exec_driver_sql("LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE")
+
+    def waiting(self) -> int:
+        """PostgreSQL: how many transactions wait for the lock on `imports`."""
+        return self.conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                         "AND relation = 'imports'::regclass").scalar()
+
+    def release(self) -> None:
+        self.conn.exec_driver_sql("COMMIT")
+        self.conn.close()
+        self.engine.dispose()
+
+
 @pytest.mark.slow  # two real processes
-def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(tmp_path):
+def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(store_url, tmp_path):
     """Both imports wait on a write lock held by the test, then commit one after the other: the second finds the
     file archived by the first (before, it failed on raw_files.sha256)."""
-    store_path = tmp_path / "shared.sqlite"
-    url = f"sqlite:///{store_path}"
+    url = store_url
     open_store(url).dispose()
     env = {**os.environ, "GPO_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     data = (SAMPLES / "suivi_gpo_forbach.xlsx").read_bytes()
     (tmp_path / "suivi.xlsx").write_bytes(data)
-    import sqlite3
-
-    blocker = sqlite3.connect(store_path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # readers go on, every writer waits (busy_timeout)
+    blocker = _WriteBlocker(url)
     runs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(tmp_path / "suivi.xlsx"), "--secteur", sector,
                               "--as", who, "--date", "2026-11-25"],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -223,8 +271,7 @@ def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(tmp_path):
                 if "Premier import de ce secteur" in line:
                     break
     finally:
-        blocker.execute("COMMIT")
-        blocker.close()
+        blocker.release()
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert all("Traceback" not in err for _, err in outputs), outputs
@@ -233,3 +280,48 @@ def test_two_processes_import_the_same_bytes_into_two_sectors_at_once(tmp_path):
     assert sorted(history["sector_id"]) == ["behren", "forbach"]
     assert history["sha256"].nunique() == 1 and _count(engine, tables.raw_files) == 1
     assert raw_file(engine, history.loc[0, "sha256"]) == data
+
+
+@pytest.mark.postgresql
+def test_two_imports_of_one_sector_committed_at_once_on_postgresql(postgres_server):
+    """Two servers commit two versions of one sector, both planned on the same previous state: PostgreSQL lets
+    writers run side by side, so without the lock on `imports` both would be written (the second silently replacing
+    the first, its diff never shown). With it, one is written and the other is refused, asked to be checked again."""
+    import threading
+
+    engine = open_store(postgres_server.new_database("gpo_template"))
+    versions = []
+    for path, sector in ((SAMPLES / "suivi_gpo_forbach.xlsx", None), (FIXTURES / "title-lines.xlsx", "forbach")):
+        data = path.read_bytes()
+        result = load(data, filename=path.name, sector=sector, as_of=AS_OF)[0]
+        versions.append((plan_import(engine, result, data, ADMIN), data))
+    assert [plan.status for plan, _ in versions] == [READY, READY]
+    assert [plan.previous_import_id for plan, _ in versions] == [None, None]
+    outcomes = [None, None]
+
+    def commit(n):
+        plan, data = versions[n]
+        try:
+            outcomes[n] = commit_import(engine, plan, data, ADMIN, as_of=AS_OF)
+        except ImportNotAllowed as refusal:
+            outcomes[n] = str(refusal)
+
+    blocker = _WriteBlocker(str(engine.url.render_as_string(hide_password=False)))
+    threads = [threading.Thread(target=commit, args=(n,)) for n in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+        while blocker.waiting() < 2:  # both commits are inside their transaction, queued behind the test's lock
+            assert dt.datetime.now() < deadline, "the two imports never reached the lock"
+            threading.Event().wait(0.05)  # poll the server again
+    finally:
+        blocker.release()
+    for thread in threads:
+        thread.join(60)
+    written = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, str)]
+    assert len(written) == 1 and refused == ["Le secteur a reçu un autre import entre-temps : contrôlez à nouveau le fichier."]
+    assert import_history(engine)["import_id"].tolist() == written
+    assert _count(engine, tables.raw_files) == 1  # the refused import archived nothing either
+    engine.dispose()

@@ -8,7 +8,6 @@ recorded: the tests fail on any that leaves the local server.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -85,38 +84,46 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-# Package scope: both close when the browser tests end, before the new user's path opens its own playwright.
-@pytest.fixture(scope="package")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : le script de test l'installe (apt-get install chromium).")
+def start_streamlit(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, Server]:
+    """`streamlit run dashboard.py` on a free local port with these environment variables, once it answers."""
     port = _free_port()
-    store = tmp_path_factory.mktemp("browser_store") / "gpo.sqlite"
-    env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{store}"}
-    log = (tmp_path_factory.mktemp("browser_log") / "streamlit.log").open("w")
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the child has its own descriptor
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a busy machine starts Streamlit slowly
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
-                break
+                return process, Server(base, log_path)
         except OSError:
             time.sleep(0.3)  # between two health probes
-    else:
-        process.kill()
-        pytest.fail("Le serveur Streamlit n'a pas répondu en 120 s.")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    yield Server(base, Path(log.name))
+    process.kill()
+    pytest.fail("Le serveur Streamlit n'a pas répondu en 120 s.")
+
+
+def stop_streamlit(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+
+
+# Package scope: both close when the browser tests end, before the new user's path opens its own playwright.
+@pytest.fixture(scope="package")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : le script de test l'installe (apt-get install chromium).")
+    store = tmp_path_factory.mktemp("browser_store") / "gpo.sqlite"
+    process, running = start_streamlit({"GPO_DATABASE_URL": f"sqlite:///{store}"},
+                                       tmp_path_factory.mktemp("browser_log") / "streamlit.log")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    yield running
+    stop_streamlit(process)
 
 
 @pytest.fixture(scope="package")

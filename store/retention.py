@@ -1,0 +1,168 @@
+"""The retention purge: closed problems and their actions lose their free text once past the retention period.
+
+`plan_purge` says what would be blanked, per sector (`python -m store purge`, a dry run); `apply_purge` blanks it
+in one transaction and journals it (`--appliquer`). Which problems, and since when they count as closed:
+`domain.retention`. What is blanked:
+- the free-text columns (`domain.retention.free_text_fields`) of those problems' rows and of their actions' rows,
+  in every import that holds them (older imports hold the same text); a value becomes `PURGED_TEXT`, an empty
+  one stays empty. Dates, statuses, categories, priorities, references, communes and partners stay: every
+  indicator, today's and the history's, is unchanged;
+- the uploaded file itself when it holds nothing else: a file whose imports were all made before the cutoff and
+  hold only problems past retention (a workbook holds the same text). Its content is emptied (its name, size,
+  SHA-256 and the import records stay); the import history then says the original is no longer kept;
+- in those same imports, the free text of the rejected lines kept as typed.
+Meetings (their notes) are not purged: the retention concerns problems and their actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+
+from domain.retention import PURGED_TEXT, free_text_fields, months_before, past_retention
+from domain.tracker_schema import SHEETS
+from loaders.cell_values import ref_key
+from store import tables
+from store.audit import record
+from store.errors import french_errors
+from store.imports import lock_imports
+
+RETENTION_ENV = "GPO_RETENTION_MOIS"
+
+
+@dataclass
+class PurgePlan:
+    """What a purge blanks: row keys per import, files, and the counts per sector shown to the admin."""
+
+    today: dt.date
+    months: int
+    cutoff: dt.date
+    problem_rows: dict[int, list[str]] = field(default_factory=dict)  # import_id -> problem_id as stored
+    action_rows: dict[int, list[str]] = field(default_factory=dict)  # import_id -> problem_id of the actions
+    files: list[str] = field(default_factory=list)  # sha256 whose content is emptied
+    file_imports: list[int] = field(default_factory=list)  # imports of those files (their rejected lines)
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per sector with something to blank
+
+    @property
+    def empty(self) -> bool:
+        return self.counts.empty
+
+
+COUNT_COLUMNS = ["Secteur", "Problèmes", "Actions", "Fichiers d'origine"]
+
+
+def _has_text(table: sa.Table, fields: tuple[str, ...]) -> sa.ColumnElement[bool]:
+    """A row still holding free text (not yet purged)."""
+    return sa.or_(*(sa.and_(table.c[f].is_not(None), table.c[f] != PURGED_TEXT, table.c[f] != "") for f in fields))
+
+
+def _frame(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+    result = conn.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
+    """What a purge at `today` with a retention of `months` would blank (nothing is written)."""
+    cutoff = months_before(today, months)
+    plan = PurgePlan(today, months, cutoff)
+    imp, pr, ac = tables.imports, tables.problems, tables.actions
+    imports = _frame(conn, sa.select(imp.c.import_id, imp.c.sector_id, imp.c.imported_at, imp.c.sha256))
+    problems = _frame(conn, sa.select(pr.c.import_id, pr.c.sector_id, pr.c.problem_id, pr.c.status, pr.c.resolved_on,
+                                      _has_text(pr, free_text_fields("problems")).label("has_text")))
+    actions = _frame(conn, sa.select(ac.c.import_id, ac.c.sector_id, ac.c.problem_id, ac.c.action_id,
+                                     _has_text(ac, free_text_fields("actions")).label("has_text")))
+    if imports.empty:
+        plan.counts = pd.DataFrame(columns=COUNT_COLUMNS)
+        return plan
+    problems["ref_key"] = problems["problem_id"].map(ref_key)
+    actions["ref_key"] = actions["problem_id"].map(ref_key)
+    purged = past_retention(imports, problems, cutoff)
+
+    def is_purged(frame: pd.DataFrame) -> pd.Series:
+        return pd.Series([(s, k) in purged for s, k in zip(frame["sector_id"], frame["ref_key"])], index=frame.index,
+                         dtype=bool)
+
+    problems["purged"], actions["purged"] = is_purged(problems), is_purged(actions)
+    problems["has_text"], actions["has_text"] = problems["has_text"].astype(bool), actions["has_text"].astype(bool)
+    to_blank = problems[problems["purged"] & problems["has_text"]]
+    actions_to_blank = actions[actions["purged"] & actions["has_text"]]
+    plan.problem_rows = {int(i): sorted(set(g["problem_id"])) for i, g in to_blank.groupby("import_id")}
+    plan.action_rows = {int(i): sorted(set(g["problem_id"])) for i, g in actions_to_blank.groupby("import_id")}
+
+    # Files: every import of the file made before the cutoff, each holding only problems past retention.
+    old = imports["imported_at"].map(lambda t: pd.Timestamp(t).date() < cutoff)
+    all_purged = problems.groupby("import_id")["purged"].all()
+    imports["done"] = old & imports["import_id"].map(lambda i: bool(all_purged.get(i, True)))
+    by_file = imports.groupby("sha256")["done"].all()
+    candidates = sorted(sha for sha, done in by_file.items() if done)
+    kept = set()
+    if candidates:
+        raw = tables.raw_files
+        kept = set(conn.execute(sa.select(raw.c.sha256).where(raw.c.sha256.in_(candidates),
+                                                                sa.func.length(raw.c.content) > 0)).scalars())
+    plan.files = sorted(kept)
+    plan.file_imports = sorted(int(i) for i in imports.loc[imports["sha256"].isin(kept), "import_id"])
+
+    problem_count = Counter(s for s, _ in set(zip(to_blank["sector_id"], to_blank["ref_key"])))
+    action_count = Counter(s for s, _ in set(zip(actions_to_blank["sector_id"], actions_to_blank["action_id"].map(ref_key))))
+    file_count = Counter(s for s, _ in set(zip(imports.loc[imports["sha256"].isin(kept), "sector_id"],
+                                               imports.loc[imports["sha256"].isin(kept), "sha256"])))
+    sectors = sorted(set(problem_count) | set(action_count) | set(file_count))
+    plan.counts = pd.DataFrame([(s, problem_count[s], action_count[s], file_count[s]) for s in sectors],
+                               columns=COUNT_COLUMNS)
+    return plan
+
+
+def _blank(table: sa.Table, fields: tuple[str, ...]) -> dict[str, sa.ColumnElement]:
+    """SET each free-text column to the purge mark, leaving an empty one empty."""
+    return {f: sa.case((table.c[f].is_(None), None), (table.c[f] == "", ""), else_=sa.literal(PURGED_TEXT))
+            for f in fields}
+
+
+def _purge_rejected_lines(conn: sa.Connection, import_ids: list[int]) -> None:
+    """Free text of the rejected lines of these imports (kept as typed, by column label)."""
+    labels = {key: {SHEETS[key].column(f).label for f in free_text_fields(key)} for key in SHEETS}
+    rr = tables.rejected_rows
+    for chunk in range(0, len(import_ids), 500):
+        rows = conn.execute(sa.select(rr.c.import_id, rr.c.sheet, rr.c.source_row, rr.c.cells_json).where(
+            rr.c.import_id.in_(import_ids[chunk:chunk + 500]))).all()
+        for import_id, sheet, source_row, cells_json in rows:
+            cells = json.loads(cells_json)
+            blanked = {k: (PURGED_TEXT if k in labels.get(sheet, ()) and v not in (None, "") else v) for k, v in cells.items()}
+            if blanked != cells:
+                conn.execute(rr.update().where(rr.c.import_id == import_id, rr.c.sheet == sheet,
+                                               rr.c.source_row == source_row)
+                             .values(cells_json=json.dumps(blanked, ensure_ascii=False)))
+
+
+def apply_purge(engine: sa.Engine, today: dt.date, months: int, *, by: str, now: dt.datetime | None = None) -> PurgePlan:
+    """Blank what `plan_purge` names, in one transaction that no import can interleave with; journal it per sector."""
+    with french_errors("Purge non effectuée"), engine.begin() as conn:
+        lock_imports(conn)
+        plan = plan_purge(conn, today, months)
+        for key, rows in (("problems", plan.problem_rows), ("actions", plan.action_rows)):
+            table = tables.ROW_TABLES[key]
+            values = _blank(table, free_text_fields(key))
+            for import_id, problem_ids in rows.items():
+                for start in range(0, len(problem_ids), 500):
+                    conn.execute(table.update().where(table.c.import_id == import_id,
+                                                      table.c.problem_id.in_(problem_ids[start:start + 500]))
+                                 .values(**values))
+        if plan.files:
+            raw = tables.raw_files
+            conn.execute(raw.update().where(raw.c.sha256.in_(plan.files)).values(content=b""))
+            _purge_rejected_lines(conn, plan.file_imports)
+        at = now or dt.datetime.now().replace(microsecond=0)
+        for line in plan.counts.itertuples(index=False):
+            record(conn, by, "purge", f"Purge des textes libres (conservation {months} mois, problèmes clos avant le "
+                   f"{plan.cutoff:%d/%m/%Y}) : {line[1]} problème(s), {line[2]} action(s), {line[3]} fichier(s) "
+                   "d'origine effacé(s).", sector_id=line[0], at=at)
+        if plan.empty:
+            record(conn, by, "purge", f"Purge des textes libres (conservation {months} mois, problèmes clos avant le "
+                   f"{plan.cutoff:%d/%m/%Y}) : rien à effacer.", at=at)
+    return plan

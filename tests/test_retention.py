@@ -1,0 +1,274 @@
+"""The retention purge (`python -m store purge`): closed problems and their actions lose their free text after the
+retention period, every indicator stays the same, the dry run changes nothing, the purge is journaled; on SQLite and
+PostgreSQL. And the decision itself (`domain.retention`), on hand-made histories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from domain.indicators.engine import sector_figures
+from domain.reference import default_reference
+from domain.retention import PURGED_TEXT, ClosedProblem, closed_problems, free_text_fields, months_before
+from store import tables
+from store.audit import read_audit
+from store.queries import current_frames, import_frames, import_history, raw_file, rejected_rows
+from store.retention import apply_purge, plan_purge
+from store_content import AS_OF, REJECTED_TEXT, dump, fill_store
+
+TODAY = dt.date(2030, 6, 1)  # with 36 months: problems closed before 1 June 2027, i.e. all the closed ones here
+REF = default_reference()
+
+
+# --- the decision ----------------------------------------------------------------------------------------------------
+def _history(rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """rows: (import_id, day imported, ref, status, resolved_on) of one sector's imports."""
+    imports = pd.DataFrame(sorted({(i, "s", pd.Timestamp(day)) for i, day, *_ in rows}),
+                           columns=["import_id", "sector_id", "imported_at"])
+    problems = pd.DataFrame([(i, "s", ref, status, pd.Timestamp(res) if res else pd.NaT)
+                             for i, _, ref, status, res in rows if ref],
+                            columns=["import_id", "sector_id", "ref_key", "status", "resolved_on"])
+    return imports, problems
+
+
+def test_when_a_problem_counts_as_closed():
+    imports, problems = _history([
+        (1, "2025-01-10", "RESOLVED", "resolved", "2024-12-20"),
+        (1, "2025-01-10", "DROPPED", "open", None),
+        (1, "2025-01-10", "REOPENED", "resolved", "2024-12-01"),
+        (1, "2025-01-10", "TAKEN-OUT", "open", None),
+        (1, "2025-01-10", "OPEN", "in_progress", None),
+        (2, "2025-03-05", "RESOLVED", "resolved", "2024-12-20"),
+        (2, "2025-03-05", "DROPPED", "dropped", None),
+        (2, "2025-03-05", "REOPENED", "resolved", "2024-12-01"),
+        (2, "2025-03-05", "OPEN", "in_progress", None),
+        (3, "2025-06-30", "RESOLVED", "resolved", "2024-12-20"),
+        (3, "2025-06-30", "DROPPED", "dropped", None),
+        (3, "2025-06-30", "REOPENED", "open", None),
+        (3, "2025-06-30", "OPEN", "in_progress", None),
+    ])
+    assert closed_problems(imports, problems) == [
+        ClosedProblem("s", "DROPPED", dt.date(2025, 3, 5)),  # no date of its own: the first import that showed it dropped
+        ClosedProblem("s", "RESOLVED", dt.date(2024, 12, 20)),  # its resolution date
+        ClosedProblem("s", "TAKEN-OUT", dt.date(2025, 3, 5)),  # the import that took it out of the tracker
+    ]  # reopened and open: not closed
+    assert closed_problems(imports, problems.iloc[0:0]) == []
+
+
+def test_the_retention_period_in_calendar_months():
+    assert months_before(dt.date(2030, 6, 1), 36) == dt.date(2027, 6, 1)
+    assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
+    assert months_before(dt.date(2028, 2, 29), 12) == dt.date(2027, 2, 28)
+    assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
+    assert free_text_fields("problems") == ("location", "description", "reported_by")
+    assert free_text_fields("actions") == ("description", "comment")
+
+
+# --- the purge in a store --------------------------------------------------------------------------------------------
+@pytest.fixture
+def filled(store_engine, tmp_path):
+    return store_engine, fill_store(store_engine, tmp_path)
+
+
+def _all_imports(engine) -> dict[int, dict[str, pd.DataFrame]]:
+    with engine.connect() as conn:
+        return {int(i): import_frames(conn, int(i)) for i in import_history(engine)["import_id"]}
+
+
+def _without_text(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {key: frame.drop(columns=list(free_text_fields(key))) for key, frame in frames.items()}
+
+
+def _figures(engine) -> pd.DataFrame:
+    frames = current_frames(engine)
+    latest = import_history(engine).groupby("sector_id")["imported_at"].max()
+    last = {sector: pd.Timestamp(moment).to_pydatetime() for sector, moment in latest.items()}
+    return sector_figures(frames, REF, list(REF.sectors), AS_OF, dt.date(2026, 1, 1), last).table
+
+
+def test_the_dry_run_lists_per_sector_and_changes_nothing(filled):
+    engine, _ = filled
+    before = dump(engine)
+    with engine.connect() as conn:
+        plan = plan_purge(conn, TODAY, 36)
+    assert plan.cutoff == dt.date(2027, 6, 1)
+    # forbach: its 11 resolved problems (P-01 taken out included) and their actions; marly: every problem and its
+    # file; stiring: its resolved ones
+    counts = plan.counts.set_index("Secteur")
+    assert list(counts.index) == ["forbach", "marly", "stiring"]
+    assert counts.loc["marly", "Fichiers d'origine"] == 1 and counts.loc["forbach", "Fichiers d'origine"] == 0
+    assert counts.loc["forbach", "Problèmes"] == 11
+    with engine.connect() as conn:
+        nothing = plan_purge(conn, AS_OF, 36)  # today: nothing has been closed for three years
+    assert nothing.empty
+    assert dump(engine) == before
+
+
+def test_the_purge_blanks_the_free_text_and_keeps_every_figure(filled, store_engine_name):
+    engine, ids = filled
+    imports_before, figures_before = _all_imports(engine), _figures(engine)
+    marly_sha = import_history(engine).set_index("import_id").loc[ids["marly"], "sha256"]
+    forbach_sha = import_history(engine).set_index("import_id").loc[ids["forbach_1"], "sha256"]
+    plan = apply_purge(engine, TODAY, 36, by="admin (test)", now=dt.datetime(2030, 6, 1, 2, 0))
+    after = _all_imports(engine)
+
+    # every import, the older ones too: the same rows, the same values outside the free text
+    assert after.keys() == imports_before.keys()
+    for import_id, frames in after.items():
+        for key, frame in _without_text(frames).items():
+            pd.testing.assert_frame_equal(frame, _without_text(imports_before[import_id])[key], obj=f"{import_id} {key}")
+    pd.testing.assert_frame_equal(_figures(engine), figures_before)
+
+    # closed problems and their actions: text gone; open ones untouched
+    for import_id, frames in after.items():
+        problems, old = frames["problems"], imports_before[import_id]["problems"]
+        closed = problems["status"].isin(["resolved", "dropped"])
+        for column in free_text_fields("problems"):
+            assert set(problems.loc[closed, column].dropna()) <= {PURGED_TEXT}, (import_id, column)
+            assert problems.loc[~closed, column].equals(old.loc[~closed, column])
+        assert (problems.loc[closed, "description"] == PURGED_TEXT).all()
+        actions, old_actions = frames["actions"], imports_before[import_id]["actions"]
+        of_closed = actions["problem_id"].isin(set(problems.loc[closed, "problem_id"]))
+        assert (actions.loc[of_closed, "description"] == PURGED_TEXT).all()
+        assert actions.loc[~of_closed, "description"].equals(old_actions.loc[~of_closed, "description"])
+    first = after[ids["forbach_1"]]["problems"].set_index("problem_id")
+    assert first.loc["P-01", "description"] == PURGED_TEXT  # taken out by the second import: closed too
+
+    # marly's file held only closed problems: its content is gone, its record stays; forbach's file is kept
+    assert raw_file(engine, marly_sha) is None and raw_file(engine, forbach_sha) is not None
+    assert len(import_history(engine)) == 4
+    kept = rejected_rows(engine, ids["marly"])
+    cells = json.loads(kept["cells_json"].item())
+    assert cells["Description"] == PURGED_TEXT and cells["Réf"] == "P-99"
+    with engine.connect() as conn:
+        kept_as_typed = conn.execute(sa.select(tables.rejected_rows.c.cells_json)).scalars().all()
+    assert not [text for text in kept_as_typed if REJECTED_TEXT in text]
+
+    # journaled: who, when, how many, per sector
+    journal = read_audit(engine, event="purge")
+    assert sorted(journal["Secteur"]) == ["forbach", "marly", "stiring"]
+    line = journal.set_index("Secteur").loc["marly"]
+    assert (line["Utilisateur"], line["Date"]) == ("admin (test)", pd.Timestamp("2030-06-01 02:00"))
+    counts = plan.counts.set_index("Secteur").loc["marly"]
+    assert line["Détail"] == (f"Purge des textes libres (conservation 36 mois, problèmes clos avant le 01/06/2027) : "
+                              f"{counts['Problèmes']} problème(s), {counts['Actions']} action(s), 1 fichier(s) "
+                              "d'origine effacé(s).")
+
+    # a second purge finds nothing left, and says so in the journal
+    again = apply_purge(engine, TODAY, 36, by="admin (test)", now=dt.datetime(2030, 7, 1, 2, 0))
+    assert again.empty
+    assert read_audit(engine, event="purge").iloc[0]["Détail"].endswith(": rien à effacer.")
+
+
+@pytest.fixture
+def store_cli(monkeypatch, capsys):
+    from cli.admin import main
+
+    def run(url, *args, env=None):
+        monkeypatch.setenv("GPO_DATABASE_URL", url)
+        monkeypatch.delenv("GPO_RETENTION_MOIS", raising=False)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
+
+
+def test_the_purge_command(filled, store_url, store_cli):
+    engine, _ = filled
+    before = dump(engine)
+    dry = store_cli(store_url, "purge", "--date", "2030-06-01")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("Conservation : 36 mois ; problèmes clos (résolus, abandonnés ou retirés du tableau) "
+                                 "avant le 01/06/2027.\n")
+    assert "Secteur  Problèmes  Actions  Fichiers d'origine" in dry.stdout and "marly" in dry.stdout
+    assert dry.stdout.rstrip().endswith("Simulation : rien n'est effacé. Relancez avec --appliquer pour effacer.")
+    assert dump(engine) == before
+    # the retention from the environment; --mois wins over it
+    assert "avant le 01/06/2029" in store_cli(store_url, "purge", "--date", "2030-06-01",
+                                              env={"GPO_RETENTION_MOIS": "12"}).stdout
+    assert "Rien à effacer." in store_cli(store_url, "purge", "--date", "2030-06-01", "--mois", "120",
+                                          env={"GPO_RETENTION_MOIS": "12"}).stdout
+    wrong = store_cli(store_url, "purge", env={"GPO_RETENTION_MOIS": "trois ans"})
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == ("Erreur : GPO_RETENTION_MOIS : durée invalide « trois ans » (attendu : un nombre "
+                                    "entier de mois, 1 ou plus).")
+    assert store_cli(store_url, "purge", "--mois", "0").returncode == 2
+    assert dump(engine) == before
+    done = store_cli(store_url, "purge", "--date", "2030-06-01", "--appliquer")
+    assert done.returncode == 0, done.stderr
+    assert "Textes effacés et purge inscrite au journal." in done.stdout
+    assert "(ligne de commande)" in read_audit(engine, event="purge").iloc[0]["Utilisateur"]
+    assert current_frames(engine, ["marly"])["problems"]["description"].eq(PURGED_TEXT).all()
+
+
+def test_a_problem_closed_recently_keeps_its_text(filled):
+    engine, ids = filled
+    resolved = current_frames(engine, ["forbach"])["problems"].query("status == 'resolved'")
+    latest = resolved["resolved_on"].max().date()  # the last resolution in Forbach's tracker
+    today = dt.date(latest.year + 3, latest.month, latest.day)  # exactly 36 months later: not yet past
+    apply_purge(engine, today, 36, by="admin (test)")
+    problems = current_frames(engine, ["forbach"])["problems"].set_index("problem_id")
+    last = resolved.loc[resolved["resolved_on"] == resolved["resolved_on"].max(), "problem_id"].iloc[0]
+    assert problems.loc[last, "description"] != PURGED_TEXT
+    assert (problems.loc[problems["resolved_on"] < pd.Timestamp(latest), "description"] == PURGED_TEXT).any()
+
+
+def test_running_servers_show_the_purged_text_without_a_restart(app, demo_store, tmp_path):
+    """The pages' caches are keyed by the current imports; a purge changes rows in place, so it bumps the store's
+    generation (`store.queries.rows_generation`) that every key carries: the overdue actions of a sector whose
+    problems are all resolved show their purge mark at the next run (within the second the import state is kept),
+    with the same delays."""
+    from domain.reference import default_reference as reference_of
+    from loaders.tracker_export import write_filled_tracker
+    from store.database import open_store
+    from store.queries import rows_generation
+    from store_content import import_file
+    from store_content import _frames as sample_frames
+
+    frames = sample_frames("suivi_gpo_marly.xlsx")  # every problem resolved, their actions left as they were
+    problems = frames["problems"]
+    problems["status"] = "resolved"
+    problems["resolved_on"] = (problems["reported_on"] + pd.Timedelta(days=20)).clip(upper=pd.Timestamp(AS_OF))
+    path = write_filled_tracker(tmp_path / "suivi_gpo_marly.xlsx", frames, sector=reference_of().sectors["marly"])
+    engine = open_store(demo_store)
+    import_file(engine, path, dt.datetime(2026, 11, 25, 8))
+
+    def marly_overdue():
+        app.switch_page("pages/actions_en_retard.py").run()
+        assert not app.exception
+        table = next(t.value for t in app.dataframe if "Action" in t.value.columns)
+        return table[table["Secteur"] == "Marly"].reset_index(drop=True)
+
+    app.run()
+    before = marly_overdue()
+    assert len(before) and not (before["Action"] == PURGED_TEXT).any()
+    assert rows_generation(engine) == 0
+    apply_purge(engine, TODAY, 36, by="admin (test)")
+    assert rows_generation(engine) > 0
+    deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+    while not (after := marly_overdue())["Action"].eq(PURGED_TEXT).all():
+        assert dt.datetime.now() < deadline, after["Action"].tolist()
+    pd.testing.assert_frame_equal(after.drop(columns=["Action"]), before.drop(columns=["Action"]))
+    # Marly's files held only problems now closed for years: the history says its original is no longer kept
+    marly = import_history(engine).query("sector_id == 'marly'")["import_id"].max()
+    app.switch_page("pages/import_history.py").run()
+    app.selectbox(key="history_import").set_value(int(marly)).run()
+    assert not app.exception
+    assert [c.value for c in app.caption if "plus conservé" in c.value] == [
+        "Le fichier d'origine n'est plus conservé : la durée de conservation des textes de ses problèmes, tous clos, "
+        "est dépassée."]
+    assert not [b for b in app.get("download_button") if b.proto.label == "Télécharger le fichier d'origine"]
+    engine.dispose()
