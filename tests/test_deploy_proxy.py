@@ -270,12 +270,40 @@ def test_an_animator_imports_through_the_proxy(tab, deployment, tmp_path):
     uploads = re.findall(r'"PUT /gpo/_stcore/upload_file/\S+ HTTP/1.1" (\d+)', deployment.proxy.access_log())
     assert uploads == ["204", "204"], uploads  # both files went through nginx, neither refused (413)
 
+    # The meeting page's link to its full-screen address is relative: it stays under /gpo/
+    page.get_by_role("link", name="Mode réunion").click()
+    expect(page.locator("h1").first).to_have_text("Mode réunion")
+    tab.wait_idle()
+    page.locator("#stMain [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="Stiring-Wendel").click()
+    screen_link = page.get_by_role("link", name="Ouvrir l'écran de réunion")
+    expect(screen_link).to_be_visible()
+    href = screen_link.evaluate("a => a.href")  # as the browser resolves it
+    assert href.startswith(f"{deployment.base}/mode_reunion?"), href
+    assert (query_of(href)["secteur"], query_of(href)["ecran"]) == ("stiring", "1")
+    tab.wait_idle()
+
     # The home page through the same session: the map is drawn (the CSP lets MapLibre's workers run)
     page.get_by_role("link", name="Vue départementale").click()
     expect(page.locator("h1").first).to_have_text("Vue départementale")
     tab.wait_idle()
     tab.wait_map_drawn(page.locator(".js-plotly-plot").first)
     assert urlparse(page.url).path == "/gpo/"
+
+    # Every other page of the menu under the security headers (a blocked script, style, font or worker would be a
+    # console error, checked when the tab closes)
+    menu = page.locator("[data-testid=stSidebarNav] a")
+    links = {menu.nth(n).inner_text().splitlines()[-1].strip(): menu.nth(n).get_attribute("href")
+             for n in range(menu.count())}  # the text after the icon's name
+    assert {"Problèmes", "Réunions", "Fiche secteur", "Historique des imports"} <= set(links), links
+    for title, href in links.items():
+        if title in ("Vue départementale", "Import", "Mode réunion"):
+            continue  # seen above
+        assert href.startswith(f"{deployment.base}/"), href
+        menu.filter(has_text=title).first.click()
+        page.wait_for_url(href + "*")
+        page.locator("h1").first.wait_for(state="visible", timeout=WAIT_MS)
+        tab.wait_idle()
 
 
 def test_a_meeting_screen_signs_in_and_its_slides_advance_through_the_proxy(tab, deployment):
