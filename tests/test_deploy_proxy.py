@@ -299,9 +299,10 @@ def test_an_animator_imports_through_the_proxy(tab, deployment, tmp_path):
 
     # Every other page of the menu under the security headers (a blocked script, style, font or worker would be a
     # console error, checked when the tab closes)
-    menu = page.locator("[data-testid=stSidebarNav] a")
-    links = {menu.nth(n).inner_text().splitlines()[-1].strip(): menu.nth(n).get_attribute("href")
-             for n in range(menu.count())}  # the text after the icon's name
+    menu = page.locator("[data-testid=stSidebar]").get_by_role("link")  # Streamlit's menu, or the app's page links
+    # title (the text after the icon's name) -> address, as the browser resolves it
+    links = {menu.nth(n).inner_text().splitlines()[-1].strip(): menu.nth(n).evaluate("a => a.href")
+             for n in range(menu.count())}
     assert {"Problèmes", "Réunions", "Fiche secteur", "Historique des imports"} <= set(links), links
     for title, href in links.items():
         if title in ("Vue départementale", "Import", "Mode réunion"):
