@@ -18,10 +18,12 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 import tomllib
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -144,7 +146,7 @@ def _systemd_analyze() -> str:
 def _units_for_this_machine(tmp_path: Path) -> Path:
     """The shipped units, with the venv's interpreter replaced by this one (verify checks that commands exist)."""
     for unit in ("gpo.service", "gpo-sauvegarde.service", "gpo-sauvegarde.timer"):
-        text = (DEPLOY / unit).read_text(encoding="utf-8").replace("/opt/gpo/venv/bin/python", sys.executable)
+        text = (DEPLOY / unit).read_text(encoding="utf-8").replace("/opt/gpo/.venv/bin/python", sys.executable)
         (tmp_path / unit).write_text(text, encoding="utf-8")
     return tmp_path
 
@@ -190,12 +192,12 @@ def test_the_backup_unit_writes_a_dated_backup_and_keeps_gpo_backup_days(tmp_pat
     backups = tmp_path / "sauvegardes"
     backups.mkdir()
     now = time.time()
-    old, recent, other = (backups / "gpo-2026-01-01_023000.sauvegarde", backups / "gpo-2026-11-01_023000.sauvegarde",
+    old, recent, other = (backups / "gpo-2026-01-01_023000.sqlite", backups / "gpo-2026-11-01_023000.sqlite",
                           backups / "notes.txt")
     for path, days in ((old, 31), (recent, 29), (other, 400)):
         path.write_text("…", encoding="utf-8")
         os.utime(path, (now - days * 86400, now - days * 86400))
-    unit = (DEPLOY / "gpo-sauvegarde.service").read_text(encoding="utf-8").replace("/opt/gpo/venv/bin/python",
+    unit = (DEPLOY / "gpo-sauvegarde.service").read_text(encoding="utf-8").replace("/opt/gpo/.venv/bin/python",
                                                                                     sys.executable)
     env = {**os.environ, "GPO_DATABASE_URL": f"sqlite:///{store}", "GPO_BACKUP_DIR": str(backups),
            "GPO_BACKUP_DAYS": "30"}
@@ -206,6 +208,10 @@ def test_the_backup_unit_writes_a_dated_backup_and_keeps_gpo_backup_days(tmp_pat
         assert done.returncode == 0, f"{key} : {done.stdout}{done.stderr}"
     made = sorted(p.name for p in backups.iterdir() if p not in (old, recent, other))
     assert len(made) == 1 and (backups / made[0]).stat().st_size > 0, made
-    stamp = dt.datetime.strptime(made[0], "gpo-%Y-%m-%d_%H%M%S.sauvegarde")
+    stamp = dt.datetime.strptime(made[0], "gpo-%Y-%m-%d_%H%M%S.sqlite")
     assert before <= stamp <= dt.datetime.now()
-    assert not old.exists() and recent.exists() and other.exists()  # only gpo-*.sauvegarde past 30 days goes
+    assert not old.exists() and recent.exists() and other.exists()  # only gpo-*.sqlite past 30 days goes
+    # a backup of the whole store: every import is in it (the format itself: tests/test_backup_restore.py)
+    count = "SELECT count(*) FROM imports"
+    with closing(sqlite3.connect(store)) as source, closing(sqlite3.connect(backups / made[0])) as copy:
+        assert copy.execute(count).fetchone() == source.execute(count).fetchone() != (0,)
