@@ -62,7 +62,8 @@ def test_without_gpo_variables_only_the_production_options_are_set():
 def test_the_gpo_variables_become_streamlits_options():
     options = streamlit_options({"GPO_ADDRESS": "0.0.0.0", "GPO_PORT": " 8080 ", "GPO_BASE_PATH": "/gpo/",
                                  "GPO_DATABASE_URL": "postgresql+psycopg://gpo:secret@db.example/gpo"})
-    assert (options["server.address"], options["server.port"], options["server.baseUrlPath"]) == ("0.0.0.0", "8080", "gpo")
+    chosen = (options["server.address"], options["server.port"], options["server.baseUrlPath"])
+    assert chosen == ("0.0.0.0", "8080", "gpo")
 
 
 @pytest.mark.parametrize(("given", "expected"), [("/gpo", "gpo"), ("gpo", "gpo"), ("/gpo/", "gpo"), ("", ""), ("/", ""),
@@ -80,14 +81,45 @@ def test_base_path_is_written_the_way_streamlit_wants(given, expected):
     ("GPO_BASE_PATH", "/mon gpo", "GPO_BASE_PATH doit être un chemin comme /gpo"),
     ("GPO_ADDRESS", "", "GPO_ADDRESS doit être une adresse d'écoute comme 127.0.0.1"),
     ("GPO_ADDRESS", "http://serveur", "GPO_ADDRESS doit être une adresse d'écoute"),
-    ("GPO_DATABASE_URL", "/var/lib/gpo/gpo.sqlite", "GPO_DATABASE_URL n'est pas une adresse de base de données valide"),
+    ("GPO_DATABASE_URL", "/var/lib/gpo/gpo.sqlite",
+     "GPO_DATABASE_URL n'est pas une adresse de base de données valide"),
 ])
 def test_a_wrong_value_is_refused_in_french_before_anything_starts(name, value, message, monkeypatch, capsys):
     with pytest.raises(ServeError, match=re.escape(message)):
         streamlit_options({name: value})
+    monkeypatch.setattr(os, "execv", _no_exec)
     monkeypatch.setenv(name, value)
     assert main([]) == 2  # returns before exec: the server never starts
     assert capsys.readouterr().err.startswith(f"Erreur : {message}")
+
+
+class _Exec(Exception):
+    """What the launcher would have become, instead of replacing the test's process."""
+
+
+def _no_exec(path, argv):
+    raise _Exec(path, argv)
+
+
+def test_the_launcher_becomes_streamlit_run_on_dashboard_py(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(os, "execv", _no_exec)
+    monkeypatch.setattr(os, "chdir", calls.append)
+    for name in ("GPO_ADDRESS", "GPO_PORT", "GPO_BASE_PATH", "GPO_DATABASE_URL", "GPO_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GPO_PORT", "8600")
+    monkeypatch.setenv("GPO_BASE_PATH", "/gpo")
+    with pytest.raises(_Exec) as became:
+        main(["--logger.level", "debug"])
+    path, argv = became.value.args
+    assert path == argv[0] == sys.executable and argv[1:4] == ["-m", "streamlit", "run"]
+    assert argv[-1] == str(ROOT / "dashboard.py") and argv[-3:-1] == ["--logger.level", "debug"]
+    flags = dict(zip(argv[4:-3:2], argv[5:-3:2]))
+    assert flags == {f"--{name}": value for name, value in
+                     {**PRODUCTION_OPTIONS, "server.port": "8600", "server.baseUrlPath": "gpo"}.items()}
+    assert calls == [ROOT]  # .streamlit/config.toml and secrets.toml are read from there
+    # without GPO_AUTH the app is open: said on the server's output (the service's journal)
+    assert "GPO_AUTH n'est pas défini, l'application est ouverte à tous" in capsys.readouterr().err
 
 
 def test_the_help_lists_every_variable_in_french(capsys):
@@ -103,7 +135,8 @@ def test_the_real_module_refuses_a_wrong_port():
     done = subprocess.run([sys.executable, "-m", "gpo_server"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "Erreur : GPO_PORT doit être un numéro de port entre 1 et 65535, pas « quatre-vingt »."
+    assert done.stderr.strip() == ("Erreur : GPO_PORT doit être un numéro de port entre 1 et 65535, "
+                                   "pas « quatre-vingt ».")
 
 
 def test_upload_limits_agree_and_nginx_leaves_room_for_the_envelope():

@@ -148,4 +148,5 @@ def test_the_selection_passes_on_each_other_declared_version(version):
     run = subprocess.run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-m", "", "-p", "no:cacheprovider",
                           *SELECTION], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
-    assert run.returncode == 0 and SUMMARY.fullmatch(last), f"Python {version} :\n{run.stdout[-4000:]}{run.stderr[-2000:]}"
+    assert run.returncode == 0 and SUMMARY.fullmatch(last), \
+        f"Python {version} :\n{run.stdout[-4000:]}{run.stderr[-2000:]}"
