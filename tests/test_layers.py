@@ -1,10 +1,10 @@
 """The layering the README describes, enforced: every import of every module, nested ones included, goes one way.
 
-From top to bottom: the entry (dashboard.py, pages/, the two `python -m` shims) → the app (app_state/,
-incidents.py, navigation.py, cli/) → what pages show (charts/, briefing/, meeting_pack/, report_tables/) →
-store/ → loaders/ → exports/ → domain/, with theme.py (colours and type sizes) beside domain/. `ALLOWED` is the one
-declaration: each part of the code and the parts it may import besides itself (third-party packages are free,
-except Streamlit).
+From top to bottom: the entry (dashboard.py, pages/, the three `python -m` shims: loaders, store,
+gpo_server) → the app (app_state/, incidents.py, navigation.py, cli/) → what pages show (charts/, briefing/,
+meeting_pack/, report_tables/) → store/ → loaders/ → exports/ → domain/, with theme.py (colours and type sizes)
+beside domain/. `ALLOWED` is the one declaration: each part of the code and the parts it may import besides itself
+(third-party packages are free, except Streamlit).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
               "domain"},
     "loaders.__main__": {"cli"},
     "store.__main__": {"cli"},
+    "gpo_server": {"cli"},  # `python -m gpo_server`: the intranet launcher (cli/serve.py)
     # the app: Streamlit's cache and session, the page registry, the command lines
     "app_state": {"navigation", "incidents", *PRESENTATION, "store", "loaders", "exports", "theme", "domain"},
     "incidents": set(),
