@@ -27,7 +27,9 @@ def pages_of(allowed: list[Page], with_default: bool = True) -> dict[str, list]:
 # A local image (scripts/draw_favicon.py): an emoji needs an emoji font, and a Material icon as favicon (the first
 # page's icon, when none is set here) is fetched from a font CDN, unreachable offline
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
-st.set_page_config(page_title="GPO Moselle — Police de sécurité du quotidien", page_icon=str(FAVICON), layout="wide")
+# The browser tab names the reference's département (reference_data/departement.toml, or GPO_REFERENCE_DIR's)
+st.set_page_config(page_title=f"GPO {app_state.reference().departement.nom} — Police de sécurité du quotidien",
+                   page_icon=str(FAVICON), layout="wide")
 
 with incidents.guard("page"):  # any error below (this script or the page it runs): a French message, an incident number
     app_state.store()  # migrate (and, when authentication is off, seed an empty store with the demo trackers)

@@ -17,7 +17,7 @@ import streamlit as st
 from app_state.data import summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
 from app_state.resources import reference
 from charts.meetings_charts import attendance_chart, meetings_timeline
-from charts.moselle_map import moselle_map
+from charts.departement_map import departement_map
 from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, resolution_time_chart,
                                    stock_and_flow_chart)
 from domain.indicators.meetings import partner_types_attending
@@ -90,7 +90,7 @@ def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start
          frame_width: int, height: int, by_sector: bool) -> go.Figure:
     metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     label, _, higher_is_worse, _ = MAP_METRICS[metric]
-    return moselle_map(map_values(metrics, metric), metric_label=label, reference=reference(),
+    return departement_map(map_values(metrics, metric), metric_label=label, reference=reference(),
                        higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
                        frame_width=frame_width, height=height)

@@ -8,7 +8,7 @@ import app_state
 import navigation
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
-from charts.moselle_map import map_level
+from charts.departement_map import map_level
 from domain.indicators.freshness import freshness
 
 filters = app_state.page_filters(navigation.ECRAN_ROTATION)
@@ -29,7 +29,7 @@ def rotation_screen() -> None:
     current = app_state.kiosk_filters() if kiosk else filters
     as_of = current.as_of
     sector_ids = current.sector_ids(reference)
-    scope = "Moselle" if current.csp_id is None else f"CSP de {reference.csps[current.csp_id].name}"
+    scope = current.area_label(reference)
     # (kind, sector): each slide is built when it is shown, not all of them at every tick
     slides = [("headline", None), (MAP_SLIDE, None), *(("sector", s) for s in sector_ids)]
 

@@ -1,11 +1,11 @@
-"""Page « Vue départementale » (home): headline figures and the Moselle map, for leadership."""
+"""Page « Vue départementale » (home): headline figures and the département's map, for leadership."""
 
 import streamlit as st
 
 import app_state
 import navigation
 import incidents
-from charts.moselle_map import map_caption, map_level
+from charts.departement_map import map_caption, map_level
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
@@ -55,7 +55,7 @@ label = MAP_METRICS[metric][0]
 
 
 def _open_clicked_sector() -> None:
-    points = st.session_state["moselle_map"].selection.get("points", [])
+    points = st.session_state["departement_map"].selection.get("points", [])
     sector_id = next((p.get("customdata") for p in points if p.get("customdata")), None)
     if isinstance(sector_id, list):
         sector_id = sector_id[0]
@@ -67,7 +67,7 @@ def _open_clicked_sector() -> None:
 by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
 figure = app_state.map_figure(sector_ids, filters.as_of, filters.period_start, metric, frame_width=1000, height=560,
                               by_sector=by_sector)  # built once per data, date, scope and metric
-st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
+st.plotly_chart(figure, width="stretch", key="departement_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
 st.caption(md_escape(map_caption(len(metrics))))
 

@@ -43,7 +43,7 @@ def signed_in(login, password=PASSWORD):
 def test_nothing_before_login(secured):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception
-    assert app.title[0].value == "Tableau de bord des GPO de Moselle"
+    assert app.title[0].value == "Tableau de bord des GPO de la Moselle"
     assert not app.metric and not app.dataframe and not app.get("plotly_chart")
     assert "Données de démonstration" not in " ".join(w.value for w in app.warning)
 
