@@ -36,7 +36,7 @@ def loaders_cli(monkeypatch, capsys):
     """`python -m loaders ARGS` run in this process (its `main`, as `loaders/__main__.py` calls it), with extra
     environment variables: a CompletedProcess with the exit code and what it printed. Saves an interpreter start and
     the app's imports per call; `tests/test_cli.py` runs the real module once in a subprocess."""
-    from loaders.cli import main
+    from cli.trackers import main
 
     def run(*args, env: dict[str, str] | None = None):
         for name, value in (env or {}).items():
