@@ -182,3 +182,28 @@ def test_the_meeting_pack_names_the_departement(bas_rhin_store, bas_rhin):
     assert pdf.metadata.author == "Tableau de bord GPO Bas-Rhin"
     text = " ".join([*(page.extract_text() for page in pdf.pages), *map(str, pdf.metadata.values())])
     assert "Schiltigheim" in text and "moselle" not in text.lower()
+
+
+def test_every_page_runs_before_the_sectors_are_filled(bas_rhin, tmp_path, monkeypatch):
+    """The folder as the script leaves it (blank CSP and sector files), an empty store: no page fails; the Import page
+    says what is missing."""
+    import shutil
+
+    from domain.reference import CSP_COLUMNS, SECTOR_COLUMNS
+
+    blank = tmp_path / "referentiel_67"
+    shutil.copytree(bas_rhin, blank)
+    (blank / "csp.csv").write_text(";".join(CSP_COLUMNS) + "\n", encoding="utf-8")
+    (blank / "sectors.csv").write_text(";".join(SECTOR_COLUMNS) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GPO_REFERENCE_DIR", str(blank))
+    monkeypatch.setenv("GPO_DATABASE_URL", f"sqlite:///{tmp_path / 'vide.sqlite'}")
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    for page in PAGES:
+        if page.path in ("pages/admin_comptes.py", "pages/journal.py"):
+            continue  # not listed in the open demo
+        app.switch_page(page.path).run()
+        assert not app.exception and not app.error, page.path
+    app.switch_page("pages/import_trackers.py").run()
+    assert any("sectors.csv est à remplir" in i.value for i in app.info)
+    st.cache_resource.clear()
