@@ -25,7 +25,7 @@ from app_state.downloads import (
     RawDownload, evaluation_export, file_when_asked, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
     tracker_download,
 )
-from app_state.figures import map_figure, meetings_view, problems_view
+from app_state.figures import map_figure, map_summary, meetings_view, problems_view
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
 from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
@@ -43,7 +43,7 @@ __all__ = [
     "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",
     "is_kiosk", "keep_filters", "kiosk_css", "kiosk_filters", "live_fragment", "login_screen",
     "meeting_pack_when_asked", "metrics_for", "open_problems_history", "page_filters", "page_header", "plan_uploads",
-    "principal", "map_figure", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
+    "principal", "map_figure", "map_summary", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
     "readable_sector_names", "reference", "rejected_rows", "resume_requested_page", "screen_css", "shared_filters",
     "signed_in_name", "slideshow", "stale_notice", "store", "template_download", "tracker_download",
     "upload_reader_ready", "user_box",

@@ -24,7 +24,7 @@ def login_screen() -> None:
     has resolved it with every page before calling this, so once signed in the
     next run opens that page with its parameters.
     """
-    st.title(f"Tableau de bord des GPO {reference().departement.nom_avec_de}")
+    st.title(md_escape(f"Tableau de bord des GPO {reference().departement.nom_avec_de}"))
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
     if notice := st.session_state.pop(keys.LOGIN_NOTICE, None):
         st.info(md_escape(notice))
