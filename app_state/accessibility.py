@@ -1,0 +1,101 @@
+"""Accessibility (RGAA AA) where Streamlit's own markup falls short: our own menu of page links, and one static script.
+
+The menu: Streamlit's sidebar navigation draws section titles as `div`s inside its `ul` (axe: `list`, `listitem`,
+serious), so dashboard.py hides it (`st.navigation(position="hidden")` keeps the routing) and `sidebar_menu` draws
+the same pages, by section, as `st.page_link`s.
+
+The script (static text, no user data ever goes into it), run once per browser tab:
+* `<html lang="fr">`: Streamlit's page says `lang="en"`, so a screen reader would read French with English rules;
+* the file uploader's button: its English words are replaced on screen by CSS (`app_state.widgets`), which leaves the
+  button without a name a screen reader can read (axe: `button-name`, critical): it gets `aria-label`;
+* a link « Aller au contenu » first in the page, shown when focused, to skip the menu (RGAA 12.7);
+* the slideshows (meeting screen, rotation): ←/→ and Page précédente/suivante (a presenter's remote) press the
+  « Précédent » / « Suivant » buttons, unless the focus is in a field.
+A MutationObserver re-applies the fixes when Streamlit redraws the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from domain.safe_text import md_escape
+from theme.palette import FOCUS_COLOUR
+
+UPLOADER_BUTTON_LABEL = "Parcourir les fichiers (tableaux de suivi)"
+SKIP_LINK_TEXT = "Aller au contenu"
+
+_SCRIPT = """
+<span class="gpo-a11y-script"></span>
+<script>
+(() => {
+  if (window.gpoAccessibility) return;
+  window.gpoAccessibility = true;
+  const fix = () => {
+    if (document.documentElement.lang !== "fr") document.documentElement.lang = "fr";
+    document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(button => {
+      if (button.getAttribute("aria-label") !== "__UPLOADER__") button.setAttribute("aria-label", "__UPLOADER__");
+    });
+    if (!document.getElementById("gpo-skip-link")) {
+      const link = document.createElement("a");
+      link.id = "gpo-skip-link";
+      link.href = "#";
+      link.textContent = "__SKIP__";
+      link.addEventListener("click", event => {
+        event.preventDefault();
+        const main = document.querySelector('[data-testid="stMain"]') || document.querySelector("main");
+        const target = main && (main.querySelector("h1") || main);
+        if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
+      });
+      document.body.prepend(link);
+    }
+  };
+  fix();
+  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  const keys = {ArrowLeft: "prev", PageUp: "prev", ArrowRight: "next", PageDown: "next"};
+  document.addEventListener("keydown", event => {
+    const step = keys[event.key];
+    if (!step || event.altKey || event.ctrlKey || event.metaKey) return;
+    const active = document.activeElement;
+    if (active && (active.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)
+                   || active.getAttribute("role") === "slider" || active.getAttribute("role") === "combobox")) return;
+    const holder = [...document.querySelectorAll('[class*="st-key-"]')].find(element =>
+      [...element.classList].some(name => name.startsWith("st-key-") && name.endsWith("_" + step)));
+    const button = holder && holder.querySelector("button");
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    button.click();
+  });
+})();
+</script>
+""".replace("__UPLOADER__", UPLOADER_BUTTON_LABEL).replace("__SKIP__", SKIP_LINK_TEXT)
+
+# The script's own element takes no room; the skip link shows only when the keyboard reaches it; a focused control is
+# always outlined (Streamlit's focus ring is faint on some controls).
+_CSS = f"""
+<style>
+[data-testid="stElementContainer"]:has(.gpo-a11y-script) {{ display: none; }}
+#gpo-skip-link {{ position: absolute; left: -10000px; top: 0; z-index: 1000000; padding: 0.5rem 1rem;
+  background: #ffffff; color: {FOCUS_COLOUR}; font-weight: 600; border: 3px solid {FOCUS_COLOUR}; }}
+#gpo-skip-link:focus {{ left: 1rem; top: 1rem; }}
+button:focus-visible, a:focus-visible, [role="radio"]:focus-visible, [tabindex]:focus-visible {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+</style>
+"""
+
+
+def accessibility_script() -> None:
+    """The script and its CSS, once per run of dashboard.py (the script itself installs once per tab)."""
+    st.html(_CSS)
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
+
+
+def sidebar_menu(menu: dict[str, list]) -> None:
+    """The pages of `menu` (section -> st.Page, as dashboard.pages_of builds it) as links in the sidebar, by section.
+
+    Titles and icons come from the registry (navigation.PAGES) through the st.Page objects."""
+    bar = st.sidebar
+    for section, pages in menu.items():
+        if section:
+            bar.markdown(f"**{md_escape(section)}**")
+        for page in pages:
+            bar.page_link(page, label=page.title, icon=page.icon, width="stretch")
