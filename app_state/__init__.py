@@ -15,7 +15,7 @@ the pages, and the pages' only way to the store. One module per concern; what pa
 - `accessibility`: the menu of page links and the script for what Streamlit's markup lacks (RGAA).
 """
 
-from app_state.accessibility import accessibility_script, sidebar_menu
+from app_state.accessibility import accessibility_script, show_statement, sidebar_menu
 from app_state.auth import audit, current_principal, enter_as, principal, publish_screen_token, readable
 from app_state.config import auth_mode
 from app_state.data import (
@@ -39,7 +39,7 @@ from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_i
 from app_state.widgets import demo_banner, french_file_uploader, grid_columns, paged_table, screen_css, stale_notice
 
 __all__ = [
-    "accessibility_script", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
+    "accessibility_script", "show_statement", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",
     "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",

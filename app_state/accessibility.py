@@ -16,9 +16,13 @@ A MutationObserver re-applies the fixes when Streamlit redraws the page.
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from domain.safe_text import md_escape
+from domain.safe_text import code_markdown, md_escape
+from navigation import PAGES
+from report_tables.accessibility_statement import statement
 from theme.palette import FOCUS_COLOUR
 
 UPLOADER_BUTTON_LABEL = "Parcourir les fichiers (tableaux de suivi)"
@@ -98,4 +102,14 @@ def sidebar_menu(menu: dict[str, list]) -> None:
         if section:
             bar.markdown(f"**{md_escape(section)}**")
         for page in pages:
-            bar.page_link(page, label=page.title, icon=page.icon, width="stretch")
+            bar.page_link(page, width="stretch")  # the page's own title and icon (navigation.PAGES)
+
+
+def show_statement() -> None:
+    """The « Déclaration d'accessibilité » (report_tables.accessibility_statement): its page, and the login screen.
+    GPO_ACCESSIBILITE_CONTACT gives the address users write to."""
+    contact = (os.environ.get("GPO_ACCESSIBILITE_CONTACT") or "").strip()
+    for section in statement([page.title for page in PAGES], contact or None):
+        st.subheader(code_markdown(section.title), anchor=False)
+        for paragraph in section.paragraphs:
+            st.markdown(code_markdown(paragraph))

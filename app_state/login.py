@@ -9,6 +9,7 @@ import streamlit as st
 import incidents
 from app_state import keys
 from app_state.auth import sign_out
+from app_state.accessibility import show_statement
 from app_state.config import auth_mode
 from app_state.resources import reference, store
 from domain.access import ECRAN, Principal
@@ -26,6 +27,8 @@ def login_screen() -> None:
     """
     st.title(md_escape(f"Tableau de bord des GPO {reference().departement.nom_avec_de}"))
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
+    with st.expander("Déclaration d'accessibilité", icon=":material/accessibility:"):  # readable before signing in
+        show_statement()
     if notice := st.session_state.pop(keys.LOGIN_NOTICE, None):
         st.info(md_escape(notice))
     if auth_mode() == "oidc":
