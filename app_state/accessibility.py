@@ -6,6 +6,9 @@ the same pages, by section, as `st.page_link`s.
 
 The script (static text, no user data ever goes into it), run once per browser tab:
 * `<html lang="fr">`: Streamlit's page says `lang="en"`, so a screen reader would read French with English rules;
+* Streamlit's own words for assistive technologies (`aria-label`, `title`, `placeholder`: « Open », « Choose an
+  option », « Help for … », « Sidebar »; the month names a date field reads out) are put in French
+  (`FRENCH_LABELS`, `FRENCH_PREFIXES`, `FRENCH_MONTHS`);
 * the file uploader's button: its English words are replaced on screen by CSS (`app_state.widgets`), which leaves the
   button without a name a screen reader can read (axe: `button-name`, critical): it gets `aria-label`;
 * a link « Aller au contenu » first in the page, shown when focused, to skip the menu (RGAA 12.7);
@@ -16,6 +19,7 @@ A MutationObserver re-applies the fixes when Streamlit redraws the page.
 
 from __future__ import annotations
 
+import json
 import os
 
 import streamlit as st
@@ -27,6 +31,22 @@ from theme.palette import FOCUS_COLOUR
 
 UPLOADER_BUTTON_LABEL = "Parcourir les fichiers (tableaux de suivi)"
 SKIP_LINK_TEXT = "Aller au contenu"
+# Streamlit 1.67's English labels (seen on every page with axe's and the browser's accessibility tree) -> French.
+FRENCH_LABELS = {
+    "Sidebar": "Menu et filtres", "Collapse sidebar": "Replier le menu", "Expand sidebar": "Déplier le menu",
+    "Main menu": "Menu principal", "Link to heading": "Lien vers ce titre", "Choose date": "Choisir une date",
+    "Download as CSV": "Télécharger en CSV", "Fullscreen": "Plein écran", "Close fullscreen": "Quitter le plein écran",
+    "Open": "Ouvrir la liste", "Close": "Fermer", "Clear all": "Tout effacer", "Clear value": "Effacer",
+    "Search": "Rechercher", "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Choose an option": "Choisissez", "Choose options": "Choisissez", "file upload": "Déposer des fichiers",
+    "Map": "Carte", "Toggle attribution": "Sources de la carte", "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
+}
+FRENCH_PREFIXES = {"Help for ": "Aide : ", "day, ": "jour, ", "month, ": "mois, ", "year, ": "année, "}
+# The month a date field's month spins through, read out as « 11 – November »: in French.
+FRENCH_MONTHS = dict(zip(["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                          "October", "November", "December"],
+                         ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                          "octobre", "novembre", "décembre"]))
 
 _SCRIPT = """
 <span class="gpo-a11y-script"></span>
@@ -34,8 +54,25 @@ _SCRIPT = """
 (() => {
   if (window.gpoAccessibility) return;
   window.gpoAccessibility = true;
+  const labels = __LABELS__, prefixes = __PREFIXES__, months = __MONTHS__;
+  const monthNames = new RegExp(Object.keys(months).join("|"), "g");
+  const french = text => {
+    if (labels[text]) return labels[text];
+    for (const [english, fr] of Object.entries(prefixes)) if (text.startsWith(english)) return fr + text.slice(english.length);
+    return null;
+  };
   const fix = () => {
     if (document.documentElement.lang !== "fr") document.documentElement.lang = "fr";
+    for (const name of ["aria-label", "title", "placeholder"]) {
+      document.querySelectorAll(`[${name}]`).forEach(element => {
+        const translated = french(element.getAttribute(name));
+        if (translated) element.setAttribute(name, translated);
+      });
+    }
+    document.querySelectorAll("[aria-valuetext]").forEach(element => {
+      const text = element.getAttribute("aria-valuetext"), french = text.replace(monthNames, month => months[month]);
+      if (french !== text) element.setAttribute("aria-valuetext", french);
+    });
     document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(button => {
       if (button.getAttribute("aria-label") !== "__UPLOADER__") button.setAttribute("aria-label", "__UPLOADER__");
     });
@@ -54,7 +91,13 @@ _SCRIPT = """
     }
   };
   fix();
-  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  let pending = false;  // one pass per frame, however many changes Streamlit makes in it
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fix(); });
+  }).observe(document.body, {childList: true, subtree: true, attributes: true,
+                             attributeFilter: ["aria-label", "title", "placeholder", "aria-valuetext"]});
   const keys = {ArrowLeft: "prev", PageUp: "prev", ArrowRight: "next", PageDown: "next"};
   document.addEventListener("keydown", event => {
     const step = keys[event.key];
@@ -71,10 +114,14 @@ _SCRIPT = """
   });
 })();
 </script>
-""".replace("__UPLOADER__", UPLOADER_BUTTON_LABEL).replace("__SKIP__", SKIP_LINK_TEXT)
+""".replace("__UPLOADER__", UPLOADER_BUTTON_LABEL).replace("__SKIP__", SKIP_LINK_TEXT).replace(
+    "__LABELS__", json.dumps(FRENCH_LABELS, ensure_ascii=False)).replace(
+    "__PREFIXES__", json.dumps(FRENCH_PREFIXES, ensure_ascii=False)).replace(
+    "__MONTHS__", json.dumps(FRENCH_MONTHS, ensure_ascii=False))
 
 # The script's own element takes no room; the skip link shows only when the keyboard reaches it; a focused control is
-# always outlined (Streamlit's focus ring is faint on some controls).
+# always outlined (Streamlit's focus ring is faint on some controls); the day, month and year of a date field are
+# targets of at least 24 × 24 px (WCAG 2.5.8: axe's `target-size` flags Streamlit's 18 × 20 px at 1920 px wide).
 _CSS = f"""
 <style>
 [data-testid="stElementContainer"]:has(.gpo-a11y-script) {{ display: none; }}
@@ -83,6 +130,8 @@ _CSS = f"""
 #gpo-skip-link:focus {{ left: 1rem; top: 1rem; }}
 button:focus-visible, a:focus-visible, [role="radio"]:focus-visible, [tabindex]:focus-visible {{
   outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+[data-testid="stDateInput"] [role="spinbutton"] {{ display: inline-block; min-width: 24px; min-height: 24px;
+  line-height: 24px; text-align: center; }}
 </style>
 """
 

@@ -57,9 +57,9 @@ def _sections(pages: str, contact: str | None) -> list[Section]:
             f"Chaque page est ouverte dans un vrai navigateur (Chromium) et contrôlée avec **axe-core "
             f"{AXE_CORE_VERSION}** (règles WCAG 2.0, 2.1 et 2.2, niveaux A et AA) : **aucune anomalie grave ou "
             "critique** n'est tolérée. Pages contrôlées :\n\n" + pages,
-            "Sont aussi contrôlées, une à une, **chaque diapositive du mode réunion** (ordre du jour du GPO) et "
-            "**chaque diapositive de l'écran de direction** (chiffres clés, carte, un GPO par diapositive), en mode "
-            f"écran (plein écran, sans menu), aux tailles {' et '.join(SCREEN_SIZES)}.",
+            "Sont aussi contrôlées, une à une, en mode écran (plein écran, sans menu), **chaque diapositive du mode "
+            "réunion** (l'ordre du jour d'un GPO) et **chaque diapositive de l'écran de direction** (chiffres clés, "
+            "carte, puis un GPO par diapositive, pour une CSP).",
             "**Clavier seul** : le mode réunion se parcourt sans souris (touche Tab jusqu'aux boutons Précédent, "
             "Pause, Suivant, touche Entrée, ou flèches gauche et droite, ou les touches Page précédente et Page "
             "suivante d'une télécommande de présentation) ; l'élément qui a le focus est toujours entouré d'un trait "
@@ -73,9 +73,10 @@ def _sections(pages: str, contact: str | None) -> list[Section]:
         )),
         Section("Contenus non accessibles", (
             "**Non-conformités connues**, dues au cadre logiciel Streamlit, qui dessine l'interface :",
-            "- quelques libellés techniques de Streamlit restent en anglais pour les lecteurs d'écran (bouton "
-            "d'ouverture de la barre latérale, menu « ⋮ » en haut à droite) : le changement de langue n'est pas "
-            "signalé (critère 8.7) ;\n"
+            "- Streamlit écrit en anglais les libellés destinés aux lecteurs d'écran de ses propres commandes "
+            "(« Open », « Help for … », « Sidebar »…) : l'application les remplace par du français dans le navigateur, "
+            "mais un libellé ajouté par une version ultérieure de Streamlit resterait en anglais jusqu'à sa "
+            "traduction (critère 8.7) ;\n"
             "- les tableaux de données sont dessinés dans une grille interactive (« canvas ») que Streamlit double "
             "d'une structure pour les technologies d'assistance ; leur restitution n'a pas été vérifiée avec un "
             "lecteur d'écran ;\n"
