@@ -27,7 +27,7 @@ def login_screen() -> None:
     """
     st.title(md_escape(f"Tableau de bord des GPO {reference().departement.nom_avec_de}"))
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
-    with st.expander("Déclaration d'accessibilité", icon=":material/accessibility:"):  # readable before signing in
+    with st.expander("Déclaration d'accessibilité", icon=":material/accessibility:", key="login_statement"):  # before login
         show_statement()
     if notice := st.session_state.pop(keys.LOGIN_NOTICE, None):
         st.info(md_escape(notice))
