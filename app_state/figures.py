@@ -115,7 +115,8 @@ def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, met
     return _map(scope_key(wanted), tuple(wanted), as_of, period_start, metric, frame_width, height, by_sector)
 
 
-def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, by_sector: bool) -> str:
+def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, by_sector: bool,
+                table_below: bool = True) -> str:
     """What the map of the same inputs shows, in one French sentence (charts.summaries.map_summary)."""
     wanted = readable_of(sector_ids)
     metrics = metrics_of_scope(scope_key(wanted), tuple(wanted), as_of, period_start)
@@ -123,9 +124,9 @@ def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, me
     ref = reference()
     if by_sector:
         return said.map_summary(map_values(metrics, metric), {s.sector_id: s.name for s in ref.sectors.values()}, label,
-                                higher_is_worse=higher_is_worse, is_rate=is_rate)
+                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below)
     return said.map_summary(csp_map_values(metrics, metric, ref), {c.csp_id: c.name for c in ref.csps.values()}, label,
-                            higher_is_worse=higher_is_worse, is_rate=is_rate, level_word="CSP")
+                            higher_is_worse=higher_is_worse, is_rate=is_rate, level_word="CSP", table_below=table_below)
 
 
 @dataclass(frozen=True)

@@ -158,11 +158,12 @@ def attendance_summary(counts: dict[str, int], held: int) -> str:
 
 
 def map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, *, higher_is_worse: bool = True,
-                is_rate: bool = False, level_word: str = "secteur") -> str:
+                is_rate: bool = False, level_word: str = "secteur", table_below: bool = True) -> str:
     """The map, in one sentence: what it colours, the total (counts), the most needing attention, those without data.
 
     ``values``: one row per coloured area (``sector_id`` or ``csp_id``, ``value``, ``shown``), as the map takes them;
-    ``names`` their display names; ``level_word`` « secteur » or « CSP ».
+    ``names`` their display names; ``level_word`` « secteur » or « CSP »; ``table_below``: the page shows the map's
+    table under it (the home page; not the rotation's slide), and the sentence says so.
     """
     key = "sector_id" if "sector_id" in values.columns else "csp_id"
     frame = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
@@ -181,4 +182,4 @@ def map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, 
     missing = len(frame) - len(known)
     if missing:
         text += f" ; {fr_int(missing)} sans donnée"
-    return text + ". Les chiffres de chaque " + level_word + " sont dans le tableau sous la carte."
+    return text + "." + (f" Les chiffres de chaque {level_word} sont dans le tableau sous la carte." if table_below else "")

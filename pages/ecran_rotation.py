@@ -47,7 +47,7 @@ def rotation_screen() -> None:
                                           height=540, by_sector=by_sector)
             st.plotly_chart(figure, width="stretch", key=f"rotation_map_{index}", config={"displayModeBar": False})
             st.caption(md_escape(app_state.map_summary(sector_ids, as_of, current.period_start, "overdue_actions",
-                                                       by_sector=by_sector)))
+                                                       by_sector=by_sector, table_below=False)))
         else:
             stale = freshness(reference, app_state.last_imports(), as_of)[sector_id].stale
             st.html(slide_html(sector_slide(app_state.agenda_for(sector_id, as_of), stale)))

@@ -114,3 +114,9 @@ def test_attendance_summary_lists_each_partner_type_drawn():
 ])
 def test_an_empty_chart_says_so(empty, expected):
     assert empty == expected
+
+
+def test_a_map_shown_without_its_table_does_not_point_to_one():
+    values = pd.DataFrame({"sector_id": ["forbach"], "value": [2.0], "shown": ["2"]})
+    text = summaries.map_summary(values, {"forbach": "Forbach"}, "Actions en retard", table_below=False)
+    assert text == "Carte : actions en retard de 1 secteur(s), 2 au total ; le plus : Forbach (2)."
