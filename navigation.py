@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from domain.access import IMPORT, MANAGE_ACCOUNTS, READ_AUDIT, READ_DASHBOARDS, SCREENS, Principal, may
+from domain.access import IMPORT, MANAGE_ACCOUNTS, READ_AUDIT, READ_DASHBOARDS, READ_STATEMENT, SCREENS, Principal, may
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Page:
         return PurePosixPath(self.path).stem
 
 
-PILOTAGE, MEETINGS_AND_SCREENS, TRACKERS, ADMINISTRATION = ("Pilotage", "Réunions et écrans", "Tableaux de suivi",
-                                                       "Administration")
+PILOTAGE, MEETINGS_AND_SCREENS, TRACKERS, ADMINISTRATION, HELP = ("Pilotage", "Réunions et écrans", "Tableaux de suivi",
+                                                             "Administration", "Aide")
 
 VUE_DEPARTEMENTALE = Page("pages/vue_departementale.py", "Vue départementale", ":material/map:", PILOTAGE, READ_DASHBOARDS)
 PROBLEMES = Page("pages/problemes.py", "Problèmes", ":material/report_problem:", PILOTAGE, READ_DASHBOARDS)
@@ -47,10 +47,13 @@ ETAT_DES_DONNEES = Page("pages/etat_des_donnees.py", "État des données", ":mat
                         READ_DASHBOARDS)
 ADMIN_COMPTES = Page("pages/admin_comptes.py", "Comptes", ":material/manage_accounts:", ADMINISTRATION, MANAGE_ACCOUNTS)
 JOURNAL = Page("pages/journal.py", "Journal", ":material/receipt_long:", ADMINISTRATION, READ_AUDIT)
+ACCESSIBILITE = Page("pages/accessibilite.py", "Déclaration d'accessibilité", ":material/accessibility:", HELP,
+                     READ_STATEMENT)  # every role, the open demo included
 
 # Menu order; the first page a role may see is its home page.
 PAGES: tuple[Page, ...] = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, MODE_REUNION,
-                           ECRAN_ROTATION, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, ADMIN_COMPTES, JOURNAL)
+                           ECRAN_ROTATION, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, ADMIN_COMPTES, JOURNAL,
+                           ACCESSIBILITE)
 
 
 def page_at(path: str) -> Page | None:

@@ -11,9 +11,11 @@ the pages, and the pages' only way to the store. One module per concern; what pa
 - `widgets`: grid widths, the demo banner, the notice of old data, the French file uploader;
 - `screens`: the kiosk layout, the slideshow and self-refreshing fragments;
 - `downloads`: files built from the data, and `guarded_export`;
-- `uploads`: reading, planning and committing an import; `admin`: accounts, screen tokens, the journal.
+- `uploads`: reading, planning and committing an import; `admin`: accounts, screen tokens, the journal;
+- `accessibility`: the menu of page links and the script for what Streamlit's markup lacks (RGAA).
 """
 
+from app_state.accessibility import accessibility_script, show_statement, sidebar_menu
 from app_state.auth import audit, current_principal, enter_as, principal, publish_screen_token, readable
 from app_state.config import auth_mode
 from app_state.data import (
@@ -25,7 +27,7 @@ from app_state.downloads import (
     RawDownload, evaluation_export, file_when_asked, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
     tracker_download,
 )
-from app_state.figures import map_figure, meetings_view, problems_view
+from app_state.figures import map_figure, map_summary, meetings_view, problems_view
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
 from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
@@ -37,13 +39,13 @@ from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_i
 from app_state.widgets import demo_banner, french_file_uploader, grid_columns, paged_table, screen_css, stale_notice
 
 __all__ = [
-    "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
+    "accessibility_script", "show_statement", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",
     "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",
     "is_kiosk", "keep_filters", "kiosk_css", "kiosk_filters", "live_fragment", "login_screen",
     "meeting_pack_when_asked", "metrics_for", "open_problems_history", "page_filters", "page_header", "plan_uploads",
-    "principal", "map_figure", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
+    "principal", "map_figure", "map_summary", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
     "readable_sector_names", "reference", "rejected_rows", "resume_requested_page", "screen_css", "shared_filters",
     "signed_in_name", "slideshow", "stale_notice", "store", "template_download", "tracker_download",
     "upload_reader_ready", "user_box",

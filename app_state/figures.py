@@ -17,7 +17,9 @@ import streamlit as st
 from app_state.data import summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
 from app_state.resources import reference
 from charts.meetings_charts import attendance_chart, meetings_timeline
-from charts.moselle_map import moselle_map
+from charts.departement_map import departement_map
+from charts import summaries as said
+from charts.meetings_charts import timeline_rows
 from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, resolution_time_chart,
                                    stock_and_flow_chart)
 from domain.indicators.meetings import partner_types_attending
@@ -36,6 +38,7 @@ class ProblemsView:
     late_count: int
     stats: ResolutionStats
     figures: dict[str, go.Figure]
+    summaries: dict[str, str]  # what each figure shows, in French (charts.summaries), written under it
     monthly: pd.DataFrame
     open_table: pd.DataFrame  # the open problems, oldest first (dates as dates: the page formats what it shows)
 
@@ -67,6 +70,7 @@ def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
         "Réf": opened["problem_id"],
     }).sort_values("Âge (j)", ascending=False, kind="stable").reset_index(drop=True)
     table["En retard"] = table["En retard"].map({True: "Oui", False: "Non"})
+    buckets = open_age_buckets(problems, as_of)
     return ProblemsView(
         problems=len(problems), open_count=len(opened), late_count=len(late), stats=resolution_stats(problems, period_start, as_of),
         figures={
@@ -74,8 +78,16 @@ def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
             "category": by_category_chart(problems, as_of, period_start),
             "sector": by_sector_chart(metrics, as_of),
             "csp": by_csp_chart(metrics, as_of),
-            "age": age_chart(open_age_buckets(problems, as_of)),
+            "age": age_chart(buckets),
             "time": resolution_time_chart(days),
+        },
+        summaries={
+            "stock": said.stock_and_flow_summary(monthly),
+            "category": said.category_summary(problems, as_of, period_start),
+            "sector": said.sector_summary(metrics),
+            "csp": said.csp_summary(metrics),
+            "age": said.age_summary(buckets),
+            "time": said.resolution_time_summary(days),
         },
         monthly=monthly, open_table=table)
 
@@ -90,7 +102,7 @@ def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start
          frame_width: int, height: int, by_sector: bool) -> go.Figure:
     metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     label, _, higher_is_worse, _ = MAP_METRICS[metric]
-    return moselle_map(map_values(metrics, metric), metric_label=label, reference=reference(),
+    return departement_map(map_values(metrics, metric), metric_label=label, reference=reference(),
                        higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
                        frame_width=frame_width, height=height)
@@ -103,6 +115,20 @@ def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, met
     return _map(scope_key(wanted), tuple(wanted), as_of, period_start, metric, frame_width, height, by_sector)
 
 
+def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, by_sector: bool,
+                table_below: bool = True) -> str:
+    """What the map of the same inputs shows, in one French sentence (charts.summaries.map_summary)."""
+    wanted = readable_of(sector_ids)
+    metrics = metrics_of_scope(scope_key(wanted), tuple(wanted), as_of, period_start)
+    label, _, higher_is_worse, is_rate = MAP_METRICS[metric]
+    ref = reference()
+    if by_sector:
+        return said.map_summary(map_values(metrics, metric), {s.sector_id: s.name for s in ref.sectors.values()}, label,
+                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below)
+    return said.map_summary(csp_map_values(metrics, metric, ref), {c.csp_id: c.name for c in ref.csps.values()}, label,
+                            higher_is_worse=higher_is_worse, is_rate=is_rate, level_word="CSP", table_below=table_below)
+
+
 @dataclass(frozen=True)
 class MeetingsView:
     """The Réunions page's figures for one scope and date: the timeline, and who attended the meetings held."""
@@ -110,6 +136,8 @@ class MeetingsView:
     timeline: go.Figure
     held: int  # meetings held in the window
     attendance: go.Figure | None
+    timeline_summary: str  # what each figure shows, in French (charts.summaries)
+    attendance_summary: str
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -122,7 +150,12 @@ def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
     window = meetings[(meetings["meeting_date"] >= pd.Timestamp(window_start))
                       & (meetings["meeting_date"] <= pd.Timestamp(as_of))]
     held = int((window["status"] == "held").sum())
-    return MeetingsView(timeline, held, attendance_chart(partner_types_attending(window), held) if held else None)
+    attending = partner_types_attending(window)
+    scope = {s: summaries[s] for s in sector_ids}
+    return MeetingsView(timeline, held, attendance_chart(attending, held) if held else None,
+                        said.timeline_summary(scope, reference(), list(sector_ids), timeline_rows(scope, list(sector_ids)),
+                                              window_start, as_of),
+                        said.attendance_summary(attending, held))
 
 
 def meetings_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, window_start: dt.date) -> MeetingsView:

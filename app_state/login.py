@@ -9,8 +9,9 @@ import streamlit as st
 import incidents
 from app_state import keys
 from app_state.auth import sign_out
+from app_state.accessibility import show_statement
 from app_state.config import auth_mode
-from app_state.resources import store
+from app_state.resources import reference, store
 from domain.access import ECRAN, Principal
 from domain.safe_text import md_escape
 from store.accounts import Refusal, authenticate
@@ -24,8 +25,10 @@ def login_screen() -> None:
     has resolved it with every page before calling this, so once signed in the
     next run opens that page with its parameters.
     """
-    st.title("Tableau de bord des GPO de Moselle")
+    st.title(md_escape(f"Tableau de bord des GPO {reference().departement.nom_avec_de}"))
     st.write("Accès réservé : ces données décrivent des problèmes de sécurité dans des lieux nommés.")
+    with st.expander("Déclaration d'accessibilité", icon=":material/accessibility:", key="login_statement"):  # before login
+        show_statement()
     if notice := st.session_state.pop(keys.LOGIN_NOTICE, None):
         st.info(md_escape(notice))
     if auth_mode() == "oidc":

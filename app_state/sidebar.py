@@ -44,7 +44,8 @@ def shared_filters() -> Filters:
     if state.get(keys.CSP_WIDGET) not in ["", *csps]:
         state[keys.CSP_WIDGET] = ""
     csp_id = bar.selectbox("Circonscription", ["", *csps], key=keys.CSP_WIDGET,
-                           format_func=lambda c: f"CSP de {ref.csps[c].name}" if c else "Toute la Moselle") or None
+                           format_func=lambda c: f"CSP de {ref.csps[c].name}" if c else
+                           f"Tout le département ({ref.departement.nom})") or None
     choices = ["", *(s.sector_id for s in ref.sectors.values() if csp_id in (None, s.csp_id)
                      and (allowed is None or s.sector_id in allowed))]
     if state.get(keys.SECTOR_WIDGET) not in choices:

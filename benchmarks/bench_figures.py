@@ -46,13 +46,13 @@ def main() -> None:
     parser.add_argument("--scales", default="17,170,2000")
     args = parser.parse_args()
 
-    from charts import moselle_map as map_module
+    from charts import departement_map as map_module
     from charts.meetings_charts import meetings_timeline
     from domain.reference import default_reference
     from report_tables import sector_ranking
     from synthetic_reference import cloned_reference, synthetic_meetings, synthetic_metrics
 
-    new_api = "csp_values" in inspect.signature(map_module.moselle_map).parameters
+    new_api = "csp_values" in inspect.signature(map_module.departement_map).parameters
     print(f"{'sectors':>8} {'figure':>9} {'first s':>8} {'warm s':>8} {'to_json s':>9} {'json bytes':>11}  notes")
     for n in (int(s) for s in args.scales.split(",")):
         reference = cloned_reference(default_reference(), n)
@@ -64,7 +64,7 @@ def main() -> None:
         def build_map():
             """What the home page does: the map's inputs from the metrics, then the figure."""
             extra = {} if by_sector else {"csp_values": sector_ranking.csp_map_values(metrics, metric, reference)}
-            return map_module.moselle_map(sector_ranking.map_values(metrics, metric), metric_label=label,
+            return map_module.departement_map(sector_ranking.map_values(metrics, metric), metric_label=label,
                                           reference=reference,
                                           hover_lines=sector_ranking.hover_lines(metrics, metric) if by_sector else None,
                                           frame_width=1000, height=560, **extra)

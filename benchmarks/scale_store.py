@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 CACHE = Path(__file__).resolve().parent / ".cache"
 SAMPLE_DIR = ROOT / "sample_data"
-REFERENCE_FILES = ("csp.csv", "sectors.csv", "communes_moselle.csv", "communes_moselle.geojson")
+REFERENCE_FILES = ("csp.csv", "sectors.csv", "communes.csv", "communes.geojson", "departement.toml")
 CSP_BLOCK = 8  # copies of a CSP's sectors per CSP clone: ~19 sectors per CSP-like group
 # Sectors -> problems and actions multiplier, as in the review's data sets (national: ~500 rows a sector).
 DEFAULT_MULT = {17: 1, 170: 1, 850: 1, 2000: 17}
@@ -161,7 +161,7 @@ def write_reference(folder: Path, sectors: int) -> int:
     """The shipped reference folder, sectors.csv and csp.csv extended with clones; returns the number of CSPs."""
     source = ROOT / "reference_data"
     folder.mkdir(parents=True)
-    for name in ("communes_moselle.csv", "communes_moselle.geojson"):
+    for name in ("communes.csv", "communes.geojson", "departement.toml"):
         shutil.copyfile(source / name, folder / name)
     sector_fields, sector_rows = _read_rows(source / "sectors.csv")
     csp_fields, csp_rows = _read_rows(source / "csp.csv")

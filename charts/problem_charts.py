@@ -106,20 +106,23 @@ def history_stock_chart(history: pd.DataFrame, reconstructed: pd.DataFrame | Non
     return _layout(fig, x_title="Fin de mois", y_title="Problèmes ouverts")
 
 
-def by_category_chart(problems: pd.DataFrame, as_of: dt.date, period_start: dt.date) -> go.Figure:
-    """Per category: open at `as_of` (Ouverts / En cours) and resolved in the period, stacked horizontally.
-
-    A problem closed since a past `as_of` was open then; it is drawn « En cours »
-    (it was being dealt with).
-    """
+def category_counts(problems: pd.DataFrame, as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
+    """Per category (index): open, in_progress (open at `as_of`), resolved (in the period), total_open; most open
+    first. A problem closed since a past `as_of` was open then; it counts « En cours » (it was being dealt with)."""
     opened = open_problems(problems, as_of)
     waiting = opened[opened["status"] == "open"]["category"].value_counts()
     working = opened[opened["status"] != "open"]["category"].value_counts()
     resolved = resolved_in(problems, period_start, as_of)["category"].value_counts()
     table = pd.DataFrame({"open": waiting, "in_progress": working, "resolved": resolved}).fillna(0).astype(int)
+    table["total_open"] = table["open"] + table["in_progress"]
+    return table.sort_values(["total_open", "resolved"], ascending=False, kind="stable")
+
+
+def by_category_chart(problems: pd.DataFrame, as_of: dt.date, period_start: dt.date) -> go.Figure:
+    """Per category: open at `as_of` (Ouverts / En cours) and resolved in the period, stacked horizontally."""
+    table = category_counts(problems, as_of, period_start)
     if table.empty:
         return _empty("Aucun problème ouvert ni résolu sur la période.")
-    table["total_open"] = table["open"] + table["in_progress"]
     # Most open at the top: plotly draws the first category at the bottom
     table = table.sort_values(["total_open", "resolved"], ascending=True)
     fig = go.Figure()

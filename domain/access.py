@@ -34,6 +34,7 @@ ALL_SECTORS = None  # what `writable_sectors` returns for "every sector"
 READ_DASHBOARDS, SCREENS = "read_dashboards", "screens"
 IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE = "import", "export_tracker", "download_raw_file"
 EXPORT_EVALUATION, MANAGE_ACCOUNTS, READ_AUDIT = "export_evaluation", "manage_accounts", "read_audit"
+READ_STATEMENT = "read_statement"
 CAPABILITIES: dict[str, str] = {
     READ_DASHBOARDS: "Consulter les tableaux de bord",
     SCREENS: "Afficher les écrans de réunion",
@@ -43,15 +44,17 @@ CAPABILITIES: dict[str, str] = {
     EXPORT_EVALUATION: "Exporter les données pour l'évaluation universitaire",
     MANAGE_ACCOUNTS: "Gérer les comptes",
     READ_AUDIT: "Consulter le journal",
+    READ_STATEMENT: "Consulter la déclaration d'accessibilité",
 }
 
 CAPABILITIES_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(CAPABILITIES),
-    DIRECTION: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, EXPORT_EVALUATION}),
+    DIRECTION: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, EXPORT_EVALUATION,
+                          READ_STATEMENT}),
     # everything, read-only: no import, no administration; reading its CSP's data, in any form
-    CHEF_CSP: frozenset({READ_DASHBOARDS, SCREENS, EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),
-    ANIMATEUR: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE}),  # its own sectors
-    ECRAN: frozenset({SCREENS}),  # briefing screens only
+    CHEF_CSP: frozenset({READ_DASHBOARDS, SCREENS, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, READ_STATEMENT}),
+    ANIMATEUR: frozenset({READ_DASHBOARDS, SCREENS, IMPORT, EXPORT_TRACKER, DOWNLOAD_RAW_FILE, READ_STATEMENT}),  # its own sectors
+    ECRAN: frozenset({SCREENS, READ_STATEMENT}),  # briefing screens only (and the accessibility statement)
 }
 
 DENIED_MESSAGE = "Vous n'avez pas accès à cette fonction."

@@ -31,10 +31,14 @@ class Filters:
     allowed: frozenset[str] | None = None  # the sectors the signed-in user may read (None: all)
 
     def scope_label(self, reference: Reference) -> str:
-        """What the view covers, in French: "Moselle", "CSP de Forbach" or a sector's name."""
+        """What the view covers, in French: the département's name ("Moselle"), "CSP de Forbach" or a sector's name."""
         if self.sector_id:
             return reference.sectors[self.sector_id].name
-        return "Moselle" if self.csp_id is None else f"CSP de {reference.csps[self.csp_id].name}"
+        return self.area_label(reference)
+
+    def area_label(self, reference: Reference) -> str:
+        """The département's name or "CSP de Forbach", whatever the sector (a screen shows every sector in turn)."""
+        return reference.departement.nom if self.csp_id is None else f"CSP de {reference.csps[self.csp_id].name}"
 
     def sector_ids(self, reference: Reference) -> list[str]:
         """The sectors the filters select, in reference order, never outside what the user may read."""

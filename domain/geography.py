@@ -1,9 +1,12 @@
 """Geography of the département for the maps: commune shapes, the borders between them, sector and CSP outlines.
 
-Pure (no streamlit). The commune polygons come from the committed GeoJSON in
-``reference_data/``, simplified as one coverage by
-``scripts/build_communes_geojson.py``: neighbouring communes share their border
-vertex for vertex, so merging communes is exact (no sliver to paper over).
+Pure (no streamlit). The commune polygons come from the reference folder's
+``communes.geojson`` (``reference.directory``: ``reference_data/`` for the
+default Moselle, or the folder ``GPO_REFERENCE_DIR`` names), simplified as one
+coverage by ``scripts/build_reference.py``: neighbouring communes share their
+border vertex for vertex, so merging communes is exact (no sliver to paper
+over). ``geography(reference)`` gives the ``Geography`` of a reference's folder,
+read once per folder; the map's centre and zoom come from its contours.
 
 Outlines are drawn from the border network of the communes, computed once:
 each piece of border is stored once with the two communes it separates (or one
@@ -28,11 +31,9 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from domain.reference import Reference
+from domain.reference import COMMUNES_GEOJSON, Reference
 
-GEOJSON_PATH = Path(__file__).resolve().parent.parent / "reference_data" / "communes_moselle.geojson"
-
-# Size of the frame the default zoom fits Moselle into (the map's default height).
+# Size of the frame the default zoom fits the département into (the map's default height).
 FRAME_WIDTH = 900
 FRAME_HEIGHT = 650
 
@@ -41,67 +42,11 @@ GRID = 10_000
 DECIMALS = 4
 
 Ring = list[tuple[float, float]]
-Labels = tuple[str | None, ...]  # one label per commune, in ``commune_codes()`` order
-
-
-@lru_cache(maxsize=1)
-def communes_geojson() -> dict:
-    """The committed commune GeoJSON (FeatureCollection, feature id = INSEE code). Read once."""
-    with GEOJSON_PATH.open(encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@lru_cache(maxsize=1)
-def _codes() -> tuple[str, ...]:
-    return tuple(str(f["id"]) for f in communes_geojson()["features"])
-
-
-@lru_cache(maxsize=1)
-def _shapes() -> np.ndarray:
-    """The commune polygons, in ``commune_codes()`` order."""
-    return np.array([shape(f["geometry"]) for f in communes_geojson()["features"]], dtype=object)
-
-
-@lru_cache(maxsize=1)
-def _commune_shapes() -> dict[str, shapely.Geometry]:
-    return dict(zip(_codes(), _shapes()))
-
-
-@lru_cache(maxsize=1)
-def _index() -> dict[str, int]:
-    return {code: i for i, code in enumerate(_codes())}
-
-
-def commune_codes() -> list[str]:
-    """INSEE codes of every commune drawn on the map, in file order."""
-    return list(_codes())
-
-
-@lru_cache(maxsize=1)
-def _bounds() -> tuple[float, float, float, float]:
-    minx, miny, maxx, maxy = shapely.total_bounds(_shapes())
-    return (float(minx), float(miny), float(maxx), float(maxy))
-
-
-def moselle_center() -> tuple[float, float]:
-    """(lat, lon) of the centre of Moselle's bounding box."""
-    minx, miny, maxx, maxy = _bounds()
-    return (round(float(miny + maxy) / 2, 5), round(float(minx + maxx) / 2, 5))
+Labels = tuple[str | None, ...]  # one label per commune, in ``Geography.codes`` order
 
 
 def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def moselle_zoom(width: int = FRAME_WIDTH, height: int = FRAME_HEIGHT, padding: float = 0.04) -> float:
-    """Map zoom that fits the whole département in a width × height px frame (about 8.1 for 900×650)."""
-    return fit_zoom(_bounds(), width, height, padding)
-
-
-@lru_cache(maxsize=1)
-def commune_bounds() -> dict[str, tuple[float, float, float, float]]:
-    """(min lon, min lat, max lon, max lat) of each commune."""
-    return {code: tuple(float(v) for v in geom.bounds) for code, geom in _commune_shapes().items()}  # type: ignore[misc]
 
 
 def fit_zoom(bounds: tuple[float, float, float, float], width: int, height: int, padding: float = 0.04) -> float:
@@ -119,8 +64,6 @@ def fit_zoom(bounds: tuple[float, float, float, float], width: int, height: int,
     return round(min(zoom_w, zoom_h), 2)
 
 
-# --- the border network -------------------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class BorderNetwork:
     """Every border of the communes once: ``lines[k]`` separates commune ``left[k]`` from ``right[k]`` (-1: outside)."""
@@ -130,89 +73,155 @@ class BorderNetwork:
     lines: np.ndarray  # LineString or MultiLineString per pair
 
 
-def _segments() -> tuple[np.ndarray, np.ndarray]:
-    """Every ring segment of every commune as grid integers (x1, y1, x2, y2), endpoints sorted, and its commune."""
-    parts, owner_of_part = shapely.get_parts(_shapes(), return_index=True)  # polygons of multipolygons apart
-    rings = shapely.get_rings(parts)  # exterior then holes, polygon by polygon
-    ring_owner = np.repeat(owner_of_part, shapely.get_num_interior_rings(parts) + 1)
-    coords, ring_index = shapely.get_coordinates(rings, return_index=True)
-    points = np.rint(coords * GRID).astype(np.int64)
-    same_ring = ring_index[1:] == ring_index[:-1]
-    start, end = points[:-1][same_ring], points[1:][same_ring]
-    owner = ring_owner[ring_index[:-1][same_ring]]
-    swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
-    first = np.where(swap[:, None], end, start)
-    second = np.where(swap[:, None], start, end)
-    return np.hstack([first, second]), owner
+class Geography:
+    """The communes of one reference folder: their GeoJSON, shapes, bounds and border network, each computed once."""
+
+    def __init__(self, geojson_path: Path):
+        self.path = geojson_path
+        with geojson_path.open(encoding="utf-8") as fh:
+            self.geojson: dict = json.load(fh)  # FeatureCollection, feature id = INSEE code; shared, read-only
+        features = self.geojson["features"]
+        self.codes: tuple[str, ...] = tuple(str(f["id"]) for f in features)  # file order
+        self.shapes: np.ndarray = np.array([shape(f["geometry"]) for f in features], dtype=object)
+        self.index: dict[str, int] = {code: i for i, code in enumerate(self.codes)}
+        self.features_by_code: dict[str, dict] = {str(f["id"]): f for f in features}
+        self.names: dict[str, str] = {str(f["id"]): f["properties"].get("nom", str(f["id"])) for f in features}
+        minx, miny, maxx, maxy = shapely.total_bounds(self.shapes)
+        self.bounds: tuple[float, float, float, float] = (float(minx), float(miny), float(maxx), float(maxy))
+        self._network: BorderNetwork | None = None
+        self._commune_bounds: dict[str, tuple[float, float, float, float]] | None = None
+        self.border_lines = lru_cache(maxsize=64)(self._border_lines)
+        self.union = lru_cache(maxsize=4096)(self._union)
+        self.outline = lru_cache(maxsize=4096)(self._outline)
+        self.point_inside = lru_cache(maxsize=4096)(self._point_inside)
+
+    # --- where the map looks ------------------------------------------------------------------------------------
+    def center(self) -> tuple[float, float]:
+        """(lat, lon) of the centre of the département's bounding box."""
+        minx, miny, maxx, maxy = self.bounds
+        return (round(float(miny + maxy) / 2, 5), round(float(minx + maxx) / 2, 5))
+
+    def zoom(self, width: int = FRAME_WIDTH, height: int = FRAME_HEIGHT, padding: float = 0.04) -> float:
+        """Map zoom that fits the whole département in a width × height px frame (about 8.1 for Moselle in 900×650)."""
+        return fit_zoom(self.bounds, width, height, padding)
+
+    def commune_bounds(self) -> dict[str, tuple[float, float, float, float]]:
+        """(min lon, min lat, max lon, max lat) of each commune."""
+        if self._commune_bounds is None:
+            self._commune_bounds = {code: tuple(float(v) for v in geom.bounds)  # type: ignore[misc]
+                                    for code, geom in zip(self.codes, self.shapes)}
+        return self._commune_bounds
+
+    def commune_labels(self, owner: dict[str, str]) -> Labels:
+        """``owner`` (INSEE code -> label) as one label per commune in ``codes`` order."""
+        return tuple(owner.get(code) for code in self.codes)
+
+    # --- the border network -------------------------------------------------------------------------------------
+    def _segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every ring segment of every commune as grid integers (x1, y1, x2, y2), endpoints sorted, and its commune."""
+        parts, owner_of_part = shapely.get_parts(self.shapes, return_index=True)  # polygons of multipolygons apart
+        rings = shapely.get_rings(parts)  # exterior then holes, polygon by polygon
+        ring_owner = np.repeat(owner_of_part, shapely.get_num_interior_rings(parts) + 1)
+        coords, ring_index = shapely.get_coordinates(rings, return_index=True)
+        points = np.rint(coords * GRID).astype(np.int64)
+        same_ring = ring_index[1:] == ring_index[:-1]
+        start, end = points[:-1][same_ring], points[1:][same_ring]
+        owner = ring_owner[ring_index[:-1][same_ring]]
+        swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+        first = np.where(swap[:, None], end, start)
+        second = np.where(swap[:, None], start, end)
+        return np.hstack([first, second]), owner
+
+    def border_network(self) -> BorderNetwork:
+        """The communes' border network, from their shared ring segments. Computed once (about 0.1 s)."""
+        if self._network is not None:
+            return self._network
+        segments, owner = self._segments()
+        unique, inverse, counts = np.unique(segments, axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.ravel()
+        if counts.max() > 2:
+            raise ValueError("communes overlap: a border segment belongs to more than two communes")
+        order = np.argsort(inverse, kind="stable")
+        first_owner = np.full(len(unique), -1)
+        second_owner = np.full(len(unique), -1)
+        sorted_inverse = inverse[order]
+        starts = np.r_[True, sorted_inverse[1:] != sorted_inverse[:-1]]
+        first_owner[sorted_inverse[starts]] = owner[order][starts]
+        second_owner[sorted_inverse[~starts]] = owner[order][~starts]
+        left = np.where(second_owner == -1, first_owner, np.minimum(first_owner, second_owner))
+        right = np.where(second_owner == -1, -1, np.maximum(first_owner, second_owner))
+        pairs, pair_of_segment = np.unique(np.column_stack([left, right]), axis=0, return_inverse=True)
+        pair_of_segment = pair_of_segment.ravel()
+        segment_lines = shapely.linestrings(unique.reshape(-1, 2, 2) / GRID)
+        by_pair = np.argsort(pair_of_segment, kind="stable")
+        bounds = np.searchsorted(pair_of_segment[by_pair], np.arange(len(pairs) + 1))
+        lines = np.array([shapely.line_merge(shapely.multilinestrings(segment_lines[by_pair[a:b]]))
+                          for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
+        self._network = BorderNetwork(pairs[:, 0], pairs[:, 1], lines)
+        return self._network
+
+    def _border_lines(self, labels: Labels, same: Labels | None = None
+                      ) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
+        """(lons, lats) of the borders between communes of different labels, lines separated by None (plotly's form).
+
+        ``labels`` gives one label per commune in ``codes`` order (None: no label; the outside of the
+        département counts as None); a border is drawn where the labels on its two sides differ and one is not None.
+        With ``same``, only the borders whose two sides have equal ``same`` labels are kept (the sector borders inside
+        a CSP, when the CSP borders are drawn by another trace). Touching pieces are merged into long lines, so each
+        junction point is written once. Cached by the labels (``border_lines``): one computation per scope.
+        """
+        network = self.border_network()
+        if len(labels) != len(self.codes) or (same is not None and len(same) != len(self.codes)):
+            raise ValueError("one label per commune expected")
+
+        def sides(of: Labels) -> tuple[np.ndarray, np.ndarray]:
+            values = np.array([*of, None], dtype=object)  # index -1: the outside
+            return values[network.left], values[network.right]
+
+        a, b = sides(labels)
+        keep = (a != b) & ~(np.equal(a, None) & np.equal(b, None))
+        if same is not None:
+            c, d = sides(same)
+            keep &= c == d
+        if not keep.any():
+            return (), ()
+        merged = shapely.line_merge(shapely.multilinestrings(shapely.get_parts(network.lines[keep])))
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        for part in shapely.get_parts(merged):
+            xy = np.round(shapely.get_coordinates(part), DECIMALS)
+            lons.extend(xy[:, 0].tolist())
+            lats.extend(xy[:, 1].tolist())
+            lons.append(None)
+            lats.append(None)
+        return tuple(lons[:-1]), tuple(lats[:-1])
+
+    # --- unions of communes -------------------------------------------------------------------------------------
+    def _union(self, insee_codes: tuple[str, ...]) -> shapely.Geometry | None:
+        """The exact union of some communes (a coverage: no overlap, shared borders identical)."""
+        rows = [self.index[c] for c in dict.fromkeys(insee_codes) if c in self.index]
+        return shapely.coverage_union_all(self.shapes[rows]) if rows else None
+
+    def _outline(self, insee_codes: tuple[str, ...]) -> tuple[tuple[tuple[float, float], ...], ...]:
+        union = self.union(insee_codes)
+        return tuple(tuple(ring) for ring in _exterior_rings(union)) if union is not None else ()
+
+    def _point_inside(self, insee_codes: tuple[str, ...]) -> tuple[float, float] | None:
+        union = self.union(insee_codes)
+        if union is None:
+            return None
+        point = union.representative_point()
+        return (round(point.x, 5), round(point.y, 5))
 
 
-@lru_cache(maxsize=1)
-def border_network() -> BorderNetwork:
-    """The communes' border network, from their shared ring segments. Computed once (about 0.1 s)."""
-    segments, owner = _segments()
-    unique, inverse, counts = np.unique(segments, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.ravel()
-    if counts.max() > 2:
-        raise ValueError("communes overlap: a border segment belongs to more than two communes")
-    order = np.argsort(inverse, kind="stable")
-    first_owner = np.full(len(unique), -1)
-    second_owner = np.full(len(unique), -1)
-    sorted_inverse = inverse[order]
-    starts = np.r_[True, sorted_inverse[1:] != sorted_inverse[:-1]]
-    first_owner[sorted_inverse[starts]] = owner[order][starts]
-    second_owner[sorted_inverse[~starts]] = owner[order][~starts]
-    left = np.where(second_owner == -1, first_owner, np.minimum(first_owner, second_owner))
-    right = np.where(second_owner == -1, -1, np.maximum(first_owner, second_owner))
-    pairs, pair_of_segment = np.unique(np.column_stack([left, right]), axis=0, return_inverse=True)
-    pair_of_segment = pair_of_segment.ravel()
-    segment_lines = shapely.linestrings(unique.reshape(-1, 2, 2) / GRID)
-    by_pair = np.argsort(pair_of_segment, kind="stable")
-    bounds = np.searchsorted(pair_of_segment[by_pair], np.arange(len(pairs) + 1))
-    lines = np.array([shapely.line_merge(shapely.multilinestrings(segment_lines[by_pair[a:b]]))
-                      for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
-    return BorderNetwork(pairs[:, 0], pairs[:, 1], lines)
+@lru_cache(maxsize=4)
+def _geography_at(path: str) -> Geography:
+    return Geography(Path(path))
 
 
-@lru_cache(maxsize=64)
-def border_lines(labels: Labels, same: Labels | None = None) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
-    """(lons, lats) of the borders between communes of different labels, lines separated by None (plotly's form).
-
-    ``labels`` gives one label per commune in ``commune_codes()`` order (None: no label; the outside of the
-    département counts as None); a border is drawn where the labels on its two sides differ and one is not None.
-    With ``same``, only the borders whose two sides have equal ``same`` labels are kept (the sector borders inside
-    a CSP, when the CSP borders are drawn by another trace). Touching pieces are merged into long lines, so each
-    junction point is written once. Cached by the labels: one computation per reference and scope.
-    """
-    network = border_network()
-    if len(labels) != len(_codes()) or (same is not None and len(same) != len(_codes())):
-        raise ValueError("one label per commune expected")
-
-    def sides(of: Labels) -> tuple[np.ndarray, np.ndarray]:
-        values = np.array([*of, None], dtype=object)  # index -1: the outside
-        return values[network.left], values[network.right]
-
-    a, b = sides(labels)
-    keep = (a != b) & ~(np.equal(a, None) & np.equal(b, None))
-    if same is not None:
-        c, d = sides(same)
-        keep &= c == d
-    if not keep.any():
-        return (), ()
-    merged = shapely.line_merge(shapely.multilinestrings(shapely.get_parts(network.lines[keep])))
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for part in shapely.get_parts(merged):
-        xy = np.round(shapely.get_coordinates(part), DECIMALS)
-        lons.extend(xy[:, 0].tolist())
-        lats.extend(xy[:, 1].tolist())
-        lons.append(None)
-        lats.append(None)
-    return tuple(lons[:-1]), tuple(lats[:-1])
-
-
-def commune_labels(owner: dict[str, str]) -> Labels:
-    """``owner`` (INSEE code -> label) as one label per commune in ``commune_codes()`` order."""
-    return tuple(owner.get(code) for code in _codes())
+def geography(reference: Reference) -> Geography:
+    """The communes' geography of ``reference``'s folder, read once per folder."""
+    return _geography_at(str(Path(reference.directory) / COMMUNES_GEOJSON))
 
 
 # --- sector and CSP shapes ----------------------------------------------------------------------------------------
@@ -226,22 +235,8 @@ def _exterior_rings(geom: shapely.Geometry) -> list[Ring]:
     return rings
 
 
-@lru_cache(maxsize=4096)
-def _union(insee_codes: tuple[str, ...]) -> shapely.Geometry | None:
-    """The exact union of some communes (a coverage: no overlap, shared borders identical)."""
-    index = _index()
-    rows = [index[c] for c in dict.fromkeys(insee_codes) if c in index]
-    return shapely.coverage_union_all(_shapes()[rows]) if rows else None
-
-
-@lru_cache(maxsize=4096)
-def _outline(insee_codes: tuple[str, ...]) -> tuple[tuple[tuple[float, float], ...], ...]:
-    union = _union(insee_codes)
-    return tuple(tuple(ring) for ring in _exterior_rings(union)) if union is not None else ()
-
-
-def _rings(insee_codes: tuple[str, ...]) -> list[Ring]:
-    return [list(ring) for ring in _outline(insee_codes)]
+def _rings(reference: Reference, insee_codes: tuple[str, ...]) -> list[Ring]:
+    return [list(ring) for ring in geography(reference).outline(insee_codes)]
 
 
 def _csp_communes(reference: Reference) -> dict[str, tuple[str, ...]]:
@@ -253,24 +248,16 @@ def _csp_communes(reference: Reference) -> dict[str, tuple[str, ...]]:
 
 def sector_outlines(reference: Reference) -> dict[str, list[Ring]]:
     """Outer boundary rings (lon, lat) of each sector: the union of its communes (cached per commune list)."""
-    return {s.sector_id: _rings(tuple(sorted(s.communes))) for s in reference.sectors.values()}
+    return {s.sector_id: _rings(reference, tuple(sorted(s.communes))) for s in reference.sectors.values()}
 
 
 def csp_outlines(reference: Reference) -> dict[str, list[Ring]]:
     """Outer boundary rings (lon, lat) of each CSP: the union of its sectors' communes."""
-    return {cid: _rings(codes) for cid, codes in _csp_communes(reference).items()}
-
-
-@lru_cache(maxsize=4096)
-def _point_inside(insee_codes: tuple[str, ...]) -> tuple[float, float] | None:
-    union = _union(insee_codes)
-    if union is None:
-        return None
-    point = union.representative_point()
-    return (round(point.x, 5), round(point.y, 5))
+    return {cid: _rings(reference, codes) for cid, codes in _csp_communes(reference).items()}
 
 
 def sector_centroids(reference: Reference) -> dict[str, tuple[float, float]]:
     """A (lon, lat) point inside each sector, for its label."""
-    points = {s.sector_id: _point_inside(tuple(sorted(s.communes))) for s in reference.sectors.values()}
+    geo = geography(reference)
+    points = {s.sector_id: geo.point_inside(tuple(sorted(s.communes))) for s in reference.sectors.values()}
     return {sid: point for sid, point in points.items() if point is not None}

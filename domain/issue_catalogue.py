@@ -64,7 +64,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "resolved_without_date": (WARNING, "Ligne {row}, colonne « {column} » : problème « {value} » marqué résolu sans date de résolution."),
     "done_without_date": (WARNING, "Ligne {row}, colonne « {column} » : action « {value} » marquée réalisée sans date de réalisation."),
     "closing_date_but_open": (WARNING, "Ligne {row}, colonne « {column} » : une date ({value}) est saisie mais le statut est « {expected} »."),
-    "unknown_commune": (WARNING, "Ligne {row}, colonne « {column} » : commune « {value} » inconnue en Moselle ; la ligne est gardée sans code INSEE."),
+    "unknown_commune": (WARNING, "Ligne {row}, colonne « {column} » : commune « {value} » inconnue dans le département ; la ligne est gardée sans code INSEE."),
     "commune_outside_sector": (WARNING, "Ligne {row}, colonne « {column} » : la commune « {value} » n'appartient pas au secteur {expected}."),
     "due_before_reported": (WARNING, "Ligne {row}, colonne « {column} » : l'échéance ({value}) est antérieure à la date de départ ({other})."),
     "date_far_future": (WARNING, "Ligne {row}, colonne « {column} » : date très lointaine ({value}), plus d'un an après le {as_of}."),

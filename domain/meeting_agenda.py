@@ -42,6 +42,7 @@ class Agenda:
     actions_of_problem: dict[str, pd.DataFrame]  # problem_id -> its actions (open ones first)
     cadence: CadenceSummary
     last_meeting_socle: dict[str, bool | None]  # who of the socle came to the last held meeting
+    departement: str = ""  # the reference's département ("Moselle"): the meeting pack names it
 
     @property
     def overdue_count(self) -> int:
@@ -97,4 +98,4 @@ def build_agenda(sector: Sector, frames: dict[str, pd.DataFrame], as_of: dt.date
         value = last_held[column].iloc[0] if len(last_held) else None
         socle[column] = None if value is None or value is pd.NA else bool(value)
     return Agenda(sector, reference.csps[sector.csp_id].name, as_of, since, next_meeting, new_problems, resolved, done,
-                  by_partner, due_before_next, opened, actions_of, cadence, socle)
+                  by_partner, due_before_next, opened, actions_of, cadence, socle, reference.departement.nom)

@@ -1,9 +1,18 @@
-"""Reference data: the 7 CSP, the 17 sectors, the 725 Moselle communes.
+"""Reference data of one département: its name, its CSP, its sectors, its communes (and their contours).
 
-Kept as editable `;`-separated files in `reference_data/` (an admin changes an
-animateur or a commune list in LibreOffice, not in code). This module reads
-them and answers the matching questions loaders ask: which sector does
-"FREYMING MERLEBACH" mean, which INSEE code is "St-Avold".
+A reference is a folder of editable files (an admin changes an animateur or a
+commune list in LibreOffice, not in code), written for any département by
+``scripts/build_reference.py``:
+
+* ``departement.toml``: the département's code and name (``Departement``);
+* ``communes.csv`` (INSEE code, name, population) and ``communes.geojson``
+  (their contours, read by ``domain.geography``);
+* ``csp.csv`` and ``sectors.csv``: the police organisation, filled by hand.
+
+``reference_data/`` (Moselle, with example CSP and sectors) is the default;
+``GPO_REFERENCE_DIR`` names another folder. This module reads a folder and
+answers the matching questions loaders ask: which sector does "FREYMING
+MERLEBACH" mean, which INSEE code is "St-Avold".
 """
 
 from __future__ import annotations
@@ -11,13 +20,36 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from domain.text import fold, squash
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"  # the default reference (Moselle)
+DEPARTEMENT_FILE = "departement.toml"
+COMMUNES_CSV = "communes.csv"
+COMMUNES_GEOJSON = "communes.geojson"
+CSP_CSV = "csp.csv"
+SECTORS_CSV = "sectors.csv"
+# The columns of the two files filled by hand (scripts/build_reference.py writes them empty with these headers).
+CSP_COLUMNS = ("csp_id", "name", "commissariat_insee", "aliases")
+SECTOR_COLUMNS = ("sector_id", "name", "csp_id", "communes", "animateur", "cadence", "constituted_on",
+                  "reinforcements", "qrr", "aliases")
+
+
+@dataclass(frozen=True)
+class Departement:
+    """The département a reference describes: what titles, captions and documents call it."""
+
+    code: str  # INSEE code: "57", "2A", "971"
+    nom: str  # "Moselle", "Bas-Rhin"
+    nom_avec_de: str  # the name after "de", with its article: "de la Moselle", "du Bas-Rhin", "de l'Ain"
+
+
+class ReferenceFolderError(ValueError):
+    """A reference folder that cannot be read (a file missing or malformed); the message is French."""
 
 
 @dataclass(frozen=True)
@@ -54,12 +86,17 @@ class Reference:
     csps: dict[str, Csp]
     sectors: dict[str, Sector]
     communes: dict[str, Commune]
+    directory: Path = REFERENCE_DIR  # where its files are: domain.geography reads the contours there
+    departement: Departement | None = None  # None: read from the folder's departement.toml
     _sector_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _csp_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _commune_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _sector_of_commune: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.directory = Path(self.directory)
+        if self.departement is None:
+            self.departement = read_departement(self.directory)
         for s in self.sectors.values():
             for name in (s.sector_id, s.name, *s.aliases):
                 self._sector_keys.setdefault(squash(name), s.sector_id)
@@ -104,7 +141,7 @@ class Reference:
 
     # --- communes -----------------------------------------------------------
     def match_commune(self, text: object) -> Commune | None:
-        """A Moselle commune from its INSEE code or its name as people write it.
+        """A commune of the département from its INSEE code or its name as people write it.
 
         "St-Avold", "SAINT AVOLD" and "Saint-Avold" are one commune; "Metz - Borny"
         (a quartier after the commune) resolves to Metz.
@@ -143,15 +180,32 @@ def _aliases(text: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in text.split("|") if a.strip())
 
 
+def read_departement(directory: Path | str) -> Departement:
+    """The département of a reference folder, from its departement.toml."""
+    path = Path(directory) / DEPARTEMENT_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReferenceFolderError(f"Référentiel incomplet : le fichier {path} manque (il est écrit par "
+                              "scripts/build_reference.py).") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ReferenceFolderError(f"Référentiel illisible : {path} n'est pas un fichier TOML valide ({exc}).") from None
+    missing = [key for key in ("code", "nom") if not str(data.get(key, "")).strip()]
+    if missing:
+        raise ReferenceFolderError(f"Référentiel incomplet : {path} ne donne pas {' ni '.join(missing)}.")
+    nom = str(data["nom"]).strip()
+    return Departement(str(data["code"]).strip(), nom, str(data.get("nom_avec_de", "")).strip() or f"de {nom}")
+
+
 def read_reference(directory: Path | str | None = None) -> Reference:
-    """Read the three reference files. Pure: same folder, same answer."""
+    """Read a reference folder (the shipped one by default). Pure: same folder, same answer."""
     base = Path(directory) if directory else REFERENCE_DIR
     csps = {
         r["csp_id"]: Csp(r["csp_id"], r["name"], r.get("commissariat_insee", ""), _aliases(r.get("aliases", "")))
-        for r in _rows(base / "csp.csv")
+        for r in _rows(base / CSP_CSV)
     }
     sectors = {}
-    for r in _rows(base / "sectors.csv"):
+    for r in _rows(base / SECTORS_CSV):
         sectors[r["sector_id"]] = Sector(
             sector_id=r["sector_id"],
             name=r["name"],
@@ -166,9 +220,9 @@ def read_reference(directory: Path | str | None = None) -> Reference:
         )
     communes = {
         r["insee"]: Commune(r["insee"], r["nom"], int(float(r.get("population") or 0)))
-        for r in _rows(base / "communes_moselle.csv")
+        for r in _rows(base / COMMUNES_CSV)
     }
-    return Reference(csps, sectors, communes)
+    return Reference(csps, sectors, communes, base, read_departement(base))
 
 
 @lru_cache(maxsize=4)
@@ -176,6 +230,11 @@ def _cached(directory: str) -> Reference:
     return read_reference(directory)
 
 
+def reference_dir() -> Path:
+    """The reference folder this process serves: GPO_REFERENCE_DIR, or the shipped one (Moselle)."""
+    return Path(os.environ.get("GPO_REFERENCE_DIR") or REFERENCE_DIR)
+
+
 def default_reference() -> Reference:
     """The shipped reference data, or the folder named by GPO_REFERENCE_DIR."""
-    return _cached(os.environ.get("GPO_REFERENCE_DIR") or str(REFERENCE_DIR))
+    return _cached(str(reference_dir()))

@@ -133,10 +133,10 @@ def _fill_lists(wb: Workbook, values: dict[str, list[str]]) -> dict[str, str]:
     for j, (key, title) in enumerate(_LIST_TITLES, 1):
         letter = get_column_letter(j)
         ws.cell(1, j, title).font = _BOLD
-        ws.column_dimensions[letter].width = max(18, max(len(v) for v in values[key]) + 2)
+        ws.column_dimensions[letter].width = max(18, max((len(v) for v in values[key]), default=0) + 2)
         for i, value in enumerate(values[key], 2):
             ws.cell(i, j, value)
-        ranges[key] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values[key]) + 1}"
+        ranges[key] = f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(values[key]), 1) + 1}"  # a reference without sectors yet
     ws.cell(len(max(values.values(), key=len)) + 3, 1, "Feuille technique : ne pas modifier (valeurs des listes déroulantes).")
     return ranges
 

@@ -49,7 +49,7 @@ from meeting_pack.cell_text import Annex, fitted, markup
 from theme.palette import (ACTION_STATUS_COLOURS, BLUE, BLUISH_GREEN, GREY, ORANGE, OVERDUE_COLOUR,
                            PROBLEM_STATUS_COLOURS, SKY_BLUE)
 
-AUTHOR = "Tableau de bord GPO Moselle"
+AUTHOR = "Tableau de bord GPO"  # followed by the département's name (the agenda's reference)
 PAGE = landscape(A4)
 MARGIN_X = 14 * mm
 MARGIN_TOP = 17 * mm
@@ -673,12 +673,13 @@ def meeting_pack_pdf(agenda: Agenda, *, generated_on: dt.date | None = None) -> 
     sector_name = _plain(agenda.sector.name)
     meeting = fr_date(agenda.as_of)
     gpo = f"GPO {_de(sector_name)}"
+    author = f"{AUTHOR} {_plain(agenda.departement)}".strip()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=PAGE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"Dossier de réunion — {gpo} — réunion du {meeting}", author=AUTHOR, creator=AUTHOR, producer=AUTHOR,
+        title=f"Dossier de réunion — {gpo} — réunion du {meeting}", author=author, creator=author, producer=author,
         subject=f"Groupe de partenariat opérationnel, CSP {_de(_plain(agenda.csp_name))}",
-        keywords=["GPO", "Moselle", "dossier de réunion"], invariant=1, lang="fr-FR",
+        keywords=["GPO", *([_plain(agenda.departement)] if agenda.departement else []), "dossier de réunion"], invariant=1, lang="fr-FR",
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)

@@ -8,8 +8,9 @@ import app_state
 import navigation
 from briefing.rotation import MAP_SLIDE, headline_slide, sector_slide
 from briefing.slides import slide_html
-from charts.moselle_map import map_level
+from charts.departement_map import map_level
 from domain.indicators.freshness import freshness
+from domain.safe_text import md_escape
 
 filters = app_state.page_filters(navigation.ECRAN_ROTATION)
 reference = app_state.reference()
@@ -29,7 +30,7 @@ def rotation_screen() -> None:
     current = app_state.kiosk_filters() if kiosk else filters
     as_of = current.as_of
     sector_ids = current.sector_ids(reference)
-    scope = "Moselle" if current.csp_id is None else f"CSP de {reference.csps[current.csp_id].name}"
+    scope = current.area_label(reference)
     # (kind, sector): each slide is built when it is shown, not all of them at every tick
     slides = [("headline", None), (MAP_SLIDE, None), *(("sector", s) for s in sector_ids)]
 
@@ -45,6 +46,8 @@ def rotation_screen() -> None:
             figure = app_state.map_figure(sector_ids, as_of, current.period_start, "overdue_actions", frame_width=1300,
                                           height=540, by_sector=by_sector)
             st.plotly_chart(figure, width="stretch", key=f"rotation_map_{index}", config={"displayModeBar": False})
+            st.caption(md_escape(app_state.map_summary(sector_ids, as_of, current.period_start, "overdue_actions",
+                                                       by_sector=by_sector, table_below=False)))
         else:
             stale = freshness(reference, app_state.last_imports(), as_of)[sector_id].stale
             st.html(slide_html(sector_slide(app_state.agenda_for(sector_id, as_of), stale)))

@@ -6,7 +6,7 @@ import streamlit as st
 import app_state
 import navigation
 import incidents
-from charts.moselle_map import sector_map
+from charts.departement_map import sector_map
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
 from domain.indicators.freshness import freshness

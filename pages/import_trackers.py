@@ -31,14 +31,18 @@ with st.expander("Modèle vierge et données actuelles d'un secteur", icon=":mat
                          on_click=incidents.callback(app_state.audit), args=("download", "Modèle vierge"),
                          data=template or b"", disabled=template is None,
                          file_name=f"modele_suivi_gpo{'_' + template_sector if template_sector else ''}.xlsx")
-    export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
-                                    index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
-                                    format_func=sector_names.get)
-    filled = app_state.guarded_export("Le tableau de suivi rempli", lambda: app_state.tracker_download(
-        export_sector, app_state.current_import_of(export_sector)), right)
-    right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
-                          on_click=incidents.callback(app_state.audit), args=("export", "Tableau de suivi rempli", export_sector),
-                          data=filled or b"", disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
+    if not sector_names:  # a new département's reference whose sectors.csv is still empty
+        right.info("Aucun secteur dans le référentiel : le fichier sectors.csv est à remplir (voir LISEZMOI.md).")
+    else:
+        export_sector = right.selectbox("Secteur à télécharger", list(sector_names), key="export_sector",
+                                        index=list(sector_names).index(filters.sector_id) if filters.sector_id else 0,
+                                        format_func=sector_names.get)
+        filled = app_state.guarded_export("Le tableau de suivi rempli", lambda: app_state.tracker_download(
+            export_sector, app_state.current_import_of(export_sector)), right)
+        right.download_button("Télécharger ses données actuelles (.xlsx)", key="export_download",
+                              on_click=incidents.callback(app_state.audit),
+                              args=("export", "Tableau de suivi rempli", export_sector), data=filled or b"",
+                              disabled=filled is None, file_name=f"suivi_gpo_{export_sector}.xlsx")
 
 if app_state.auth_mode() == "off":  # the open demo: nobody is signed in, the importer says who he is
     name = st.text_input("Votre nom (enregistré avec l'import)", key="uploader_name", max_chars=120).strip()

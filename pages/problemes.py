@@ -5,6 +5,7 @@ import streamlit as st
 import app_state
 import navigation
 from charts.problem_charts import history_stock_chart
+from charts.summaries import history_summary
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.meetings import months_before
@@ -55,6 +56,7 @@ row2[2].metric("80 % résolus en", fr_days(stats.p80_days),
 
 st.subheader("Mois par mois")
 st.plotly_chart(figures["stock"], width="stretch", key="problems_stock_flow", config=PLOTLY, theme=None)
+st.caption(md_escape(shown.summaries["stock"]))
 st.caption(f"Du {fr_date(chart_start)} au {fr_date(as_of)} (le dernier mois s'arrête à la date de référence). "
            "« Ouverts en fin de mois » est reconstitué d'après les dates de signalement et de résolution des tableaux "
            "actuels.")
@@ -66,6 +68,7 @@ if has_history(history):
     past = app_state.open_problems_history(sector_ids, ends)
     st.markdown("**Problèmes ouverts chaque mois selon les tableaux de l'époque**")
     st.plotly_chart(history_stock_chart(past, shown.monthly), width="stretch", key="problems_history", config=PLOTLY, theme=None)
+    st.caption(md_escape(history_summary(past)))
     gaps = past[past["sectors_missing"].map(len) > 0]
     if not gaps.empty:
         st.caption(f"À certaines fins de mois, des secteurs n'avaient encore importé aucun tableau et ne comptent pas : "
@@ -78,21 +81,26 @@ elif first_day is not None:
 
 st.subheader("Par catégorie")
 st.plotly_chart(figures["category"], width="stretch", key="problems_by_category", config=PLOTLY, theme=None)
+st.caption(md_escape(shown.summaries["category"]))
 
 st.subheader("Par secteur et par circonscription")
 st.caption("Taux de résolution avec ses effectifs (résolus / ouverts pendant la période). En gris hachuré, "
            "« (peu de données) » : moins de 5 problèmes sur la période ; ces secteurs sont placés à la fin, hors classement.")
 st.plotly_chart(figures["sector"], width="stretch", key="problems_by_sector", config=PLOTLY, theme=None)
+st.caption(md_escape(shown.summaries["sector"]))
 if filters.sector_id is None:
     st.plotly_chart(figures["csp"], width="stretch", key="problems_by_csp", config=PLOTLY, theme=None)
+    st.caption(md_escape(shown.summaries["csp"]))
 
 left, right = st.columns(2)
 with left:
     st.subheader("Ancienneté des problèmes ouverts")
     st.plotly_chart(figures["age"], width="stretch", key="problems_age", config=PLOTLY, theme=None)
+    st.caption(md_escape(shown.summaries["age"]))
 with right:
     st.subheader("Délai de résolution")
     st.plotly_chart(figures["time"], width="stretch", key="problems_resolution_time", config=PLOTLY, theme=None)
+    st.caption(md_escape(shown.summaries["time"]))
     st.caption("Problèmes résolus sur la période. Trait plein : médiane ; tirets : 80 % des problèmes résolus "
                "l'ont été en ce délai ou moins.")
 

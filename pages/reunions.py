@@ -60,12 +60,14 @@ shown = app_state.meetings_view(sector_ids, as_of, filters.period_start, window_
 if top.constituted or top.scheduled:  # otherwise there is not a single meeting to draw
     st.subheader("Calendrier des réunions")
     st.plotly_chart(shown.timeline, width="stretch", key="meetings_timeline", config={"displayModeBar": False})
+    st.caption(md_escape(shown.timeline_summary))
     st.caption("Chaque ligne est un GPO. Bandes vermillon : période de cadence écoulée sans réunion tenue. "
                "Survolez une réunion pour la date, le type et les présents.")
 
 st.subheader("Partenaires présents aux réunions tenues")
 if shown.held:
     st.plotly_chart(shown.attendance, width="stretch", key="attendance_chart", config={"displayModeBar": False})
+    st.caption(md_escape(shown.attendance_summary))
     st.caption(f"{fr_int(shown.held)} réunion(s) tenue(s) du {fr_date(window_start)} au {fr_date(as_of)}. Les partenaires "
                "autres que le socle sont reconnus dans la colonne « Autres partenaires » des tableaux (bailleurs, "
                "transporteurs…).")

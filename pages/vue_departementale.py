@@ -1,17 +1,17 @@
-"""Page « Vue départementale » (home): headline figures and the Moselle map, for leadership."""
+"""Page « Vue départementale » (home): headline figures and the département's map, for leadership."""
 
 import streamlit as st
 
 import app_state
 import navigation
 import incidents
-from charts.moselle_map import map_caption, map_level
+from charts.departement_map import map_caption, map_level
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
 from domain.safe_text import md_escape
 from report_tables.paging import PAGE_SIZE
-from report_tables.sector_ranking import MAP_METRICS, ranking_table, ranking_widths
+from report_tables.sector_ranking import MAP_METRICS, csp_map_table, ranking_table, ranking_widths
 
 if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
     st.switch_page(navigation.FICHE_SECTEUR.path)
@@ -55,7 +55,7 @@ label = MAP_METRICS[metric][0]
 
 
 def _open_clicked_sector() -> None:
-    points = st.session_state["moselle_map"].selection.get("points", [])
+    points = st.session_state["departement_map"].selection.get("points", [])
     sector_id = next((p.get("customdata") for p in points if p.get("customdata")), None)
     if isinstance(sector_id, list):
         sector_id = sector_id[0]
@@ -67,11 +67,17 @@ def _open_clicked_sector() -> None:
 by_sector = map_level(len(metrics)) == "sector"  # beyond 60 sectors the map shows CSPs
 figure = app_state.map_figure(sector_ids, filters.as_of, filters.period_start, metric, frame_width=1000, height=560,
                               by_sector=by_sector)  # built once per data, date, scope and metric
-st.plotly_chart(figure, width="stretch", key="moselle_map", on_select=incidents.callback(_open_clicked_sector),
+st.plotly_chart(figure, width="stretch", key="departement_map", on_select=incidents.callback(_open_clicked_sector),
                 selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
+# The map's equivalent for who cannot see it: what it shows in one sentence, then its figures as a table
+st.caption(md_escape(app_state.map_summary(sector_ids, filters.as_of, filters.period_start, metric, by_sector=by_sector)))
 st.caption(md_escape(map_caption(len(metrics))))
+if not by_sector:  # the map colours CSPs: their figures, as the map's hover gives them
+    csp_table = csp_map_table(metrics, metric, reference)
+    st.subheader(f"{md_escape(label)} par CSP (la carte en tableau)")
+    app_state.paged_table(csp_table, "map_csp_table", height=35 * (min(len(csp_table), PAGE_SIZE) + 1) + 3)
 
-st.subheader(f"{md_escape(label)} par secteur")
+st.subheader(f"{md_escape(label)} par secteur" + ("" if not by_sector else " (la carte en tableau)"))
 ranking = ranking_table(metrics, metric)
 app_state.paged_table(ranking, "ranking_table", height=35 * (min(len(ranking), PAGE_SIZE) + 1) + 3,
                       column_config=app_state.grid_columns(ranking, ranking_widths(metric)))

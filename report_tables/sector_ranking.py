@@ -106,6 +106,16 @@ def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Rang", "Secteur", label, "Remarque", "CSP"])
 
 
+def csp_map_table(metrics: pd.DataFrame, metric: str, reference: Reference) -> pd.DataFrame:
+    """The map beyond 60 sectors, as a table: one row per CSP coloured, its value as the map's hover says it, and how
+    many of its sectors the filters chose (the map's equivalent for who cannot see it)."""
+    label = MAP_METRICS[metric][0]
+    values = csp_map_values(metrics, metric, reference)
+    counts = pd.Series([reference.sectors[s].csp_id for s in metrics["sector_id"]]).value_counts()
+    return pd.DataFrame({"CSP": [reference.csps[c].name if c in reference.csps else c for c in values["csp_id"]],
+                         label: values["shown"], "Secteurs choisis": [int(counts.get(c, 0)) for c in values["csp_id"]]})
+
+
 def ranking_widths(metric: str) -> dict[str, int]:
     """Pixel widths: rank, sector, figure (as wide as its header) and remark fit a 1366-pixel screen; the CSP
     (also in the filters) follows."""

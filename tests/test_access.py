@@ -8,7 +8,7 @@ from domain.access import (
     Principal, may, readable_sectors, strongest_role, writable_sectors,
 )
 from domain.reference import default_reference
-from navigation import MODE_REUNION, ECRAN_ROTATION, PAGES as REGISTRY, may_see_page, page_at, pages_for
+from navigation import ACCESSIBILITE, MODE_REUNION, ECRAN_ROTATION, PAGES as REGISTRY, may_see_page, page_at, pages_for
 from store.accounts import uploader_for
 
 REF = default_reference()
@@ -23,24 +23,25 @@ PRINCIPALS = {
 Y, N = True, False
 PAGES = ["pages/vue_departementale.py", "pages/problemes.py", "pages/reunions.py", "pages/actions_en_retard.py",
          "pages/fiche_secteur.py", "pages/mode_reunion.py", "pages/ecran_rotation.py", "pages/import_trackers.py",
-         "pages/import_history.py", "pages/etat_des_donnees.py", "pages/admin_comptes.py", "pages/journal.py"]
-#                 vue prob reun retard fiche mode rot import hist etat comptes journal
+         "pages/import_history.py", "pages/etat_des_donnees.py", "pages/admin_comptes.py", "pages/journal.py",
+         "pages/accessibilite.py"]
+#                 vue prob reun retard fiche mode rot import hist etat comptes journal accessibilité
 PAGE_MATRIX = {
-    DIRECTION: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
-    CHEF_CSP:  [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N],
-    ANIMATEUR: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
-    ECRAN:     [N, N, N, N, N, Y, Y, N, N, N, N, N],
-    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    DIRECTION: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
+    CHEF_CSP:  [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, Y],
+    ANIMATEUR: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
+    ECRAN:     [N, N, N, N, N, Y, Y, N, N, N, N, N, Y],
+    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
 }
 ACTION_NAMES = ["read_dashboards", "screens", "import", "export_tracker", "download_raw_file", "export_evaluation",
-                "manage_accounts", "read_audit"]
-#                 dash scr  imp  exp  raw  eval comptes journal
+                "manage_accounts", "read_audit", "read_statement"]
+#                 dash scr  imp  exp  raw  eval comptes journal déclaration
 ACTION_MATRIX = {
-    DIRECTION: [Y, Y, Y, Y, Y, Y, N, N],
-    CHEF_CSP:  [Y, Y, N, Y, Y, N, N, N],
-    ANIMATEUR: [Y, Y, Y, Y, Y, N, N, N],
-    ECRAN:     [N, Y, N, N, N, N, N, N],
-    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y],
+    DIRECTION: [Y, Y, Y, Y, Y, Y, N, N, Y],
+    CHEF_CSP:  [Y, Y, N, Y, Y, N, N, N, Y],
+    ANIMATEUR: [Y, Y, Y, Y, Y, N, N, N, Y],
+    ECRAN:     [N, Y, N, N, N, N, N, N, Y],
+    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y],
 }
 
 
@@ -65,7 +66,7 @@ def test_matrices_cover_every_role_page_and_action():
 
 
 def test_pages_for_keeps_menu_order():
-    assert pages_for(PRINCIPALS[ECRAN]) == [MODE_REUNION, ECRAN_ROTATION]
+    assert pages_for(PRINCIPALS[ECRAN]) == [MODE_REUNION, ECRAN_ROTATION, ACCESSIBILITE]
     assert [page.path for page in pages_for(PRINCIPALS[ADMIN])] == PAGES
     assert may_see_page(PRINCIPALS[DIRECTION], "./pages/problemes.py")
     assert not may_see_page(PRINCIPALS[ADMIN], "pages/inconnue.py")
@@ -82,7 +83,7 @@ def test_the_registry_declares_each_page_file_once_with_its_menu():
     assert len({page.url_path for page in REGISTRY}) == len({page.title for page in REGISTRY}) == len(REGISTRY)
     sections = [page.section for page in REGISTRY]
     assert sections == sorted(sections, key=sections.index)  # each section's pages side by side
-    assert page_at("pages\\journal.py") == REGISTRY[-1] and page_at("pages/inconnue.py") is None
+    assert page_at("pages\\journal.py") == REGISTRY[-2] and page_at("pages/inconnue.py") is None
 
 
 def test_unknown_action_and_role_are_errors():

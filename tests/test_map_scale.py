@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from charts.moselle_map import MAP_CAPTIONS, OUT_OF_SCOPE_HOVER, SECTOR_LIMIT, map_caption, map_level, moselle_map
-from domain.geography import border_lines, border_network, commune_codes, commune_labels, communes_geojson
+from charts.departement_map import MAP_CAPTIONS, OUT_OF_SCOPE_HOVER, SECTOR_LIMIT, departement_map, map_caption, map_level
+from domain.geography import geography
 from domain.reference import default_reference
 from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
 from synthetic_reference import cloned_reference, synthetic_metrics
@@ -19,7 +19,7 @@ MAX_BYTES = 600_000
 
 @pytest.fixture(scope="module")
 def communes():
-    return np.array([shapely.geometry.shape(f["geometry"]) for f in communes_geojson()["features"]], dtype=object)
+    return np.array([shapely.geometry.shape(f["geometry"]) for f in geography(default_reference()).geojson["features"]], dtype=object)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def home_map(reference, metric="overdue_actions", sector_ids=None):
     """The map as the home page builds it, for the sectors of the filters (all by default)."""
     metrics = synthetic_metrics(reference, sector_ids)
     by_sector = map_level(len(metrics)) == "sector"
-    return moselle_map(map_values(metrics, metric), metric_label=MAP_METRICS[metric][0], reference=reference,
+    return departement_map(map_values(metrics, metric), metric_label=MAP_METRICS[metric][0], reference=reference,
                        higher_is_worse=MAP_METRICS[metric][2],
                        hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference),
@@ -71,7 +71,7 @@ def test_the_communes_tile_the_departement_without_gap_or_overlap(communes):
 
 
 def test_the_border_network_holds_every_commune_border_once(communes):
-    network = border_network()
+    network = geography(default_reference()).border_network()
     lengths = shapely.length(network.lines)
     shared, outer = lengths[network.right >= 0].sum(), lengths[network.right < 0].sum()
     assert 2 * shared + outer == pytest.approx(shapely.length(shapely.boundary(communes)).sum(), rel=1e-9)
@@ -82,7 +82,7 @@ def test_the_border_network_holds_every_commune_border_once(communes):
 
 def test_sector_outlines_are_exact_unions_without_slivers(communes, references):
     ref = references[17]
-    index = {c: i for i, c in enumerate(commune_codes())}
+    index = {c: i for i, c in enumerate(geography(default_reference()).codes)}
     for sector in ref.sectors.values():
         mine = communes[[index[c] for c in sector.communes]]
         union = shapely.coverage_union_all(mine)
@@ -90,13 +90,14 @@ def test_sector_outlines_are_exact_unions_without_slivers(communes, references):
 
 
 def test_border_lines_separate_labels_and_draw_each_border_once():
-    codes = commune_codes()
-    half = commune_labels({c: "a" if i % 2 else "b" for i, c in enumerate(codes)})
-    lons, lats = border_lines(half)
+    geo = geography(default_reference())
+    codes = geo.codes
+    half = geo.commune_labels({c: "a" if i % 2 else "b" for i, c in enumerate(codes)})
+    lons, lats = geo.border_lines(half)
     assert len(lons) == len(lats) and lons and None in lons
-    assert border_lines(commune_labels({})) == ((), ())  # no label, nothing to draw
+    assert geo.border_lines(geo.commune_labels({})) == ((), ())  # no label, nothing to draw
     with pytest.raises(ValueError):
-        border_lines(("a", "b"))
+        geo.border_lines(("a", "b"))
 
 
 # --- the map at scale ----------------------------------------------------------------------------------------------
@@ -173,7 +174,7 @@ def test_a_rate_is_aggregated_from_its_counts_not_averaged(references):
 def test_without_csp_figures_a_national_map_is_refused(references):
     metrics = synthetic_metrics(references[170])
     with pytest.raises(ValueError, match="csp_values"):
-        moselle_map(map_values(metrics, "open_problems"), metric_label="Problèmes ouverts", reference=references[170])
+        departement_map(map_values(metrics, "open_problems"), metric_label="Problèmes ouverts", reference=references[170])
 
 
 def test_a_csp_chosen_in_a_national_reference_shows_its_sectors(references):
@@ -207,7 +208,7 @@ def test_a_csp_filter_on_moselle_draws_the_other_sectors_pale(references):
 
 
 def test_a_sector_page_map_outlines_its_sector_and_the_rest_of_its_csp(references):
-    from charts.moselle_map import sector_map
+    from charts.departement_map import sector_map
 
     fig = sector_map("montigny", references[2000])
     drawn = lines(fig)

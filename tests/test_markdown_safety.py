@@ -48,7 +48,8 @@ MARKDOWN_CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 MARKDOWN_OPTIONS = {"radio", "pills", "segmented_control", "select_slider"}  # their option labels are markdown too
 PLAIN_OPTIONS = {"selectbox", "multiselect"}  # plain text: md_escape there would show its backslashes
-SAFE_FUNCTIONS = {"md_escape", "fr_int", "fr_date", "fr_days", "fr_pct", "rate_with_counts", "len", "int", "round"}
+# code_markdown: Markdown written in the code (domain.safe_text.CodeMarkdown), user text escaped inside
+SAFE_FUNCTIONS = {"md_escape", "code_markdown", "fr_int", "fr_date", "fr_days", "fr_pct", "rate_with_counts", "len", "int", "round"}
 TEXT_METHODS = {"lower", "upper", "capitalize", "strip", "rstrip", "lstrip", "title"}
 _NUMBER_SPEC = re.compile(r"^[<>^=+\- #0-9,._]*[bcdeEfFgGnoxX%]$")  # a number type is required: "{name:>10}" pads text
 

@@ -14,10 +14,10 @@ def test_moselle_communes_and_contours():
     assert len(reference.communes) == 725
     assert all(code.startswith("57") for code in reference.communes)
     assert 1_000_000 < sum(c.population for c in reference.communes.values()) < 1_100_000
-    geo = json.loads((REFERENCE_DIR / "communes_moselle.geojson").read_text(encoding="utf-8"))
+    geo = json.loads((REFERENCE_DIR / "communes.geojson").read_text(encoding="utf-8"))
     assert len(geo["features"]) == 725
     assert {f["id"] for f in geo["features"]} == set(reference.communes)
-    assert (REFERENCE_DIR / "communes_moselle.geojson").stat().st_size < 600_000
+    assert (REFERENCE_DIR / "communes.geojson").stat().st_size < 600_000
 
 
 def test_seven_csp_seventeen_sectors():

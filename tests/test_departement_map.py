@@ -1,4 +1,4 @@
-"""The Moselle map: every commune once, offline style, values per sector, outlines."""
+"""The département map (the default reference, Moselle): every commune once, offline style, values per sector, outlines."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from charts.moselle_map import NO_DATA_TEXT, NO_SECTOR_HOVER, moselle_map
-from domain.geography import communes_geojson, csp_outlines, moselle_center, moselle_zoom, sector_centroids, sector_outlines
+from charts.departement_map import NO_DATA_TEXT, NO_SECTOR_HOVER, departement_map
+from domain.geography import csp_outlines, geography, sector_centroids, sector_outlines
 from domain.reference import default_reference
 
 LON = (5.8, 7.7)
@@ -31,7 +31,7 @@ def values(ref):
 
 @pytest.fixture(scope="module")
 def fig(ref, values):
-    return moselle_map(
+    return departement_map(
         values,
         metric_label="Actions en retard",
         reference=ref,
@@ -49,7 +49,7 @@ def _sector_trace(fig):
 
 def test_every_commune_drawn_exactly_once(fig):
     codes = [code for t in _choropleths(fig) for code in t.locations]
-    expected = {str(f["id"]) for f in communes_geojson()["features"]}
+    expected = {str(f["id"]) for f in geography(default_reference()).geojson["features"]}
     assert len(expected) == 725
     assert len(codes) == 725
     assert set(codes) == expected
@@ -60,11 +60,11 @@ def test_every_commune_drawn_exactly_once(fig):
 
 def test_offline_style_center_and_zoom(fig):
     assert fig.layout.map.style == "white-bg"
-    lat, lon = moselle_center()
+    lat, lon = geography(default_reference()).center()
     assert fig.layout.map.center.lat == pytest.approx(lat)
     assert fig.layout.map.center.lon == pytest.approx(lon)
     assert LAT[0] < lat < LAT[1] and LON[0] < lon < LON[1]
-    assert fig.layout.map.zoom == pytest.approx(moselle_zoom(height=650, width=820))
+    assert fig.layout.map.zoom == pytest.approx(geography(default_reference()).zoom(height=650, width=820))
     assert 7.5 < fig.layout.map.zoom < 8.8
 
 
@@ -148,7 +148,7 @@ def test_outlines_follow_reference_content(ref):
 
 def test_good_scale_all_nan_and_labels(ref):
     values = pd.DataFrame({"sector_id": list(ref.sectors), "value": [math.nan] * 17})
-    fig = moselle_map(values, metric_label="Respect de la cadence (%)", reference=ref, higher_is_worse=False, sector_labels=True)
+    fig = departement_map(values, metric_label="Respect de la cadence (%)", reference=ref, higher_is_worse=False, sector_labels=True)
     assert sum(len(t.locations) for t in _choropleths(fig)) == 725
     assert len(_sector_trace(fig).locations) == 0
     labels = [t for t in fig.data if t.type == "scattermap" and t.mode == "text"]

@@ -1,11 +1,11 @@
-"""Choropleth map of Moselle: every commune coloured by its sector's value, or by its CSP's beyond 60 sectors.
+"""Choropleth map of the département: every commune coloured by its sector's value, or by its CSP's beyond 60 sectors.
 
 Drawn with plotly's ``choropleth_map`` family on the ``white-bg`` style and our
 own GeoJSON: nothing is fetched from the network (no tiles, no world topojson,
 no font glyphs). Communes outside every police sector (gendarmerie zone) are
 drawn in light grey so the département keeps its shape; sector and CSP
 boundaries are drawn as lines on top, from the communes' border network
-(``domain.geography.border_lines``): one line trace per level, each border
+(``domain.geography.Geography.border_lines``): one line trace per level, each border
 once, so the figure's size does not grow with the number of sectors.
 
 The map shows the scope the filters select (the sectors of ``values``): up to
@@ -33,23 +33,13 @@ import plotly.graph_objects as go
 
 from domain.formatting import fr_int
 from theme import palette
-from domain.geography import (
-    border_lines,
-    commune_bounds,
-    commune_codes,
-    commune_labels,
-    communes_geojson,
-    fit_zoom,
-    moselle_center,
-    moselle_zoom,
-    sector_centroids,
-)
+from domain.geography import Geography, fit_zoom, geography, sector_centroids
 from domain.reference import Reference
 
 NO_SECTOR_HOVER = "Commune hors zone police (gendarmerie)"
 NO_DATA_TEXT = "pas de données"
 OUT_OF_SCOPE_HOVER = "Hors du choix des filtres"
-UIREVISION = "moselle-map"
+UIREVISION = "departement-map"
 NARROW_FRAME = 700  # px: below this width the colour bar goes under the map
 SECTOR_LIMIT = 60  # beyond this many sectors in scope, the map shows CSPs
 
@@ -92,16 +82,11 @@ def _lines_trace(lines: tuple[tuple, tuple], *, colour: str, width: float, name:
                          hoverinfo="skip", showlegend=False, name=name)
 
 
-@lru_cache(maxsize=1)
-def _features_by_code() -> dict[str, dict]:
+@lru_cache(maxsize=4)
+def _features_by_code(geo: Geography) -> dict[str, dict]:
     """Each commune's feature as the figure carries it: id and geometry only (names go in the hover text)."""
     return {str(f["id"]): {"type": "Feature", "id": str(f["id"]), "geometry": f["geometry"]}
-            for f in communes_geojson()["features"]}
-
-
-@lru_cache(maxsize=1)
-def _commune_names() -> dict[str, str]:
-    return {str(f["id"]): f["properties"].get("nom", str(f["id"])) for f in communes_geojson()["features"]}
+            for f in geo.geojson["features"]}
 
 
 def _colorbar(metric_label: str, *, narrow: bool) -> dict:
@@ -156,14 +141,14 @@ def _hover(lines: Iterable[str]) -> str:
 
 def _owners(reference: Reference, scope: list[str]) -> dict[str, str]:
     """Commune -> sector: the chosen sector holding it, else the reference's sector (drawn as context)."""
-    owner = {c: sid for c in commune_codes() if (sid := reference.sector_of_commune(c)) is not None}
+    owner = {c: sid for c in geography(reference).codes if (sid := reference.sector_of_commune(c)) is not None}
     for sector_id in scope:
         for insee in reference.sectors[sector_id].communes:
             owner[insee] = sector_id
     return owner
 
 
-def moselle_map(
+def departement_map(
     values: pd.DataFrame,
     *,
     metric_label: str,
@@ -176,7 +161,7 @@ def moselle_map(
     frame_width: int = 900,
     csp_values: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """A map of the 725 Moselle communes, each chosen sector (or, beyond 60, each CSP) coloured by its value.
+    """A map of the département's communes (``reference``'s contours), each chosen sector (or, beyond 60, each CSP) coloured by its value.
 
     ``values``: one row per sector of the scope, columns ``sector_id``, ``value``
     (NaN = no data) and optionally ``shown`` (the text hover shows for the
@@ -206,8 +191,9 @@ def moselle_map(
     for sector_id in scope:
         csp_id = reference.sectors[sector_id].csp_id
         sectors_per_csp[csp_id] = sectors_per_csp.get(csp_id, 0) + 1
+    geo = geography(reference)
     owner = _owners(reference, scope)
-    names = _commune_names()
+    names = geo.names
 
     def csp_name(csp_id: str) -> str:
         return reference.csps[csp_id].name if csp_id in reference.csps else csp_id
@@ -216,7 +202,7 @@ def moselle_map(
     no_data: dict[str, list] = {"loc": [], "id": [], "text": []}
     other: dict[str, list] = {"loc": [], "text": []}
     outside: dict[str, list] = {"loc": [], "text": []}
-    for insee in commune_codes():
+    for insee in geo.codes:
         name = f"<b>{escape(names[insee])}</b>"
         sector_id = owner.get(insee)
         if sector_id is None or sector_id not in reference.sectors:
@@ -294,16 +280,16 @@ def moselle_map(
     # figure carries every polygon once. Assigned after add_trace: plotly
     # deep-copies trace properties on add_trace (~40 ms per GeoJSON copy) but
     # not on attribute assignment; the features are shared, read-only.
-    features = _features_by_code()
+    features = _features_by_code(geo)
     for trace in fig.data:
         trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in trace.locations]}
 
-    csp_labels = commune_labels({c: reference.sectors[s].csp_id for c, s in owner.items() if s in reference.sectors})
+    csp_labels = geo.commune_labels({c: reference.sectors[s].csp_id for c, s in owner.items() if s in reference.sectors})
     if level == "sector":
-        sector_labels_by_commune = commune_labels(owner)
-        fig.add_trace(_lines_trace(border_lines(sector_labels_by_commune, csp_labels),
+        sector_labels_by_commune = geo.commune_labels(owner)
+        fig.add_trace(_lines_trace(geo.border_lines(sector_labels_by_commune, csp_labels),
                                    colour=palette.SECTOR_OUTLINE_COLOUR, width=1.5, name="contours secteurs"))
-    fig.add_trace(_lines_trace(border_lines(csp_labels), colour=palette.CSP_OUTLINE_COLOUR, width=3 if level == "sector"
+    fig.add_trace(_lines_trace(geo.border_lines(csp_labels), colour=palette.CSP_OUTLINE_COLOUR, width=3 if level == "sector"
                                else 2, name="contours CSP"))
 
     if sector_labels and level == "sector":
@@ -322,11 +308,11 @@ def moselle_map(
             )
         )
 
-    lat, lon = moselle_center()
+    lat, lon = geo.center()  # centre and zoom from the reference's contours
     narrow = frame_width < NARROW_FRAME
     # The colour bar takes ~80 px at the right, or ~70 px under a narrow map.
     bar_h = 70 if narrow else 0
-    zoom = moselle_zoom(width=frame_width - (0 if narrow else 80), height=height - bar_h)
+    zoom = geo.zoom(width=frame_width - (0 if narrow else 80), height=height - bar_h)
     annotations = []
     if level == "csp":
         annotations.append({
@@ -361,11 +347,12 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
     """A small map of one sector for its page: its communes in blue among their neighbours.
 
     Only communes near the sector are drawn (small figure); the sector and
-    its CSP are outlined. Offline like ``moselle_map``; pure (key: the sector
+    its CSP are outlined. Offline like ``departement_map``; pure (key: the sector
     id and the size options).
     """
     sector = reference.sectors[sector_id]
-    bounds = commune_bounds()
+    geo = geography(reference)
+    bounds = geo.commune_bounds()
     own = [c for c in sector.communes if c in bounds]
     minx = min(bounds[c][0] for c in own)
     miny = min(bounds[c][1] for c in own)
@@ -374,11 +361,11 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
     margin = max(maxx - minx, maxy - miny) * 0.6 + 0.02
     box = (minx - margin, miny - margin, maxx + margin, maxy + margin)
     near = [
-        c for c in commune_codes()
+        c for c in geo.codes
         if c not in own and bounds[c][2] >= box[0] and bounds[c][0] <= box[2] and bounds[c][3] >= box[1] and bounds[c][1] <= box[3]
     ]
-    features = _features_by_code()
-    names = _commune_names()
+    features = _features_by_code(geo)
+    names = geo.names
     csp_names = {c.csp_id: c.name for c in reference.csps.values()}
 
     def hover(code: str) -> str:
@@ -408,10 +395,10 @@ def sector_map(sector_id: str, reference: Reference, *, height: int = 380, frame
     for trace, codes in zip(fig.data, (near, own)):
         trace.geojson = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
     csp_communes = {c for s in reference.sectors.values() if s.csp_id == sector.csp_id for c in s.communes}
-    own_labels = commune_labels({c: sector_id for c in own})
-    fig.add_trace(_lines_trace(border_lines(own_labels), colour=palette.BLACK, width=2.5, name="contour du secteur"))
+    own_labels = geo.commune_labels({c: sector_id for c in own})
+    fig.add_trace(_lines_trace(geo.border_lines(own_labels), colour=palette.BLACK, width=2.5, name="contour du secteur"))
     # The CSP's border where it is not the sector's own (that one is drawn above, thicker).
-    fig.add_trace(_lines_trace(border_lines(commune_labels({c: sector.csp_id for c in csp_communes}), own_labels),
+    fig.add_trace(_lines_trace(geo.border_lines(geo.commune_labels({c: sector.csp_id for c in csp_communes}), own_labels),
                                colour=palette.SECTOR_OUTLINE_COLOUR, width=1.2, name="contour de la CSP"))
     fig.update_layout(
         map={
