@@ -54,10 +54,12 @@ def _sections(pages: str, contact: str | None) -> list[Section]:
             "tests du logiciel, et les non-conformités connues sont énumérées plus bas.",
         )),
         Section("Résultats des tests", (
-            f"Chaque page est ouverte dans un vrai navigateur (Chromium) et contrôlée avec **axe-core "
+            f"Chaque page est ouverte dans un vrai navigateur (Chromium, fenêtre de {SCREEN_SIZES[0]}) et contrôlée "
+            f"avec **axe-core "
             f"{AXE_CORE_VERSION}** (règles WCAG 2.0, 2.1 et 2.2, niveaux A et AA) : **aucune anomalie grave ou "
             "critique** n'est tolérée. Pages contrôlées :\n\n" + pages,
-            "Sont aussi contrôlées, une à une, en mode écran (plein écran, sans menu), **chaque diapositive du mode "
+            f"Sont aussi contrôlées, une à une, en mode écran (plein écran, sans menu, {SCREEN_SIZES[1]}), "
+            "**chaque diapositive du mode "
             "réunion** (l'ordre du jour d'un GPO) et **chaque diapositive de l'écran de direction** (chiffres clés, "
             "carte, puis un GPO par diapositive, pour une CSP).",
             "**Clavier seul** : le mode réunion se parcourt sans souris (touche Tab jusqu'aux boutons Précédent, "

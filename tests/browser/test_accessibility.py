@@ -22,13 +22,19 @@ def _address(page) -> str:
     return "/" + ("" if page == OPEN_PAGES[0] else page.url_path) + QUERIES.get(page.path, "")
 
 
-@pytest.mark.parametrize("size", ["1920x1080", "1366x768"])  # axe's target-size depends on the layout's width
 @pytest.mark.parametrize("page", OPEN_PAGES, ids=[p.url_path for p in OPEN_PAGES])
-def test_every_page_has_no_serious_accessibility_violation(visit, page, size):
-    tab = visit(size)
+def test_every_page_has_no_serious_accessibility_violation(visit, page):
+    """At 1920 × 1080: axe's target-size flagged Streamlit's date field there and not at 1366 (the slides and the
+    menu's test below run at 1366 × 768)."""
+    tab = visit("1920x1080")
     tab.open(_address(page))
     if page.path == "pages/import_trackers.py":  # the uploader's button, named for screen readers by our script
         expect(tab.page.get_by_role("button", name="Parcourir les fichiers (tableaux de suivi)")).to_be_visible()
+    if page == OPEN_PAGES[0]:  # the map, then what it shows in a sentence, then its figures as a table
+        expect(tab.page.get_by_text("Carte : problèmes ouverts de 17 secteur(s)")).to_be_visible()
+        tab.page.get_by_role("heading", name="Problèmes ouverts par secteur (la carte en tableau)").scroll_into_view_if_needed()
+        expect(tab.page.locator("[data-testid=stDataFrame]").first).to_be_visible()
+        tab.shot("carte_en_tableau_1920x1080")
     assert tab.page.evaluate("document.documentElement.lang") == "fr"
     assert blocking_violations(tab.page) == []
     labels = tab.page.evaluate("""() => [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
@@ -53,37 +59,27 @@ def test_our_menu_lists_the_pages_by_section_and_streamlits_is_hidden(visit):
     page.set_viewport_size({"width": 1366, "height": 768})
     tab.wait_idle()
     tab.shot("menu_1366x768")
+    page.get_by_role("heading", name="Problèmes ouverts par secteur (la carte en tableau)").scroll_into_view_if_needed()
+    tab.shot("carte_en_tableau_1366x768")
     links.nth(1).click()  # a link of the menu opens its page
     expect(page.locator("h1").first).to_have_text("Problèmes signalés et résolus")
 
 
-@pytest.mark.parametrize("size", ["1920x1080", "1366x768"])
-def test_the_map_is_followed_by_its_summary_and_its_table(visit, size):
-    tab = visit(size)
-    tab.open("/")
-    page = tab.page
-    tab.wait_map_drawn(page.locator(".js-plotly-plot").first)
-    summary = page.get_by_text("Carte : problèmes ouverts de 17 secteur(s)")
-    expect(summary).to_be_visible()
-    title = page.get_by_role("heading", name="Problèmes ouverts par secteur (la carte en tableau)")
-    title.scroll_into_view_if_needed()
-    expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()
-    tab.shot(f"carte_en_tableau_{size}")
-
-
 def test_the_statement_says_what_was_checked_and_how(visit):
-    for size in ("1920x1080", "1366x768"):
-        tab = visit(size)
-        tab.open("/accessibilite")
-        page = tab.page
-        expect(page.locator("h1").first).to_have_text("Déclaration d'accessibilité")
-        text = page.locator("[data-testid=stMain]").inner_text()
-        assert f"axe-core {AXE_CORE_VERSION}" in text and "non conforme" in text
-        assert all(p.title in text for p in PAGES)
-        for heading in ("État de conformité", "Résultats des tests", "Contenus non accessibles",
-                        "Retour d'information et contact", "Voies de recours"):
-            expect(page.get_by_role("heading", name=heading)).to_be_visible()
-        tab.shot(f"declaration_accessibilite_{size}")
+    tab = visit("1920x1080")
+    tab.open("/accessibilite")
+    page = tab.page
+    expect(page.locator("h1").first).to_have_text("Déclaration d'accessibilité")
+    text = page.locator("[data-testid=stMain]").inner_text()
+    assert f"axe-core {AXE_CORE_VERSION}" in text and "non conforme" in text
+    assert all(p.title in text for p in PAGES)
+    for heading in ("État de conformité", "Résultats des tests", "Contenus non accessibles",
+                    "Retour d'information et contact", "Voies de recours"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    tab.shot("declaration_accessibilite_1920x1080")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    tab.wait_idle()
+    tab.shot("declaration_accessibilite_1366x768")
 
 
 def _focused(page) -> dict:
