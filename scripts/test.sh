@@ -23,6 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 export GPO_TEST_POSTGRESQL=required  # here a PostgreSQL test never skips: it fails if the cluster cannot start
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-# Every test, browser and slow ones included (pyproject's default leaves them out), on two workers; a module's tests
-# stay on one worker (its servers start once), modules are shared between both; the 25 slowest tests are printed.
-python -m pytest -m "" -n 2 --dist loadscope --durations=25 "$@"
+# Every test, browser and slow ones included (pyproject's default leaves them out), on two workers: the browser tests
+# in one of them (their conftest groups them), everything else spread over both.
+python -m pytest -m "" -n 2 --dist loadgroup --durations=25 "$@"

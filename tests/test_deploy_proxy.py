@@ -34,9 +34,9 @@ from cli.serve import UPLOAD_MIB
 from loaders.limits import MAX_FILE_BYTES
 from nginx_proxy import DEBIAN_MAIN, SERVER_NAME, Proxy, free_port, nginx_binary, start_proxy
 
-# An app server, nginx and Chromium: a minute or two. One worker runs the module's tests (scripts/test.sh's
-# --dist loadscope), so that the servers start once.
-pytestmark = [pytest.mark.slow]
+# An app server, nginx and Chromium: a minute or two. One worker runs the three tests (scripts/test.sh's
+# --dist loadgroup), so that the servers start once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy_proxy")]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-Cheval-57"
