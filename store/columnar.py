@@ -46,6 +46,7 @@ from domain.tracker_schema import SHEET_ORDER as SHEETS
 
 ORDER = ("sector_id", "source_file", "source_row")  # the order of `current_frames`
 IN_PROCESS_ROWS = 50_000  # SQLite reads up to this many rows in this process; larger ones in a reader process
+READER_TIMEOUT_S = 600  # a million rows take 5 to 35 s; a reader still running after this is stopped
 
 
 @cache
@@ -192,8 +193,12 @@ def _read_sqlite_apart(engine: sa.Engine, statements: dict[str, sa.Select]) -> d
     uri = f"file:{quote(os.path.abspath(path))}?{query}"
     sql = {key: _sql(engine, statement.order_by(None)) for key, statement in statements.items()}
     with tempfile.TemporaryDirectory(prefix="gpo-lecture-") as folder:
-        done = subprocess.run([sys.executable, "-I", str(Path(__file__).with_name("sqlite_arrow_reader.py")), uri, folder],
-                              input=json.dumps(sql), capture_output=True, text=True)
+        try:
+            done = subprocess.run([sys.executable, "-I", str(Path(__file__).with_name("sqlite_arrow_reader.py")), uri,
+                                   folder], input=json.dumps(sql), capture_output=True, text=True,
+                                  timeout=READER_TIMEOUT_S)
+        except subprocess.TimeoutExpired as exc:  # a stuck reader costs this read, never the page for good
+            raise StoreError(f"Lecture de la base impossible : pas de réponse en {READER_TIMEOUT_S // 60} minutes.") from exc
         if done.returncode != 0:
             reason = (done.stderr.strip().splitlines() or [f"code de sortie {done.returncode}"])[-1]
             raise StoreError(f"Lecture de la base impossible : {reason}.")
