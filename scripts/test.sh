@@ -24,5 +24,5 @@ fi
 export GPO_TEST_POSTGRESQL=required  # here a PostgreSQL test never skips: it fails if the cluster cannot start
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 # Every test, browser and slow ones included (pyproject's default leaves them out), on two workers: the browser tests
-# in one of them (their conftest groups them), everything else spread over both.
+# sharing the demo server in one of them (their conftest groups them), everything else spread over both.
 python -m pytest -m "" -n 2 --dist loadgroup --durations=25 "$@"

@@ -69,13 +69,15 @@ class Server:
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects: the marker must already be there
 def pytest_collection_modifyitems(items):
     """Every test of this folder is a browser test: out of the quick run (`-m "not browser"`), in scripts/test.sh.
-    With pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs), they all go to one worker: one server and one
-    Chromium for the package, while the other worker runs the rest."""
+    With pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs), those sharing the package's demo server go to
+    one worker (one server for them all); those starting their own servers go to whichever worker is free, so the
+    long ones do not queue behind the shared server's tests."""
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            if "server" in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
