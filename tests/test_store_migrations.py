@@ -40,8 +40,10 @@ def test_four_servers_starting_at_once_on_a_new_store_migrate_it_once(new_store_
 
 
 def test_two_servers_seeding_one_new_store_write_each_demo_tracker_once(store_url, tmp_path):
-    """Two servers started at once on a new store both find it empty and seed it: each demo tracker is written once
-    (before, the second commit of a sector raised « Le secteur a reçu un autre import entre-temps » on the page)."""
+    """Two servers started at once on a new store both find it empty: each demo tracker is written once (before, the
+    second commit of a sector raised « Le secteur a reçu un autre import entre-temps » on the page), and neither goes
+    on before the store is fully seeded (before, the second one showed a half-seeded store: 9 open problems instead
+    of 89 on one of two PostgreSQL servers in CI)."""
     import shutil
 
     from domain.reference import default_reference
@@ -56,11 +58,13 @@ def test_two_servers_seeding_one_new_store_write_each_demo_tracker_once(store_ur
     engines = [open_store(store_url) for _ in range(2)]
     start = threading.Barrier(2)
     outcomes = [None, None]
+    seen_after = [None, None]
 
     def server(n):
         start.wait()
         try:
             outcomes[n] = seed_demo(engines[n], reference, samples)
+            seen_after[n] = sorted(import_history(engines[n])["sector_id"])  # what this server's page would show
         except Exception as exc:  # noqa: BLE001 (the assertion below shows it)
             outcomes[n] = repr(exc)
 
@@ -73,5 +77,30 @@ def test_two_servers_seeding_one_new_store_write_each_demo_tracker_once(store_ur
     history = import_history(engines[0])
     assert sorted(history["sector_id"]) == ["forbach", "marly", "stiring"] and history["demo"].all()
     assert sum(outcomes) == 3  # each sector by one of them
+    assert seen_after == [["forbach", "marly", "stiring"]] * 2  # neither went on with a half-seeded store
     for engine in engines:
         engine.dispose()
+
+
+def test_a_server_starting_while_another_seeds_waits_for_the_whole_demo(store_url):
+    """The second server comes up once the first has committed some sectors: it must not go on with that
+    half-seeded store (its pages would show 9 open problems instead of 89 until the next click)."""
+    import time
+
+    from domain.reference import default_reference
+    from store.demo_seed import seed_demo
+    from store.queries import import_history
+
+    reference = default_reference()
+    first, second = open_store(store_url), open_store(store_url)
+    seeding = threading.Thread(target=seed_demo, args=(first, reference))
+    seeding.start()
+    deadline = time.monotonic() + 300
+    while import_history(second).empty:  # wait for the first sector the first server commits
+        assert seeding.is_alive() and time.monotonic() < deadline
+        time.sleep(0.01)  # polling the store for the first commit
+    assert seed_demo(second, reference) == 0
+    assert len(import_history(second)) == 17  # the whole demo, not the part committed when it started
+    seeding.join(300)
+    first.dispose()
+    second.dispose()
