@@ -303,12 +303,12 @@ def priority_problem_states(problems: pd.DataFrame, actions: pd.DataFrame, cycle
 
 # --- every sector's cycle status in one pass ------------------------------------------------------------------------
 
-def _pair_keys(sectors: pd.Series | pa.Array, refs: pd.Series | pa.Array) -> pa.Array:
-    """« sector \\x1f Réf » keys, to match (sector, problem) pairs without a merge."""
-    def arrow(values):
-        return values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, type=pa.string(),
-                                                                                      from_pandas=True)
-    return pc.binary_join_element_wise(arrow(sectors), arrow(refs), "\x1f")
+def _ref_codes(column: pd.Series | list[str], refs: pa.Array) -> np.ndarray:
+    """Position of each value in `refs` (-1: not there, or missing)."""
+    if not len(column):
+        return np.zeros(0, dtype=np.int64)
+    found = pc.index_in(pa.array(column, type=pa.string(), from_pandas=True), value_set=refs)
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def cycle_status(diagnostics: pd.DataFrame, problems: pd.DataFrame, sector_ids: list[str],
@@ -351,13 +351,19 @@ def cycle_status(diagnostics: pd.DataFrame, problems: pd.DataFrame, sector_ids: 
     found_n = np.zeros(n, dtype=np.int64)
     closed_n = np.zeros(n, dtype=np.int64)
     if len(named) and len(problems):
-        wanted = _pair_keys(pa.array(np.asarray(sector_ids, dtype=object)[ref_codes], type=pa.string()),
-                            pa.array(named["ref"].tolist(), type=pa.string()))
-        mine = p_codes >= 0
-        keys = _pair_keys(problems["sector_id"][mine], problems["problem_id"][mine])
-        at = pc.fill_null(pc.index_in(wanted, value_set=keys), -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        found = at >= 0
-        closed = is_in(problems["status"][mine], CLOSED_PROBLEM_STATUSES)[np.maximum(at, 0)] & found
+        # (sector, Réf) pairs as integers: sector code × number of Réf named + the Réf's code, matched by a sorted
+        # search (the few named Réf are looked up in the problems, never the reverse)
+        refs = pa.array(sorted(set(named["ref"])), type=pa.string())
+        size = len(refs)
+        wanted = ref_codes * size + _ref_codes(named["ref"].tolist(), refs)
+        p_refs = _ref_codes(problems["problem_id"], refs)
+        mine = np.flatnonzero((p_codes >= 0) & (p_refs >= 0))
+        keys = p_codes[mine] * size + p_refs[mine]
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], mine[order]
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+        closed = found & is_in(problems["status"], CLOSED_PROBLEM_STATUSES)[rows[at] if len(rows) else at]
         found_n = np.bincount(ref_codes[found], minlength=n).astype(np.int64)
         closed_n = np.bincount(ref_codes[closed], minlength=n).astype(np.int64)
 
