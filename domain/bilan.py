@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.indicators.cycle import (ACTION_STATE_LABELS, Cycle, action_states, priority_problem_states,
+from domain.indicators.cycle import (ACTION_STATE_LABELS, CLOSED_PROBLEM_STATUSES, Cycle, action_states, priority_problem_states,
                                      problems_before_first_diagnostic, problems_in_cycle, sector_cycles)
 from domain.indicators.meetings import SOCLE, Constitution, cadence_periods, constitution
 from domain.indicators.outcomes import (OutcomeShare, closed_in, outcome_distribution, outcome_labels,
@@ -75,6 +75,7 @@ class PriorityProblem:
     location: str | None
     reported_on: dt.date | None
     priority_label: str | None
+    status: str | None  # the tracker's code (open, in_progress, resolved, dropped)
     status_label: str | None
     stage_label: str | None
     outcome_label: str | None
@@ -83,6 +84,11 @@ class PriorityProblem:
     resolution_days: int | None  # resolved with both dates
     actions: pd.DataFrame  # ACTION_COLUMNS, by partner then due date
     by_partner: pd.DataFrame  # PARTNER_COLUMNS, one row per partner
+
+    @property
+    def closed(self) -> bool:
+        """Resolved or dropped (by the tracker's status)."""
+        return self.status in CLOSED_PROBLEM_STATUSES
 
 
 @dataclass(frozen=True)
@@ -255,7 +261,7 @@ def _priority(problems: pd.DataFrame, actions: pd.DataFrame, cycle: Cycle, as_of
             problem_id=row.problem_id, found=bool(row.found), category=_none(row.category),
             description=_none(row.description), commune_name=_none(row.commune_name), location=_none(row.location),
             reported_on=_day(row.reported_on), priority_label=PRIORITY.labels.get(_none(row.priority)),
-            status_label=PROBLEM_STATUS.labels.get(_none(row.status)), stage_label=stage_label(_none(row.stage)),
+            status=_none(row.status), status_label=PROBLEM_STATUS.labels.get(_none(row.status)), stage_label=stage_label(_none(row.stage)),
             outcome_label=outcome_label(_none(row.outcome)), lead_partner=_none(row.lead_partner),
             resolved_on=_day(row.resolved_on),
             resolution_days=None if _none(row.resolution_days) is None else int(row.resolution_days),

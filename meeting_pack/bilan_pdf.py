@@ -71,17 +71,13 @@ def _due_text(bilan: Bilan) -> str:
 
 
 def _key_values(rows: list[tuple[str, object]], extra: list[tuple] = ()) -> Table:
-    """A two-column table of fixed labels (code's French) and values (escaped, typed text included)."""
-    table = Table([[_p(escape(k), "head"), _p(v if isinstance(v, _Markup) else _text(v), "body")] for k, v in rows],
+    """A two-column table: fixed French labels, and values printed as text (escaped, tracker text included)."""
+    table = Table([[_p(escape(k), "head"), _p(_text(v), "body")] for k, v in rows],
                   colWidths=[230, WIDTH - 230], hAlign="LEFT")
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                                *extra]))
     return table
-
-
-class _Markup(str):
-    """Markup built here from escaped parts (never raw tracker text)."""
 
 
 def _state_chip(state: str, days_late: object) -> _Chip:
@@ -133,8 +129,7 @@ def _cover(bilan: Bilan) -> list:
            + (f" : « {_text(cycle.title, 200)} »" if cycle.title else "")
            + escape(f" · {_due_text(bilan)} · situation au {fr_date(bilan.as_of)}"), "lead"),
     ]
-    found = [p for p in bilan.priority if p.found]
-    closed = sum(1 for p in found if p.status_label in ("Résolu", "Abandonné"))
+    closed = sum(1 for p in bilan.priority if p.closed)
     summary = bilan.partner_summary
     actions = int(summary["actions"].sum()) if len(summary) else 0
     on_time = int(summary[DONE_ON_TIME].sum()) if len(summary) else 0

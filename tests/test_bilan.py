@@ -206,3 +206,19 @@ def test_pdf_repeats_the_header_of_a_long_table_on_every_page(reference):
         assert "Réf\nSignalé le\nCatégorie / description" in page
     assert "92 problèmes signalés entre le 02/03/2026 et le 30/06/2026" in _flat(table_pages)
     assert [n for n in range(90) if f"N-{n:03d}" not in _flat(table_pages)] == []  # every row printed
+
+
+def test_pdf_survives_texts_longer_than_a_page(reference):
+    """A huge summary runs over pages; a huge action or partner name is cut in its cell, whole in the annex."""
+    diagnostics = cycle_frames.diagnostics([{"sector_id": "marly", "diagnosed_on": "2026-03-02", "title": "T" * 900,
+                                             "priority_problem_ids": "P-05", "summary": "Constat détaillé. " * 900}])
+    actions = cycle_frames.actions([
+        {"sector_id": "marly", "action_id": f"B-{i}", "problem_id": "P-05", "partner": "Partenaire " * (120 if i else 1),
+         "partner_type": "mairie", "description": ("x" * 3000) if i == 1 else "Action courte", "due_on": "2026-04-01",
+         "status": "todo"} for i in range(3)])
+    frames = {**FRAMES, "diagnostics": diagnostics, "actions": actions}
+    pages = _pages(bilan_pdf(build_bilan(reference.sectors["marly"], frames, AS_OF, reference), generated_on=GENERATED))
+    text = _flat(pages)
+    assert "Annexe : textes complets" in text and "(texte complet en annexe, n° 1)" in text
+    assert text.count("Constat détaillé.") == 900  # the whole summary, over several pages
+    assert all(f"page {n}/{len(pages)}" in page for n, page in enumerate(pages, 1))
