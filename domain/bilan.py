@@ -37,8 +37,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.indicators.cycle import (ACTION_STATE_LABELS, CLOSED_PROBLEM_STATUSES, Cycle, action_states, priority_problem_states,
-                                     problems_before_first_diagnostic, problems_in_cycle, sector_cycles)
+from domain.indicators.cycle import (ACTION_STATE_LABELS, CLOSED_PROBLEM_STATUSES, Cycle, action_states,
+                                     priority_problem_states, problems_before_first_diagnostic, problems_in_cycle,
+                                     sector_cycles)
 from domain.indicators.meetings import SOCLE, Constitution, cadence_periods, constitution
 from domain.indicators.outcomes import (OutcomeShare, closed_in, outcome_distribution, outcome_labels,
                                         outcome_share)
@@ -236,7 +237,9 @@ def cycle_meetings(sector: Sector, meetings: pd.DataFrame, cycle: Cycle) -> Cycl
     status = constitution(sector, meetings, until)
     periods: list[tuple[dt.date, dt.date]] = []
     if status.status == "constituted":
-        months = (until.year - cycle.diagnosed_on.year) * 12 + until.month - cycle.diagnosed_on.month + 2  # a margin: trimmed below
+        # a window from at least a month before the diagnostic; `cadence_periods` keeps only the periods that end on
+        # or after `since` (the period holding the diagnostic counts, as the constitution's does)
+        months = (until.year - cycle.diagnosed_on.year) * 12 + until.month - cycle.diagnosed_on.month + 2
         since = max(cycle.diagnosed_on, status.on) if status.on else cycle.diagnosed_on
         periods = cadence_periods(sector.cadence, until, since, months)
     dates = meetings["meeting_date"]
@@ -250,21 +253,22 @@ def cycle_meetings(sector: Sector, meetings: pd.DataFrame, cycle: Cycle) -> Cycl
                          int(socle.sum()))
 
 
-def _priority(problems: pd.DataFrame, actions: pd.DataFrame, cycle: Cycle, as_of: dt.date) -> tuple[PriorityProblem, ...]:
+def _priority(problems: pd.DataFrame, actions: pd.DataFrame, cycle: Cycle,
+              as_of: dt.date) -> tuple[PriorityProblem, ...]:
     glance = priority_problem_states(problems, actions, cycle, as_of)
     own = actions[actions["sector_id"] == cycle.sector_id]
     labelled = _labelled_actions(own[own["problem_id"].isin(cycle.priority_ids)], as_of)
     items = []
     for row in glance.itertuples(index=False):
         mine = labelled[labelled["problem_id"] == row.problem_id].reset_index(drop=True)
+        status, days = _none(row.status), _none(row.resolution_days)
         items.append(PriorityProblem(
             problem_id=row.problem_id, found=bool(row.found), category=_none(row.category),
             description=_none(row.description), commune_name=_none(row.commune_name), location=_none(row.location),
             reported_on=_day(row.reported_on), priority_label=PRIORITY.labels.get(_none(row.priority)),
-            status=_none(row.status), status_label=PROBLEM_STATUS.labels.get(_none(row.status)), stage_label=stage_label(_none(row.stage)),
+            status=status, status_label=PROBLEM_STATUS.labels.get(status), stage_label=stage_label(_none(row.stage)),
             outcome_label=outcome_label(_none(row.outcome)), lead_partner=_none(row.lead_partner),
-            resolved_on=_day(row.resolved_on),
-            resolution_days=None if _none(row.resolution_days) is None else int(row.resolution_days),
+            resolved_on=_day(row.resolved_on), resolution_days=None if days is None else int(days),
             actions=mine, by_partner=partner_counts(mine)))
     return tuple(items)
 
@@ -286,19 +290,21 @@ def build_bilan(sector: Sector, frames: dict[str, pd.DataFrame], as_of: dt.date,
     if not cycles:
         if cycle_number is not None:
             raise ValueError(f"sector {sector.sector_id} has no diagnostic at {as_of}")
-        empty = _labelled_problems(problems.iloc[0:0], ())
-        return Bilan(sector, csp_name, departement, as_of, (), None, None, (), partner_counts(_labelled_actions(
-            actions.iloc[0:0], as_of)), None, empty, len(outside), None, outcome_distribution(problems.iloc[0:0], as_of,
-                                                                                               as_of), empty)
+        no_problem = _labelled_problems(problems.iloc[0:0], ())
+        return Bilan(sector=sector, csp_name=csp_name, departement=departement, as_of=as_of, cycles=(), cycle=None,
+                     next_cycle=None, priority=(), partner_summary=partner_counts(_labelled_actions(actions.iloc[0:0],
+                                                                                                   as_of)),
+                     meetings=None, new_problems=no_problem, outside_cycles=len(outside), outcomes=None,
+                     outcome_counts=outcome_distribution(problems.iloc[0:0], as_of, as_of), closed_problems=no_problem)
     number = cycle_number if cycle_number is not None else len(cycles)
     if not 1 <= number <= len(cycles):
         raise ValueError(f"sector {sector.sector_id} has {len(cycles)} cycle(s), not {number}")
     cycle = cycles[number - 1]
     next_cycle = cycles[number] if number < len(cycles) else None
     priority = _priority(problems, actions, cycle, as_of)
-    all_actions = pd.concat([p.actions for p in priority], ignore_index=True) if priority else _labelled_actions(
-        actions.iloc[0:0], as_of)
-    closed = closed_in(problems, cycle.diagnosed_on, cycle.end).sort_values(["resolved_on", "problem_id"], kind="stable")
+    all_actions = _labelled_actions(actions[actions["problem_id"].isin(cycle.priority_ids)], as_of)
+    closed = closed_in(problems, cycle.diagnosed_on, cycle.end)
+    closed = closed.sort_values(["resolved_on", "problem_id"], kind="stable")
     return Bilan(
         sector=sector, csp_name=csp_name, departement=departement, as_of=as_of, cycles=cycles, cycle=cycle,
         next_cycle=next_cycle, priority=priority, partner_summary=partner_counts(all_actions),

@@ -31,8 +31,8 @@ from domain.indicators.cycle import (ACTION_STATE_LABELS, DONE_LATE, DONE_ON_TIM
                                      OPEN, OVERDUE)
 from domain.indicators.problems import SMALL_SAMPLE
 from meeting_pack.cell_text import Annex, markup
-from meeting_pack.pdf import (_ANNEX, AUTHOR, BLUE_INK, HEIGHT, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MUTED, PAGE, PROBLEM_BG,
-                              RULE, WIDTH, _annex, _canvas_class, _Chip, _clip, _de, _fonts, _hex, _none, _p, _plain,
+from meeting_pack.pdf import (_ANNEX, AUTHOR, BLUE_INK, HEIGHT, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MUTED, PAGE,
+                              PROBLEM_BG, RULE, WIDTH, _annex, _canvas_class, _Chip, _clip, _de, _fonts, _hex, _none, _p, _plain,
                               _plural, _table, _text, _user, _with_note)
 from theme.palette import BLUISH_GREEN, GREY, ORANGE, OVERDUE_COLOUR, SKY_BLUE
 
@@ -323,7 +323,8 @@ def _section_assessment(bilan: Bilan) -> list:
     o = bilan.outcomes
     cycle = bilan.cycle
     share = (f"{rate_with_counts(o.success, o.with_outcome)} des problèmes clos pendant le cycle avec un résultat "
-             f"ont été éliminés ou réduits." if o.with_outcome else "Aucun problème clos pendant le cycle n’a de résultat saisi.")
+             f"ont été éliminés ou réduits." if o.with_outcome
+             else "Aucun problème clos pendant le cycle n’a de résultat saisi.")
     lines = [share, f"{_plural(o.closed, 'problème clos', 'problèmes clos')} (résolus ou abandonnés) entre le "
                     f"{fr_date(cycle.diagnosed_on)} et le {fr_date(cycle.end)}, dont "
                     f"{_plural(o.without_outcome, 'sans résultat saisi', 'sans résultat saisi')}."]
@@ -344,7 +345,8 @@ def _section_assessment(bilan: Bilan) -> list:
                             "note"))
         closed = bilan.closed_problems
         story.append(_p(escape(f"Problèmes clos pendant le cycle ({fr_int(len(closed))})"), "h2"))
-        rows = [[r.problem_id, _with_note(r.category, r.description, where=f"Problème {_plain(r.problem_id)}, catégorie",
+        rows = [[r.problem_id, _with_note(r.category, r.description,
+                                          where=f"Problème {_plain(r.problem_id)}, catégorie",
                                           note_where=f"Problème {_plain(r.problem_id)}, description"),
                  _dash(r.status_label), fr_date(r.resolved_on), r.outcome_label if isinstance(r.outcome_label, str)
                  else "non renseigné", "oui" if r.is_priority else ""] for r in closed.itertuples(index=False)]

@@ -88,3 +88,42 @@ MEETINGS = cycle_frames.meetings([
 ])
 
 FRAMES = {"problems": PROBLEMS, "actions": ACTIONS, "meetings": MEETINGS, "diagnostics": DIAGNOSTICS}
+
+
+# Pertinence: woippy's problems closed in the first half of 2026 (tests/test_outcomes.py tells the counts)
+PERTINENCE_START, PERTINENCE_END = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+
+def pertinence_problem(ref: str, outcome: str | None, category: str = "Nuisances sonores", status: str = "resolved",
+       resolved_on: str | None = "2026-03-01") -> dict:
+    return {"sector_id": "woippy", "problem_id": ref, "reported_on": "2025-12-01", "status": status,
+            "resolved_on": resolved_on, "outcome": outcome, "category": category}
+
+
+_p = pertinence_problem
+PERTINENCE = cycle_frames.problems([
+    _p("N-1", "eliminated"), _p("N-2", "eliminated"), _p("N-3", "eliminated"), _p("N-4", "reduced"),
+    _p("N-5", "no_effect"), _p("N-6", "no_effect"), _p("N-7", None),
+    _p("V-1", "reduced", "Vols"), _p("V-2", "worse", "Vols", status="dropped"),
+    _p("R-1", "no_effect", "Rodéos motorisés"),
+    _p("V-3", "eliminated", "Vols", resolved_on="2025-11-30"),  # closed before the period
+    _p("O-1", "reduced", status="in_progress", resolved_on=None),  # still open
+])
+
+
+def _a(ref: str, action: str, kind: str | None, status: str = "done") -> dict:
+    return {"sector_id": "woippy", "action_id": action, "problem_id": ref, "partner": f"Partenaire {kind}",
+            "partner_type": kind, "description": "x", "due_on": "2026-02-01", "status": status,
+            "done_on": "2026-01-20" if status == "done" else None}
+
+
+PERTINENCE_ACTIONS = cycle_frames.actions([
+    _a("N-1", "A-1", "mairie"), _a("N-2", "A-2", "mairie"), _a("N-3", "A-3", "mairie"), _a("N-4", "A-4", "mairie"),
+    _a("N-5", "A-5", "mairie"), _a("N-1", "A-6", "police_municipale"),
+    _a("N-2", "A-7", "police_municipale", status="dropped"),  # dropped: the type did not act
+    _a("N-7", "A-8", None),  # no type
+    _a("V-1", "A-9", "bailleur"), _a("V-2", "A-10", "bailleur"), _a("V-2", "A-11", "mairie"),
+    _a("V-2", "A-12", "mairie", status="in_progress"),  # a second mairie action: the problem counts once
+    _a("R-1", "A-13", "transporteur"),
+    # N-6 has no action
+])

@@ -122,7 +122,7 @@ def current_status(due: dt.date, as_of: dt.date) -> str:
 # --- cycles of one sector ------------------------------------------------------------------------------------------
 
 def split_refs(text: object) -> tuple[str, ...]:
-    """The Réf named in a « Problèmes prioritaires » cell: split on « ; » or « , », stripped, each once, in order."""
+    """The Réf named in a « Problèmes prioritaires » cell: split on « ; » or « , », stripped, once each, in order."""
     if not isinstance(text, str):
         return ()
     return tuple(dict.fromkeys(part.strip() for part in _REF_SPLIT.split(text) if part.strip()))
@@ -191,8 +191,8 @@ def sector_cycles(diagnostics: pd.DataFrame, sector_id: str, as_of: dt.date) -> 
         else:
             end, status = following - dt.timedelta(days=1), CLOSED_ON_TIME if following <= due else CLOSED_LATE
         cycles.append(Cycle(sector_id, i + 1, start, end, following, due, status, _text_or_none(row.title),
-                            _day_or_none(row.shared_on), _text_or_none(row.summary), split_refs(row.priority_problem_ids),
-                            int(row.source_row)))
+                            _day_or_none(row.shared_on), _text_or_none(row.summary),
+                            split_refs(row.priority_problem_ids), int(row.source_row)))
     return tuple(cycles)
 
 
@@ -279,7 +279,8 @@ def priority_problem_states(problems: pd.DataFrame, actions: pd.DataFrame, cycle
     named = pd.DataFrame({"problem_id": pd.array(refs, dtype="str")})
     frame = named.merge(mine, on="problem_id", how="left", indicator=True)
     frame["found"] = (frame.pop("_merge") == "both").to_numpy(dtype=bool)
-    resolved = frame["status"].eq("resolved").fillna(False) & frame["resolved_on"].notna() & frame["reported_on"].notna()
+    resolved = (frame["status"].eq("resolved").fillna(False) & frame["resolved_on"].notna()
+                & frame["reported_on"].notna())
     frame["resolution_days"] = (frame["resolved_on"] - frame["reported_on"]).dt.days.where(resolved).astype("Int64")
     own_actions = actions[(actions["sector_id"] == cycle.sector_id) & actions["problem_id"].isin(refs)]
     states = action_states(own_actions, as_of)

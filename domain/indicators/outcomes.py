@@ -53,7 +53,8 @@ SUCCESS_OUTCOMES = ("eliminated", "reduced")
 NO_OUTCOME = "none"
 NO_OUTCOME_LABEL = "Résultat non renseigné"
 NO_ACTION, NO_ACTION_LABEL = "no_action", "Aucune action"
-UNSPECIFIED, UNSPECIFIED_TYPE_LABEL, UNSPECIFIED_CATEGORY_LABEL = "unspecified", "Type non précisé", "Catégorie non précisée"
+UNSPECIFIED = "unspecified"
+UNSPECIFIED_TYPE_LABEL, UNSPECIFIED_CATEGORY_LABEL = "Type non précisé", "Catégorie non précisée"
 
 PERTINENCE_COLUMNS = ("group", "group_label", "outcome", "outcome_label", "problems", "group_with_outcome",
                       "group_closed", "share", "small_sample")
@@ -253,7 +254,8 @@ def pertinence_by_category(problems: pd.DataFrame, start: dt.date, end: dt.date)
     pairs = pd.DataFrame({"group": group.to_numpy(), "outcome": closed["outcome"].to_numpy()})
     known = list(CATEGORY.labels)
     extra = sorted(set(pairs["group"]) - set(known) - {UNSPECIFIED})
-    order = [(c, CATEGORY.labels[c]) for c in known] + [(c, c) for c in extra] + [(UNSPECIFIED, UNSPECIFIED_CATEGORY_LABEL)]
+    order = ([(c, CATEGORY.labels[c]) for c in known] + [(c, c) for c in extra]
+             + [(UNSPECIFIED, UNSPECIFIED_CATEGORY_LABEL)])
     return _pertinence(pairs, order)
 
 
