@@ -160,6 +160,33 @@ CATEGORY = Vocabulary(
     },
 )
 
+# The cycle (domain.md, « The cycle »): SARA stages and the assessment scale of a closed problem.
+PROBLEM_STAGE = Vocabulary(
+    "problem_stage",
+    {"scanning": "Repérage", "analysis": "Analyse", "response": "Réponse", "assessment": "Évaluation"},
+    {
+        "scanning": ("signalement", "identification", "scanning"),
+        "analysis": ("diagnostic", "étude", "analysis"),
+        "response": ("actions", "action", "traitement", "response"),
+        "assessment": ("bilan", "évaluation finale", "assessment"),
+    },
+)
+
+OUTCOME = Vocabulary(
+    "outcome",
+    {"eliminated": "Éliminé", "reduced": "Réduit", "less_harmful": "Moins grave", "better_handled": "Mieux traité",
+     "handed_over": "Confié à un autre acteur", "no_effect": "Sans effet", "worse": "Aggravé"},
+    {
+        "eliminated": ("supprimé", "résolu définitivement", "disparu"),
+        "reduced": ("en baisse", "diminué", "atténué"),
+        "less_harmful": ("moins grave", "moins nuisible"),
+        "better_handled": ("mieux géré", "mieux pris en charge"),
+        "handed_over": ("transféré", "confié", "passé à un autre acteur"),
+        "no_effect": ("aucun effet", "inchangé", "sans changement"),
+        "worse": ("pire", "en hausse", "aggravation"),
+    },
+)
+
 YES_WORDS = ("oui", "o", "x", "présent", "présente", "présents", "1", "yes", "y", "vrai", "true", "p")
 NO_WORDS = ("non", "n", "absent", "absente", "absents", "0", "no", "faux", "false", "a", "excusé", "excusée")
 
@@ -171,7 +198,8 @@ CADENCE_SYNONYMS = {
     "fortnightly": ("tous les 15 jours", "15 jours", "bimensuelle", "quinzaine", "fortnightly", "2 semaines", "toutes les deux semaines"),
 }
 
-VOCABULARIES = {v.name: v for v in (PROBLEM_STATUS, ACTION_STATUS, MEETING_STATUS, MEETING_KIND, PRIORITY, PARTNER_TYPE, CATEGORY)}
+VOCABULARIES = {v.name: v for v in (PROBLEM_STATUS, ACTION_STATUS, MEETING_STATUS, MEETING_KIND, PRIORITY, PARTNER_TYPE, CATEGORY,
+                                    PROBLEM_STAGE, OUTCOME)}
 
 
 _PARTNER_TABLE = PARTNER_TYPE.lookup_table()
