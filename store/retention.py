@@ -13,7 +13,8 @@ in one transaction and journals it (`--appliquer`). Which problems, and since wh
 - in those same imports, the free text of the rejected lines kept as typed;
 - the title and summary of the diagnostics whose cycle ended before the cutoff, and the name and e-mail of the
   partner contacts the tracker stopped listing before it (`domain.retention`), in every import that holds them.
-  A file is emptied only when its diagnostics are past retention too.
+  (Whether a file is emptied still depends on its problems only: the text of a diagnostic still running stays in
+  the rows of every import that holds it, so emptying an old file loses nothing of it.)
 Meetings (their notes) are not purged: the retention concerns problems and their actions.
 """
 
@@ -118,12 +119,10 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     plan.contact_rows = {int(i): sorted(zip(g["source_file"], g["source_row"].astype(int)))
                          for i, g in contacts_to_blank.groupby("import_id")}
 
-    # Files: every import of the file made before the cutoff, each holding only problems (and diagnostics) past
-    # retention.
+    # Files: every import of the file made before the cutoff, each holding only problems past retention.
     old = imports["imported_at"].map(lambda t: pd.Timestamp(t).date() < cutoff)
     all_purged = problems.groupby("import_id")["purged"].all()
-    all_ended = diagnostics.groupby("import_id")["purged"].all()
-    imports["done"] = old & imports["import_id"].map(lambda i: bool(all_purged.get(i, True)) and bool(all_ended.get(i, True)))
+    imports["done"] = old & imports["import_id"].map(lambda i: bool(all_purged.get(i, True)))
     by_file = imports.groupby("sha256")["done"].all()
     candidates = sorted(sha for sha, done in by_file.items() if done)
     kept = set()
