@@ -22,7 +22,7 @@ from store import database, tables
 from store.backup import restore
 from store.database import open_store
 from store.imports import READY, ImportNotAllowed, Uploader, commit_import, plan_import
-from store.queries import current_frames, import_frames, import_history, import_issues
+from store.queries import current_frames, file_frames, import_frames, import_history, import_issues
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
@@ -168,6 +168,9 @@ def test_a_workbook_without_the_optional_sheets_keeps_the_sectors_current_ones(e
     assert (line["diagnostics_read"], line["diagnostics_accepted"], line["partners_accepted"]) == (2, 2, 8)
     assert "optional_sheet_kept" in {i.code for i in import_issues(engine, import_id)}
     assert first < import_id
+    with engine.connect() as conn:  # what the file itself held (an extract of it holds no more)
+        held = file_frames(conn, import_id)
+    assert held["diagnostics"].empty and held["partners"].empty and len(held["problems"]) == 16
 
 
 def test_emptying_a_diagnostic_sheet_empties_it_once_confirmed(engine, tmp_path):
