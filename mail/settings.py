@@ -1,8 +1,8 @@
 """The mail settings, read from the environment, else from Streamlit's secrets, each checked with a French error.
 
     GPO_SMTP_HOST       the organisation's SMTP server (required)
-    GPO_SMTP_PORT       its port (default 587 with STARTTLS, else 25)
-    GPO_SMTP_STARTTLS   oui / non (default oui): encrypt the session before anything is sent
+    GPO_SMTP_PORT       its port (default 587 with STARTTLS, else 25); 465 is TLS from the first byte (SMTPS)
+    GPO_SMTP_STARTTLS   oui / non (default oui): encrypt the session before anything is sent (ignored on 465)
     GPO_SMTP_USER       account, with GPO_SMTP_PASSWORD (both or neither; only with STARTTLS: never sent in clear)
     GPO_SMTP_FROM       the sender, « Tableau de bord des GPO <gpo@example.fr> » or an address alone (required)
     GPO_ADRESSE_PUBLIQUE  the app as partners reach it, base path included (https://gpo.example.fr/gpo): the meeting
@@ -32,7 +32,8 @@ from domain.partner_digest import DEFAULT_HORIZON_DAYS
 
 KEYS = ("GPO_SMTP_HOST", "GPO_SMTP_PORT", "GPO_SMTP_STARTTLS", "GPO_SMTP_USER", "GPO_SMTP_PASSWORD", "GPO_SMTP_FROM",
         "GPO_ADRESSE_PUBLIQUE", "GPO_RELANCES_JOURS")
-TIMEOUT_SECONDS = 30.0  # each connection, command and answer of the SMTP session
+TIMEOUT_SECONDS = 30.0
+IMPLICIT_TLS_PORT = 465  # each connection, command and answer of the SMTP session
 _YES, _NO = ("oui", "o", "yes", "y", "true", "vrai", "1"), ("non", "n", "no", "false", "faux", "0")
 _HOST = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+")
 
@@ -49,11 +50,13 @@ class SmtpSettings:
     user: str | None
     password: str | None = field(repr=False)
     sender: str  # the From header as configured
+    implicit_tls: bool = False  # SMTPS (port 465): TLS from the first byte, no STARTTLS
     timeout: float = TIMEOUT_SECONDS
 
     def describe(self) -> str:
         """« smtp.example.fr:587, STARTTLS, compte gpo, expéditeur gpo@example.fr » (never the password)."""
-        parts = [f"{self.host}:{self.port}", "STARTTLS" if self.starttls else "sans chiffrement"]
+        tls = "TLS dès la connexion" if self.implicit_tls else "STARTTLS" if self.starttls else "sans chiffrement"
+        parts = [f"{self.host}:{self.port}", tls]
         if self.user:
             parts.append(f"compte {self.user}")
         return ", ".join(parts) + f", expéditeur {self.sender}"
@@ -137,11 +140,12 @@ def smtp_settings(environ: Mapping[str, str] | None = None,
         missing = "GPO_SMTP_PASSWORD" if user else "GPO_SMTP_USER"
         raise MailSettingsError(f"{missing} n'est pas réglé : GPO_SMTP_USER et GPO_SMTP_PASSWORD vont ensemble "
                                 "(ni l'un ni l'autre pour un serveur sans authentification).")
-    if user and not starttls:
+    if user and not starttls and port != IMPLICIT_TLS_PORT:
         raise MailSettingsError("GPO_SMTP_USER est réglé mais GPO_SMTP_STARTTLS vaut « non » : le mot de passe "
                                 "partirait en clair. Activez STARTTLS ou utilisez un relais sans authentification.")
     sender = _sender(_value("GPO_SMTP_FROM", environ, secrets))
-    return SmtpSettings(host.strip("[]"), port, starttls, user, password, sender)
+    return SmtpSettings(host.strip("[]"), port, starttls, user, password, sender,
+                        implicit_tls=port == IMPLICIT_TLS_PORT)
 
 
 def public_address(environ: Mapping[str, str] | None = None, secrets: Mapping[str, object] | None = None) -> str | None:

@@ -57,15 +57,21 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         try:
-            session = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.implicit_tls:
+                session = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+            else:
+                session = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         except (socket.timeout, TimeoutError):
             raise self._gone(f"le serveur de messagerie {self._where()} n'a pas répondu en {s.timeout:.0f} s") from None
+        except ssl.SSLError as exc:
+            raise self._gone(f"certificat du serveur de messagerie {self._where()} refusé ou chiffrement impossible "
+                             f"({exc.reason or exc})") from None
         except (OSError, smtplib.SMTPException) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
             raise self._gone(f"serveur de messagerie {self._where()} injoignable ({reason})") from None
         try:
             session.ehlo()
-            if s.starttls:
+            if s.starttls and not s.implicit_tls:
                 if not session.has_extn("starttls"):
                     raise self._gone(f"le serveur de messagerie {self._where()} ne propose pas STARTTLS : réglez "
                                      "GPO_SMTP_STARTTLS=non seulement pour un relais interne sans chiffrement")
