@@ -166,7 +166,7 @@ def compose_digest(digest: PartnerDigest, sector: Sector, departement: Departeme
     if digest.next_meeting is not None:
         ics = meeting_invitation(sector, digest.next_meeting, department_code=departement.code,
                                  screen_url=screen_url, stamp=stamp, csp_name=csp_name)
-        message.add_attachment(ics, maintype="text", subtype="calendar", params={"method": "PUBLISH"},
+        message.add_attachment(ics, maintype="text", subtype="calendar", params={"method": "PUBLISH", "charset": "utf-8"},
                                filename=f"reunion_gpo_{sector.sector_id}_{digest.next_meeting:%Y-%m-%d}.ics")
     if compte_rendu is not None:
         message.add_attachment(compte_rendu.pdf, maintype="application", subtype="pdf",

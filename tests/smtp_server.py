@@ -84,6 +84,6 @@ def tls_parameters(cert: Path, key: Path, login: str, password: str) -> dict:
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == login.encode() \
             and auth_data.password == password.encode()
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
 
     return {"tls_context": context, "require_starttls": True, "auth_required": True, "authenticator": authenticator}
