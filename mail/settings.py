@@ -66,8 +66,16 @@ def secrets_from_files(folder: Path | None = None) -> dict[str, object]:
     """The top-level values of ~/.streamlit/secrets.toml, then of `folder`/.streamlit/secrets.toml (the working
     folder by default), the latter winning: what `st.secrets` would hold for these keys."""
     values: dict[str, object] = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", (folder or Path.cwd()) / ".streamlit" / "secrets.toml"):
-        if not path.is_file():
+    paths = [(folder or Path.cwd()) / ".streamlit" / "secrets.toml"]
+    try:
+        paths.insert(0, Path.home() / ".streamlit" / "secrets.toml")
+    except RuntimeError:  # no home folder (a system account without one)
+        pass
+    for path in paths:
+        try:
+            if not path.is_file():
+                continue
+        except OSError:  # a home folder the service may not look into (systemd's ProtectHome)
             continue
         try:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
