@@ -28,7 +28,8 @@ EXIT_SOME_FAILED = 3
 
 def add_parser(sub) -> None:
     reminders = sub.add_parser("relances", help="relances des partenaires par courriel (simulation sans --envoyer)")
-    reminders.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
+    reminders.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ",
+                           help="date de référence (défaut : aujourd'hui)")
     reminders.add_argument("--secteur", metavar="NOM", help="un seul secteur (nom ou identifiant)")
     reminders.add_argument("--jours", type=_days, metavar="N",
                            help="actions à échéance d'ici N jours (défaut : GPO_RELANCES_JOURS, sinon 14) ; celles dues "
@@ -77,7 +78,8 @@ def _print_plan(plan: ReminderPlan, reference: Reference, sending: bool) -> None
                 head = "  À envoyer"
             elif planned.state == RETRY:
                 row = planned.record
-                head = f"  À renvoyer (essai n° {row.attempts + 1}, {row.status_label.lower()} : {row.last_error or '—'})"
+                head = (f"  À renvoyer (essai n° {row.attempts + 1}, {row.status_label.lower()} : "
+                        f"{row.last_error or '—'})")
             else:
                 head = f"  Déjà envoyé le {planned.record.sent_at:%d/%m/%Y à %H:%M}"
             print(f"{head} : {_recipient(planned.digest)} : {_counts(planned.digest)}")
@@ -136,7 +138,8 @@ def run(args, engine, actor: str) -> int:
                                 actor=actor)
     labels = {"sent": "Envoyé", "failed": "Échec", "cancelled": "Annulé", "skipped": "Rien à faire"}
     for outcome in report.outcomes:
-        print(f"{labels[outcome.result]} : {outcome.detail}", file=sys.stderr if outcome.result == "failed" else sys.stdout)
+        print(f"{labels[outcome.result]} : {outcome.detail}",
+              file=sys.stderr if outcome.result == "failed" else sys.stdout)
     print(f"\nTotal : {report.count('sent')} envoyé(s), {report.count('failed')} en échec, "
           f"{report.count('skipped')} déjà envoyé(s) ou en cours ailleurs, {report.count('cancelled')} annulé(s).")
     if report.failed:

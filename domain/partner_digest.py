@@ -113,8 +113,8 @@ def next_planned_meeting(meetings: pd.DataFrame, as_of: dt.date) -> dt.date | No
     if meetings is None or meetings.empty:
         return None
     day = pd.Timestamp(as_of)
-    dates = meetings["meeting_date"]
-    ahead = meetings[((meetings["status"] == "planned") & (dates >= day)) | ((meetings["status"] == "held") & (dates > day))]
+    dates, status = meetings["meeting_date"], meetings["status"]
+    ahead = meetings[((status == "planned") & (dates >= day)) | ((status == "held") & (dates > day))]
     found = ahead["meeting_date"].dropna()
     return found.min().date() if len(found) else None
 

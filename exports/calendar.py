@@ -32,7 +32,8 @@ _SEQUENCE_ORIGIN = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def meeting_screen_url(public_address: str, sector_id: str) -> str:
-    """The meeting screen of a sector under the app's public address: « https://gpo.example/gpo/mode_reunion?secteur=forbach »."""
+    """The meeting screen of a sector under the app's public address:
+    « https://gpo.example/gpo/mode_reunion?secteur=forbach »."""
     return f"{public_address.rstrip('/')}/{SCREEN_PAGE}?{urlencode({'secteur': sector_id}, quote_via=quote)}"
 
 
@@ -53,7 +54,8 @@ def _event(sector: Sector, day: dt.date, kind: str | None, cancelled: bool, *, d
                                                                               "extraordinary") else "")
     if cancelled:
         summary = f"Annulée : {summary}"
-    lines = [f"Groupe de partenariat opérationnel du secteur {name}" + (f" (CSP {one_line(csp_name)})" if csp_name else "") + "."]
+    csp = f" (CSP {one_line(csp_name)})" if csp_name else ""
+    lines = [f"Groupe de partenariat opérationnel du secteur {name}{csp}."]
     if sector.animateur:
         lines.append(f"Animateur : {one_line(sector.animateur)}.")
     if cancelled:

@@ -21,8 +21,8 @@ from domain.safe_text import one_line
 from exports.calendar import meeting_invitation, meeting_screen_url
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-           "décembre")
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
 _STATUS = {"todo": "à faire", "in_progress": "en cours"}
 
 
@@ -84,6 +84,10 @@ def _meeting_line(digest: PartnerDigest, invitation: bool) -> str:
             + (" (invitation jointe, à ajouter à votre agenda)." if invitation else "."))
 
 
+def _attached(compte_rendu: CompteRendu) -> str:
+    return f"Le compte rendu de la réunion du {compte_rendu.meeting_date:%d/%m/%Y} est joint (PDF)."
+
+
 def _closing(sector: Sector) -> str:
     who = f", {one_line(sector.animateur)}," if sector.animateur else ""
     return (f"Merci de signaler à l'animateur du GPO{who} toute action réalisée ou tout retard prévisible avant la "
@@ -101,7 +105,7 @@ def text_body(digest: PartnerDigest, sector: Sector, departement: Departement, *
     lines = [f"Bonjour {digest.contact}," if digest.contact else "Bonjour,", "", _intro(digest, sector), "",
              _meeting_line(digest, invitation=True)]
     if compte_rendu is not None:
-        lines.append(f"Le compte rendu de la réunion du {compte_rendu.meeting_date:%d/%m/%Y} est joint (PDF).")
+        lines.append(_attached(compte_rendu))
     for title, actions in _groups(digest):
         lines += ["", f"{title.upper()} ({len(actions)})"]
         for action in actions:
@@ -126,13 +130,14 @@ def html_body(digest: PartnerDigest, sector: Sector, departement: Departement, *
              f"<p>{e(_intro(digest, sector))}</p>",
              f"<p><strong>{e(_meeting_line(digest, invitation=True))}</strong></p>"]
     if compte_rendu is not None:
-        parts.append(f"<p>{e(f'Le compte rendu de la réunion du {compte_rendu.meeting_date:%d/%m/%Y} est joint (PDF).')}</p>")
+        parts.append(f"<p>{e(_attached(compte_rendu))}</p>")
     for title, actions in _groups(digest):
         parts.append(f'<h2 style="font-size: 17px; margin: 18px 0 6px;">{e(title)} ({len(actions)})</h2><ul>')
         for action in actions:
             problem = ""
             if action.problem_id or action.problem:
-                problem = f"<br>Problème {e(action.problem_id)}" + (f" : {e(action.problem)}" if action.problem else "")
+                place = f" : {e(action.problem)}" if action.problem else ""
+                problem = f"<br>Problème {e(action.problem_id)}{place}"
             late = ' style="color: #b3261e;"' if action.days_overdue else ""
             parts.append(f"<li><strong>{e(action.action_id)}</strong> : {e(action.description)}<br>"
                          f"<span{late}>{e(_due_text(action).capitalize())}</span> ; statut : "
@@ -166,8 +171,8 @@ def compose_digest(digest: PartnerDigest, sector: Sector, departement: Departeme
     if digest.next_meeting is not None:
         ics = meeting_invitation(sector, digest.next_meeting, department_code=departement.code,
                                  screen_url=screen_url, stamp=stamp, csp_name=csp_name)
-        message.add_attachment(ics, maintype="text", subtype="calendar", params={"method": "PUBLISH", "charset": "utf-8"},
-                               filename=f"reunion_gpo_{sector.sector_id}_{digest.next_meeting:%Y-%m-%d}.ics")
+        message.add_attachment(ics, maintype="text", subtype="calendar",
+                               params={"method": "PUBLISH", "charset": "utf-8"}, filename=f"reunion_gpo_{sector.sector_id}_{digest.next_meeting:%Y-%m-%d}.ics")
     if compte_rendu is not None:
         message.add_attachment(compte_rendu.pdf, maintype="application", subtype="pdf",
                                filename=f"compte_rendu_gpo_{sector.sector_id}_{compte_rendu.meeting_date:%Y-%m-%d}.pdf")

@@ -83,9 +83,12 @@ class ReminderPlan:
 def plan_reminders(engine: sa.Engine, frames: Mapping[str, pd.DataFrame], as_of: dt.date, *,
                    sector_ids: list[str] | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS,
                    now: dt.datetime | None = None) -> ReminderPlan:
-    """What a run at `as_of` would do, for `sector_ids` (None: every sector of `frames`). Writes nothing."""
+    """What a run at `as_of` would do, for `sector_ids` (None: the sectors `frames` holds data of; frames filtered
+    for a user leave the other sectors' messages alone). Writes nothing."""
     now = now or dt.datetime.now()
     period = digest_period(as_of)
+    if sector_ids is None:
+        sector_ids = sorted({s for f in frames.values() if "sector_id" in f.columns for s in f["sector_id"].dropna()})
     sectors = all_sector_digests(frames, as_of, sector_ids=sector_ids, horizon_days=horizon_days)
     digests = {(d.sector_id, d.email): d for s in sectors for d in s.digests}
     opted_out = {(s.sector_id, email) for s in sectors for email in s.opted_out}
@@ -167,6 +170,10 @@ def send_reminders(engine: sa.Engine, plan: ReminderPlan, transport, reference: 
         done = cancel(engine, row, cancelling.reason, clock(), actor=actor, detail=detail)
         if done is not None:
             outcomes.append(Outcome(row.sector_id, row.email, "cancelled", detail, done))
+    for planned in plan.in_flight:
+        outcomes.append(Outcome(planned.digest.sector_id, planned.digest.email, "skipped",
+                                f"{describe(planned.digest, reference)} : en cours d'envoi par un autre passage",
+                                planned.record))
     for planned in plan.messages:
         digest = planned.digest
         what = describe(digest, reference)
@@ -187,7 +194,8 @@ def send_reminders(engine: sa.Engine, plan: ReminderPlan, transport, reference: 
                                      public_address=public_address, stamp=clock(), csp_name=csp.name if csp else None)
             transport.send(message)
         except ValueError:
-            error = f"Adresse « {digest.email} » impossible à écrire dans un courriel : corrigez-la dans la feuille « Partenaires »."
+            error = (f"Adresse « {digest.email} » impossible à écrire dans un courriel : corrigez-la dans la feuille "
+                     "« Partenaires ».")
         except MailSendError as exc:
             error = str(exc)
         else:

@@ -29,6 +29,10 @@ def _server_text(code: int, text: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
+def _refusals(recipients: dict) -> str:
+    return "; ".join(f"{address} : {_server_text(code, text)}" for address, (code, text) in recipients.items())
+
+
 class SmtpTransport:
     """`with SmtpTransport(settings) as transport: transport.send(message)`."""
 
@@ -62,7 +66,8 @@ class SmtpTransport:
             else:
                 session = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         except (socket.timeout, TimeoutError):
-            raise self._gone(f"le serveur de messagerie {self._where()} n'a pas répondu en {s.timeout:.0f} s") from None
+            raise self._gone(f"le serveur de messagerie {self._where()} n'a pas répondu en {s.timeout:.0f} s") \
+                from None
         except ssl.SSLError as exc:
             raise self._gone(f"certificat du serveur de messagerie {self._where()} refusé ou chiffrement impossible "
                              f"({exc.reason or exc})") from None
@@ -109,8 +114,7 @@ class SmtpTransport:
         try:
             refused = self._session.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            reasons = "; ".join(f"{address} : {_server_text(code, text)}" for address, (code, text) in exc.recipients.items())
-            raise MailSendError(f"Adresse refusée par le serveur de messagerie ({reasons}).") from None
+            raise MailSendError(f"Adresse refusée par le serveur de messagerie ({_refusals(exc.recipients)}).") from None
         except smtplib.SMTPSenderRefused as exc:
             raise MailSendError(f"Expéditeur {exc.sender} refusé par le serveur de messagerie "
                                 f"({_server_text(exc.smtp_code, exc.smtp_error)}) : vérifiez GPO_SMTP_FROM.") from None
@@ -124,8 +128,7 @@ class SmtpTransport:
             raise MailSendError(f"Connexion au serveur de messagerie {self._where()} perdue pendant l'envoi "
                                 f"({exc or type(exc).__name__}).") from None
         if refused:
-            reasons = "; ".join(f"{address} : {_server_text(code, text)}" for address, (code, text) in refused.items())
-            raise MailSendError(f"Adresse refusée par le serveur de messagerie ({reasons}).")
+            raise MailSendError(f"Adresse refusée par le serveur de messagerie ({_refusals(refused)}).")
 
     def _drop(self) -> None:
         if self._session is not None:

@@ -122,7 +122,8 @@ def _copy_into_new_sqlite(engine: sa.Engine, target: Path) -> None:
     destination = sa.create_engine(f"sqlite:///{target}")
     try:
         with destination.begin() as out:
-            for meta in (tables.metadata, account_tables.metadata, screen_token_tables.metadata, mail_tables.metadata):
+            for meta in (tables.metadata, account_tables.metadata, screen_token_tables.metadata,
+                         mail_tables.metadata):
                 meta.create_all(out)
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":

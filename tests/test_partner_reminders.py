@@ -25,7 +25,7 @@ from mail.smtp import MailSendError, SmtpTransport
 from partner_frames import partners
 from smtp_server import Recorder, free_port, self_signed_certificate, smtp_server, tls_parameters
 from store.audit import read_audit
-from store.mail_log import mail_history
+from store.mail_log import IN_FLIGHT, MailContent, claim, mail_history
 from store.mail_tables import mail_log
 
 AS_OF = dt.date(2026, 11, 30)  # Monday of ISO week 49
@@ -246,6 +246,33 @@ def test_two_runs_at_once_send_each_message_once(store_engine):
     assert len(recorder.received) == 4
     assert {o.result for o in late.outcomes} == {"skipped"}
     assert all("prise en charge par un autre envoi" in o.detail for o in late.outcomes)
+
+
+def test_a_message_claimed_by_a_run_that_stopped_is_sent_again_after_a_while(store_engine):
+    frozen = dt.datetime(2026, 11, 30, 7, 30)
+    stopped = MailContent("forbach", "weber@forbach.example", "relance", "2026-W49", AS_OF, ("Mairie de Forbach",), 1, 0,
+                          "0" * 64)
+    claim(store_engine, stopped, frozen, None)  # the run stopped before it sent anything
+    soon = plan_reminders(store_engine, frames(), AS_OF, now=frozen + IN_FLIGHT - dt.timedelta(minutes=1))
+    assert [m.digest.email for m in soon.in_flight] == ["weber@forbach.example"]
+    assert "weber@forbach.example" not in [m.digest.email for m in soon.to_send]
+    later = plan_reminders(store_engine, frames(), AS_OF, now=frozen + IN_FLIGHT)
+    assert later.in_flight == () and "weber@forbach.example" in [m.digest.email for m in later.to_send]
+    recorder = Recorder()
+    with smtp_server(recorder) as port, SmtpTransport(plain_settings(port)) as transport:
+        report = send_reminders(store_engine, later, transport, REFERENCE, sender=SENDER, public_address=PUBLIC,
+                                actor="gpo (cron)")
+    assert len(recorder.received) == 4 and report.count("sent") == 4
+    assert next(r for r in rows(store_engine) if r["email"] == "weber@forbach.example")["attempts"] == 2
+
+
+def test_a_run_on_some_sectors_leaves_the_others_messages_alone(store_engine):
+    with smtp_server(Recorder(refuse=10)) as port:
+        run(store_engine, port)  # four failures, in Forbach and Stiring
+    forbach_only = {k: f[f["sector_id"] == "forbach"] for k, f in frames().items()}  # what a Forbach animator reads
+    plan = plan_reminders(store_engine, forbach_only, AS_OF + dt.timedelta(days=7))
+    assert {c.record.sector_id for c in plan.cancellations} == {"forbach"}
+    assert {m.digest.sector_id for m in plan.to_send} == {"forbach"}
 
 
 def test_an_unreachable_server_fails_every_message_at_once_in_french(store_engine):
