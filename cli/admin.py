@@ -14,11 +14,12 @@ GPO_DATABASE_URL.
     python -m store sauvegarde FICHIER [--remplacer]     (copie cohérente de toute la base, dans un fichier SQLite)
     python -m store restauration FICHIER [--remplacer]   (refuse une base qui contient des données, sauf --remplacer)
     python -m store purge [--mois N] [--date AAAA-MM-JJ] [--appliquer]   (simulation sans --appliquer)
+    python -m store relances [--date AAAA-MM-JJ] [--secteur NOM] [--jours N] [--envoyer]   (simulation sans --envoyer)
 
 Passwords are asked twice (getpass), or read from GPO_NEW_PASSWORD (scripts, tests).
 Every account change, restore and applied purge is journaled under the system user running the command.
 Exit codes: 0 done, 1 refused (unknown account, weak password, …) or a database failure (one French line,
-no traceback), 2 usage error.
+no traceback), 2 usage error; `relances`: 3 when a message could not be sent (cli/reminders.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from cli import reminders
 from cli.french_argparse import FrenchParser, iso_date
 from domain.access import ROLES
 from store.accounts import AccountError, create_account, list_accounts, set_active, set_password, update_account
@@ -53,9 +55,9 @@ PASSWORD_ENV = "GPO_NEW_PASSWORD"
 def _parser() -> argparse.ArgumentParser:
     roles = ", ".join(f"{code} ({label})" for code, label in ROLES.items())
     parser = FrenchParser(prog="python -m store", description="Comptes, journal, sauvegarde et purge de la base des GPO "
-                                                            "(GPO_DATABASE_URL).")
+                                                            "(GPO_DATABASE_URL), relances des partenaires par courriel.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchParser,
-                                metavar="{comptes,jetons,journal,sauvegarde,restauration,purge}")
+                                metavar="{comptes,jetons,journal,sauvegarde,restauration,purge,relances}")
 
     accounts = sub.add_parser("comptes", help="crée, liste et modifie les comptes locaux")
     acc = accounts.add_subparsers(dest="action", required=True, parser_class=FrenchParser,
@@ -113,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"durée de conservation en mois (défaut : {RETENTION_ENV}, sinon {DEFAULT_MONTHS})")
     purge.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
     purge.add_argument("--appliquer", action="store_true", help="efface vraiment (sans cette option : simulation)")
+    reminders.add_parser(sub)
     return parser
 
 
@@ -285,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = open_store()
         commands = {"comptes": _accounts, "jetons": _tokens, "journal": _journal, "sauvegarde": _backup,
-                    "restauration": _restore, "purge": _purge}
+                    "restauration": _restore, "purge": _purge,
+                    "relances": lambda args, engine: reminders.run(args, engine, _actor())}
         return commands[args.command](args, engine)
     except (StoreError, sa.exc.SQLAlchemyError) as exc:  # a wrong URL, a read-only or full store, a server down
         print(cli_line(exc), file=sys.stderr)  # one French line: the driver's text may hold SQL and row data

@@ -119,3 +119,11 @@ class CodeMarkdown(str):
 
 def code_markdown(text: str) -> CodeMarkdown:
     return CodeMarkdown(text)
+
+
+def one_line(value: object) -> str:
+    """Tracker text on one line: invisible (bidi, zero-width) and control characters removed, white space runs made
+    one space. What a mail header, a list item or a calendar field may hold."""
+    text = visible_text(value)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)  # C0/C1 controls, line and paragraph separators
+    return " ".join(text.split())

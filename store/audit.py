@@ -32,6 +32,9 @@ EVENTS: dict[str, str] = {
     "token_revoked": "Jeton d'écran révoqué",
     "purge": "Purge (durée de conservation)",
     "restore": "Restauration de la base",
+    "mail_sent": "Courriel envoyé",
+    "mail_failed": "Courriel non envoyé",
+    "mail_cancelled": "Courriel annulé",
 }
 
 COLUMNS = ["Date", "Utilisateur", "Événement", "Détail", "Secteur"]

@@ -1,7 +1,7 @@
 """Back up the whole store to one SQLite file, and restore such a file into any store (SQLite or PostgreSQL).
 
-The backup is a store itself: every table of the three schemas (imports, raw
-files, rows, issues, accounts, journal, screen tokens, schema versions), row for
+The backup is a store itself: every table of the schemas (imports, raw
+files, rows, issues, accounts, journal, screen tokens, e-mails sent, schema versions), row for
 row, in a SQLite file that opens with any SQLite tool and that the application
 can open read-only (`GPO_DATABASE_URL=sqlite:///sauvegarde.sqlite`).
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store import account_tables, screen_token_tables, tables
+from store import account_tables, mail_tables, screen_token_tables, tables
 from store.audit import record
 from store.database import SCHEMA_VERSION, open_store
 from store.errors import french_errors
@@ -41,7 +41,7 @@ from store.imports import lock_imports
 
 # Every table of the store, parents before children (the order rows are inserted in).
 STORE_TABLES: tuple[sa.Table, ...] = (*tables.metadata.sorted_tables, *account_tables.metadata.sorted_tables,
-                                      *screen_token_tables.metadata.sorted_tables)
+                                      *screen_token_tables.metadata.sorted_tables, *mail_tables.metadata.sorted_tables)
 _BATCH = {"raw_files": 20}  # rows per insert: whole files in that table
 _DEFAULT_BATCH = 2000
 
@@ -122,7 +122,8 @@ def _copy_into_new_sqlite(engine: sa.Engine, target: Path) -> None:
     destination = sa.create_engine(f"sqlite:///{target}")
     try:
         with destination.begin() as out:
-            for meta in (tables.metadata, account_tables.metadata, screen_token_tables.metadata):
+            for meta in (tables.metadata, account_tables.metadata, screen_token_tables.metadata,
+                         mail_tables.metadata):
                 meta.create_all(out)
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from store import account_tables, screen_token_tables, tables
+from store import account_tables, mail_tables, screen_token_tables, tables
 from store.errors import StoreError, describe, french_errors
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gpo.sqlite"
@@ -32,6 +32,14 @@ def _create_v2(conn: sa.Connection) -> None:
 def _create_v3(conn: sa.Connection) -> None:
     """The briefing screens' tokens (their own MetaData: v1 and v2 never create them)."""
     screen_token_tables.metadata.create_all(conn)
+
+
+def _create_mail_log(conn: sa.Connection) -> None:
+    """The record of the e-mails sent to partner contacts (store.mail_tables: its own MetaData).
+
+    Step 5 in this branch (mail-followup); step 4 is the new tracker tables of another branch: renumber at merge
+    if needed, this function only creates `mail_log` (checkfirst: harmless on a store that has it)."""
+    mail_tables.metadata.create_all(conn, checkfirst=True)
 
 
 def add_missing_columns(conn: sa.Connection, table: sa.Table) -> list[str]:
@@ -85,7 +93,7 @@ def _create_v4(conn: sa.Connection) -> None:
 # (version, step). Append only: a deployed store replays the steps it has not seen.
 # A column declared later: append `(n, lambda conn: add_missing_columns(conn, tables.<sheet>))`;
 # a sheet declared later: append `(n, lambda conn: tables.<sheet>.create(conn, checkfirst=True))`.
-MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3), (4, _create_v4)]
+MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3), (4, _create_v4), (5, _create_mail_log)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -2,7 +2,7 @@
 
 `fill_store` imports real trackers through the import path (a sector's two versions, one problem taken out in the
 second; a sector whose problems are all closed, with a rejected line kept as typed), creates accounts, a screen
-token, and journal lines (a refused login, an export). `dump` reads every table of the store, rows sorted, to
+token, journal lines (a refused login, an export), and a partner's reminder claimed for sending. `dump` reads every table of the store, rows sorted, to
 compare two stores table by table (the backup round trip, the purge's dry run).
 """
 
@@ -22,6 +22,7 @@ from store.accounts import authenticate, create_account
 from store.audit import record
 from store.backup import STORE_TABLES
 from store.imports import READY, Uploader, commit_import, plan_import
+from store.mail_log import MailContent, claim
 from store.screen_tokens import create_screen_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,9 @@ def fill_store(engine: sa.Engine, folder: Path) -> dict[str, int]:
     create_screen_token(engine, "ecran.forbach", by="admin.gpo", now=FIRST)
     authenticate(engine, "admin.gpo", "pas le bon mot de passe", now=SECOND)
     record(engine, "admin.gpo", "export", "Export pour l'évaluation", at=SECOND)
+    # a partner's reminder claimed for sending (its result would add a journal line: the counts above stay)
+    claim(engine, MailContent("forbach", "l.durand@sbh.example", "relance", "2026-W47", SECOND.date(),
+                              ("Sainte-Barbe Habitat",), 2, 1, "0" * 64), SECOND, None)
     return ids
 
 

@@ -2,8 +2,8 @@
 
 From top to bottom: the entry (dashboard.py, pages/, the three `python -m` shims: loaders, store,
 gpo_server) → the app (app_state/, incidents.py, navigation.py, cli/) → what pages show (charts/, briefing/,
-meeting_pack/, report_tables/) → store/ → loaders/ → exports/ → domain/, with theme.py (colours and type sizes)
-beside domain/. `ALLOWED` is the one declaration: each part of the code and the parts it may import besides itself
+meeting_pack/, report_tables/) and mail/ (e-mail to partners) → store/ → loaders/ → exports/ → domain/, with
+theme.py (colours and type sizes) beside domain/. `ALLOWED` is the one declaration: each part of the code and the parts it may import besides itself
 (third-party packages are free, except Streamlit).
 """
 
@@ -27,10 +27,13 @@ ALLOWED: dict[str, set[str]] = {
     "store.__main__": {"cli"},
     "gpo_server": {"cli"},  # `python -m gpo_server`: the intranet launcher (cli/serve.py)
     # the app: Streamlit's cache and session, the page registry, the command lines
-    "app_state": {"navigation", "incidents", *PRESENTATION, "store", "loaders", "exports", "theme", "domain"},
+    "app_state": {"navigation", "incidents", *PRESENTATION, "mail", "store", "loaders", "exports", "theme", "domain"},
     "incidents": set(),
     "navigation": {"domain"},
-    "cli": {"store", "loaders", "exports", "domain"},
+    "cli": {"mail", "store", "loaders", "exports", "domain"},
+    # e-mail to partner contacts (messages, SMTP, the reminder run): it records what it sends in the store, so it is
+    # no pure presentation package; the command line and the app's preview page both send, so it sits below both
+    "mail": {"store", "exports", "domain"},
     # what pages show, built from frames (pure: no store, no Streamlit)
     "charts": {"theme", "domain"},
     "briefing": {"theme", "domain"},
