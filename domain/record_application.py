@@ -53,15 +53,20 @@ def next_refs(existing: list[object], count: int, default_prefix: str) -> list[s
     on from its highest number, zero-padded like it), none equal to an existing one (case and spaces ignored).
     Without numbered references: « P-01 », « P-02 »… with `default_prefix`."""
     used = {ref_key(r) for r in existing if clean_text(r)}
-    styles: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    styles: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (prefix, suffix) as compared -> (number, digits)
+    spellings: dict[tuple[str, str], dict[tuple[str, str], int]] = {}  # how the sector writes each style
     for ref in existing:
         match = _NUMBERED.match(clean_text(ref))
         if match:
             prefix, digits, suffix = match.groups()
-            styles.setdefault((prefix, suffix), []).append((int(digits), len(digits)))
+            style = (ref_key(prefix), ref_key(suffix))
+            styles.setdefault(style, []).append((int(digits), len(digits)))
+            written = spellings.setdefault(style, {})
+            written[(prefix, suffix)] = written.get((prefix, suffix), 0) + 1
     if styles:
-        (prefix, suffix), numbers = max(styles.items(), key=lambda item: len(item[1]))
-        last, width = max(numbers)
+        style, numbers = max(styles.items(), key=lambda item: len(item[1]))
+        prefix, suffix = max(spellings[style].items(), key=lambda item: item[1])[0]
+        last, width = max(n for n, _ in numbers), max(w for _, w in numbers)
     else:
         prefix, suffix, last, width = default_prefix, "", 0, 2
     out: list[str] = []
