@@ -56,10 +56,6 @@ class _Layout:
     def p(self, text_markup: str, style: str = "body") -> Paragraph:
         return Paragraph(text_markup, self.styles[style])
 
-    def text(self, value: object, style: str = "body") -> Paragraph:
-        """Known text (labels, dates, figures) or short user text, escaped, on its own line."""
-        return Paragraph(markup(_plain(value)), self.styles[style])
-
     def table(self, header: list[str], rows: list[list[object]], widths: list[float], caption: str | None = None,
               extra: list[tuple] = ()) -> LongTable:
         """A table over the page's width, header repeated on each page; each str cell is user text fitted to its

@@ -13,6 +13,7 @@ from domain.meeting_record import (ActionChange, Attendance, InvalidRecord, Meet
                                    ProblemChange, default_next_meeting, record_problems, sector_partners)
 from domain.record_application import apply_record, next_refs
 from domain.reference import default_reference
+from domain.tracker_schema import empty_frames
 from indicator_frames import frame
 from loaders import load
 from loaders.tracker_export import filled_tracker_bytes
@@ -189,6 +190,23 @@ def test_frames_of_issue_13_pass_through(reference):
     assert applied["problems"]["lead_partner"].tolist()[0] == "Mairie de Forbach"
     assert applied["problems"]["stage"].isna().tolist() == [False, True, True]
     assert applied["partners"]["organisation"].tolist() == ["Forbus"]
+
+
+def test_a_sector_with_no_tracker_yet_gets_its_first_one(reference):
+    """No import yet: the record makes the first version (refs from P-01 / A-01), which the loader reads back."""
+    record = MeetingRecord("behren", dt.date(2026, 11, 25), Attendance(True, True, True, attendees=6),
+                           new_problems=(NewProblem("Behren-lès-Forbach", "Dépôts sauvages", "Encombrants"),),
+                           new_actions=(NewAction(1, "Enlèvement", "Mairie de Behren-lès-Forbach", dt.date(2026, 12, 10)),),
+                           next_meeting=dt.date(2026, 12, 9), kind="constitutive")
+    applied = apply_record(empty_frames(), record, reference=reference, source_file="premier.xlsx")
+    assert (applied.new_problem_ids, applied.new_action_ids) == (("P-01",), ("A-01",))
+    meetings = applied.frames["meetings"]
+    assert list(zip(meetings["kind"], meetings["status"])) == [("constitutive", "held"), ("ordinary", "planned")]
+    assert applied.frames["problems"].loc[0, "commune_insee"] == "57058"
+    again = load(filled_tracker_bytes(applied.frames, sector=reference.sectors["behren"], reference=reference),
+                 filename="premier.xlsx", as_of=dt.date(2026, 11, 25), reference=reference)[0]
+    for key in ("meetings", "problems", "actions"):
+        pd.testing.assert_frame_equal(again.frames[key], applied.frames[key])
 
 
 def test_the_next_meeting_proposed_is_the_planned_one_else_one_cadence_later():

@@ -21,6 +21,8 @@ from store.audit import read_audit
 from store.database import open_store
 from store.imports import REFUSED, ImportNotAllowed, Uploader, commit_import, plan_import
 from store.queries import current_frames, import_history, raw_file
+
+from conftest import FIXTURES
 from test_auth_pages import PASSWORD, linked, log_in
 from test_auth_pages import warm_server  # noqa: F401 (a fixture, used by name)
 
@@ -153,6 +155,22 @@ def test_a_record_changed_after_enregistrer_must_be_checked_again(app):
     app.number_input(key=K + "attendees").set_value(12).run()
     assert not [b for b in app.button if b.label.startswith("Confirmer")]
     assert any("a changé depuis « Enregistrer »" in i.value for i in app.info)
+
+
+def test_rows_rejected_at_the_last_import_are_said_to_be_left_out(app, demo_store):
+    """Stiring's current import kept 10 lines rejected for errors: the new version, written from the current data,
+    will not hold them, and the page says so before anything is saved."""
+    engine = open_store(demo_store)
+    data = (FIXTURES / "row-errors.xlsx").read_bytes()
+    result = load(data, filename="row-errors.xlsx", sector="stiring", as_of=dt.date(2026, 11, 25))[0]
+    commit_import(engine, plan_import(engine, result, data, Uploader("Cne Meyer")), data, Uploader("Cne Meyer"),
+                  accept_vanished=True)
+    app.query_params["secteur"] = "stiring"
+    app.run()
+    app.switch_page("pages/mode_reunion.py").run()
+    assert not app.exception
+    assert any("(import n° 18) a 10 ligne(s) rejetée(s) à son import : elles ne figureront pas dans la nouvelle version"
+               in w.value for w in app.warning)
 
 
 def test_no_record_on_the_projector_screen(app):
