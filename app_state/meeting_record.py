@@ -62,6 +62,7 @@ class RecordDraft:
     applied: AppliedRecord
     data: bytes
     file_name: str
+    base_import_id: int | None  # the sector's import the draft was written from
 
     @property
     def record(self) -> MeetingRecord:
@@ -76,8 +77,10 @@ def draft_record(record: MeetingRecord) -> RecordDraft:
     """The tracker's next version with `record` applied; raises InvalidRecord (French reasons) if it cannot be."""
     sector = reference().sectors[record.sector_id]
     file_name = record_file_name(record)
+    base = current_import_of(record.sector_id)
     applied = apply_record(record_frames(record.sector_id), record, reference=reference(), source_file=file_name)
-    return RecordDraft(applied, filled_tracker_bytes(applied.frames, sector=sector, reference=reference()), file_name)
+    return RecordDraft(applied, filled_tracker_bytes(applied.frames, sector=sector, reference=reference()), file_name,
+                       base)
 
 
 def plan_draft(draft: RecordDraft, name: str, as_of: dt.date) -> list[tuple[ImportPlan, bytes]]:

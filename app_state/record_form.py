@@ -384,7 +384,14 @@ def _review(k: _Keys, record: MeetingRecord, name: str, as_of: dt.date) -> None:
         st.info("Le compte rendu a changé depuis « Enregistrer » : cliquez à nouveau sur « Enregistrer » pour contrôler "
                 "la nouvelle version.", icon=":material/info:")
         return
+    if current_import_of(record.sector_id) != draft.base_import_id:  # written from data another import replaced
+        st.session_state.pop(k("draft"))
+        st.info("Le tableau du secteur a été importé à nouveau depuis « Enregistrer » : cliquez à nouveau sur "
+                "« Enregistrer » pour repartir de ses données actuelles.", icon=":material/info:")
+        return
     plans = plan_draft(draft, name, as_of)
+    if all(plan.diff is not None and not plan.diff.has_changes for plan, _ in plans):
+        st.info("Cette nouvelle version ne change rien aux données actuelles du secteur.", icon=":material/info:")
     check_report(plans, reference(), prefix=k(""))
     for plan, data in plans:
         import_id = plan_review(plan, data, name, as_of, reference(), prefix=k(""), confirm_label=CONFIRM_LABEL)

@@ -157,6 +157,27 @@ def test_a_record_changed_after_enregistrer_must_be_checked_again(app):
     assert any("a changé depuis « Enregistrer »" in i.value for i in app.info)
 
 
+def test_a_record_written_before_another_import_is_written_again(app, demo_store):
+    """Between « Enregistrer » and the confirmation, someone imports Forbach's tracker again: the version written
+    from the old data is not offered; the next « Enregistrer » starts from the new data."""
+    open_meeting_page(app)
+    app.text_input(key=K + "name").input("Cne Meyer").run()
+    app.button(key=K + "save").click().run()
+    assert confirm_button(app)
+    engine = open_store(demo_store)
+    reference = default_reference()  # Forbach's current data exported, then imported: same rows, another import
+    data = filled_tracker_bytes(current_frames(engine, ["forbach"]), sector=reference.sectors["forbach"],
+                                reference=reference)
+    result = load(data, filename="suivi_gpo_forbach.xlsx", sector="forbach", as_of=dt.date(2026, 11, 25))[0]
+    uploader = Uploader("Lt Lang")
+    commit_import(engine, plan_import(engine, result, data, uploader), data, uploader)
+    app.run()
+    assert not [b for b in app.button if b.label.startswith("Confirmer")]
+    assert any("importé à nouveau depuis « Enregistrer »" in i.value for i in app.info)
+    app.button(key=K + "save").click().run()
+    assert confirm_button(app)
+
+
 def test_rows_rejected_at_the_last_import_are_said_to_be_left_out(app, demo_store):
     """Stiring's current import kept 10 lines rejected for errors: the new version, written from the current data,
     will not hold them, and the page says so before anything is saved."""
