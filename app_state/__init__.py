@@ -11,7 +11,10 @@ the pages, and the pages' only way to the store. One module per concern; what pa
 - `widgets`: grid widths, the demo banner, the notice of old data, the French file uploader;
 - `screens`: the kiosk layout, the slideshow and self-refreshing fragments;
 - `downloads`: files built from the data, and `guarded_export`;
-- `uploads`: reading, planning and committing an import; `admin`: accounts, screen tokens, the journal;
+- `uploads`: reading, planning and committing an import; `import_review`: the report, changes and confirmation
+  shown before an import; `admin`: accounts, screen tokens, the journal;
+- `meeting_record`: a meeting's record written as the sector's next tracker, planned through the upload path, and
+  its compte rendu (PDF); `record_form`: the « Compte rendu de la réunion » section of the meeting page;
 - `accessibility`: the menu of page links and the script for what Streamlit's markup lacks (RGAA).
 """
 
@@ -27,6 +30,9 @@ from app_state.downloads import (
     RawDownload, evaluation_export, file_when_asked, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
     tracker_download,
 )
+from app_state.import_review import check_report, plan_review
+from app_state.meeting_record import may_record
+from app_state.record_form import record_section
 from app_state.figures import map_figure, map_summary, meetings_view, problems_view
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
@@ -39,6 +45,7 @@ from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_i
 from app_state.widgets import demo_banner, french_file_uploader, grid_columns, paged_table, screen_css, stale_notice
 
 __all__ = [
+    "check_report", "plan_review", "may_record", "record_section",
     "accessibility_script", "show_statement", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",

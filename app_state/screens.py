@@ -20,13 +20,21 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 </style>
 """
 
+# The slideshow's three big buttons only (Streamlit gives a keyed widget's container the class st-key-<key>): the
+# other buttons of the page (the meeting pack, the compte rendu's) keep their ordinary size.
 _SLIDE_BUTTON_CSS = """
 <style>
-.stButton button { min-height: 8vh; }
-.stButton button p { font-size: 3vh; font-weight: 600; }
-.stButton button [data-testid="stIconMaterial"] { font-size: 3.6vh; }
+{buttons} {{ min-height: 8vh; }}
+{texts} {{ font-size: 3vh; font-weight: 600; }}
+{icons} {{ font-size: 3.6vh; }}
 </style>
 """
+
+
+def _slide_button_css(key: str) -> str:
+    containers = [f".st-key-{key}_{name} .stButton button" for name in ("prev", "pause", "next")]
+    return _SLIDE_BUTTON_CSS.format(buttons=", ".join(containers), texts=", ".join(f"{c} p" for c in containers),
+                                    icons=", ".join(f'{c} [data-testid="stIconMaterial"]' for c in containers))
 
 
 def kiosk_css() -> None:
@@ -79,7 +87,7 @@ def slideshow(key: str, count: int, interval_s: int, render) -> None:
         state[f"{key}_auto"] = not state[f"{key}_auto"]
         state[f"{key}_changed_at"] = time.monotonic()
 
-    st.html(_SLIDE_BUTTON_CSS)
+    st.html(_slide_button_css(key))
     left, middle, right = st.columns([2, 3, 2])
     left.button("Précédent", key=f"{key}_prev", icon=":material/chevron_left:", on_click=incidents.callback(move),
                 args=(-1,), width="stretch")

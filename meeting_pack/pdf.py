@@ -338,8 +338,8 @@ def _none(text: str) -> Paragraph:
 
 # --- page decoration ------------------------------------------------------------------------------------
 
-def _canvas_class(header_left: str, header_right: str, footer_left: str, footer_right: str):
-    """A canvas that holds pages back until the end, to print « page n/N » on each."""
+def _canvas_class(header_left: str, header_right: str, footer_left: str, footer_right: str, page: tuple = PAGE):
+    """A canvas that holds pages back until the end, to print « page n/N » on each (`page`: the page size)."""
 
     class PackCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -359,7 +359,7 @@ def _canvas_class(header_left: str, header_right: str, footer_left: str, footer_
             Canvas.save(self)
 
         def _decorate(self, number: int, total: int) -> None:
-            width, height = PAGE
+            width, height = page
             self.saveState()
             self.setStrokeColor(RULE)
             self.setLineWidth(0.6)

@@ -50,3 +50,6 @@ def meeting_screen() -> None:
 
 
 meeting_screen()
+
+if not kiosk and app_state.may_record(sector.sector_id):  # the animator's own screen, never the projector's
+    app_state.record_section(sector, filters.as_of)
