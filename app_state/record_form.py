@@ -30,7 +30,7 @@ from domain.record_application import next_refs
 from domain.reference import Sector
 from domain.safe_text import md_escape, visible_text
 from domain.vocabulary import (ACTION_STATUS, CATEGORY, MEETING_KIND, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES,
-                               PARTNER_TYPE, PRIORITY, PROBLEM_STATUS)
+                               CLOSED_PROBLEM_STATUSES, OUTCOME, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS)
 
 DATE_FORMAT = "DD/MM/YYYY"
 CONFIRM_LABEL = "Confirmer l'enregistrement ({rows} ligne(s))"
@@ -97,7 +97,9 @@ def _add_problem_change(k: _Keys) -> None:
         return
     decisions = [d for d in _decisions(k) if not (isinstance(d, ProblemChange) and d.problem_id == s[k("ps_problem")])]
     status = s[k("ps_status")]
-    decisions.append(ProblemChange(s[k("ps_problem")], status, s.get(k("ps_date")) if status == "resolved" else None))
+    outcome = s.get(k("ps_outcome")) if status in CLOSED_PROBLEM_STATUSES else None
+    decisions.append(ProblemChange(s[k("ps_problem")], status, s.get(k("ps_date")) if status == "resolved" else None,
+                                   outcome or None))
     s[k("decisions")] = decisions
     s.pop(k("form_error"), None)
     s[k("ps_date")] = None
@@ -231,6 +233,9 @@ def _decision_forms(k: _Keys, frames: dict, sector: Sector, held_on: dt.date) ->
                        key=k("ps_status"), format_func=PROBLEM_STATUS.labels.get)
         right.date_input("Date de résolution (sinon celle de la réunion)", value=None, key=k("ps_date"),
                          format=DATE_FORMAT)
+        st.selectbox("Résultat obtenu (problème résolu ou abandonné)", ["", *OUTCOME.labels], key=k("ps_outcome"),
+                     format_func=lambda code: OUTCOME.labels.get(code, "—"),
+                     help="Ce que l'action du GPO a changé : la colonne « Résultat » du tableau de suivi.")
         _form_error(k, "problem_status")
         st.form_submit_button("Changer le statut", key=k("ps_add"), icon=":material/edit:",
                               on_click=incidents.callback(_add_problem_change), args=(k,))
@@ -266,7 +271,8 @@ def _describe(decision, new_refs: list[str], number: int) -> str:
                 f"{fr_date(decision.due_on)}")
     if isinstance(decision, ProblemChange):
         on = f" le {fr_date(decision.resolved_on)}" if decision.resolved_on else ""
-        return f"Problème {decision.problem_id} : {PROBLEM_STATUS.labels[decision.status].lower()}{on}"
+        outcome = f", résultat : {OUTCOME.labels[decision.outcome].lower()}" if decision.outcome in OUTCOME.labels else ""
+        return f"Problème {decision.problem_id} : {PROBLEM_STATUS.labels[decision.status].lower()}{on}{outcome}"
     on = f" le {fr_date(decision.done_on)}" if decision.done_on else ""
     return f"Action {decision.action_id} : {ACTION_STATUS.labels[decision.status].lower()}{on}"
 

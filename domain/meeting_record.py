@@ -20,7 +20,7 @@ from domain.formatting import fr_date
 from domain.text import fold
 from domain.tracker_schema import SHEETS
 from domain.vocabulary import (ACTION_STATUS, CATEGORY, MEETING_KIND, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES,
-                               PARTNER_TYPE, PRIORITY, PROBLEM_STATUS)
+                               OUTCOME, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS)
 
 SOCLE_TYPES = ("mairie", "police_municipale", "police_nationale")  # present or not: the three socle checkboxes
 
@@ -61,6 +61,7 @@ class ProblemChange:
     problem_id: str
     status: str  # open | in_progress | resolved | dropped
     resolved_on: dt.date | None = None  # when resolved; None: the meeting's date
+    outcome: str | None = None  # when resolved or dropped: the assessment (domain.md's outcome scale); None: unchanged
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,10 @@ def record_problems(record: MeetingRecord, frames: dict[str, pd.DataFrame]) -> l
         seen.add(key)
         if change.status not in PROBLEM_STATUS.labels:
             out.append(f"Problème « {shown} » : statut « {change.status} » inconnu.")
+        if change.outcome is not None and change.outcome not in OUTCOME.labels:
+            out.append(f"Problème « {shown} » : résultat « {change.outcome} » inconnu.")
+        elif change.outcome is not None and change.status in OPEN_PROBLEM_STATUSES:
+            out.append(f"Problème « {shown} » : un résultat ne se donne qu'à un problème résolu ou abandonné.")
         elif change.status == "resolved":
             resolved = change.resolved_on or held
             start = reported.get(key)

@@ -33,6 +33,7 @@ class StatusChange:
     before: str | None
     after: str
     on: dt.date | None  # the resolution / realisation date set (None: cleared or not a closing status)
+    outcome: str | None = None  # a closed problem's assessment given at the meeting (outcome code)
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,13 @@ def apply_record(frames: dict[str, pd.DataFrame], record: MeetingRecord, *, refe
             problems.loc[row, "resolved_on"] = pd.Timestamp(closing)
         elif change.status in ("open", "in_progress"):
             problems.loc[row, "resolved_on"] = pd.NaT  # reopened: a resolution date would contradict the status
+        if "outcome" in problems.columns:  # the tracker's Résultat (issue 13): given when closing, cleared on reopening
+            if change.status in ("open", "in_progress"):
+                problems.loc[row, "outcome"] = None
+            elif change.outcome is not None:
+                problems.loc[row, "outcome"] = change.outcome
         problem_changes.append(StatusChange(problems.at[row, "problem_id"], None if pd.isna(before) else before,
-                                            change.status, closing))
+                                            change.status, closing, change.outcome))
 
     actions = own["actions"].copy()
     new_action_ids = next_refs(actions["action_id"].tolist(), len(record.new_actions), "A-")

@@ -27,7 +27,7 @@ from domain.meeting_record import own_rows
 from domain.record_application import AppliedRecord
 from domain.reference import Sector
 from domain.text import fold
-from domain.vocabulary import ACTION_STATUS, MEETING_KIND, OPEN_ACTION_STATUSES, PRIORITY, PROBLEM_STATUS
+from domain.vocabulary import ACTION_STATUS, MEETING_KIND, OPEN_ACTION_STATUSES, OUTCOME, PRIORITY, PROBLEM_STATUS
 from meeting_pack.cell_text import Annex, fitted, markup
 from meeting_pack.pdf import (AUTHOR, HEADER_BG, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, NAVY, RULE, _canvas_class,
                               _de, _fonts, _plain, _styles)
@@ -161,8 +161,10 @@ def _decisions(applied: AppliedRecord, layout: _Layout) -> list:
         rows = [[c.ref, _problem_text(problems, c.ref),
                  layout.p(escape(_label(PROBLEM_STATUS.labels, c.before)), "cell"),
                  layout.p(f"<b>{escape(_label(PROBLEM_STATUS.labels, c.after))}</b>", "cell"),
-                 layout.p(escape(fr_date(c.on)) if c.on else "", "cell")] for c in applied.problem_changes]
-        story.append(layout.table(["Réf", "Problème", "Avant", "Après", "Résolu le"], rows, [42, 250, 66, 66, 62]))
+                 layout.p(escape(fr_date(c.on)) if c.on else "", "cell"),
+                 layout.p(escape(OUTCOME.labels.get(c.outcome, "")), "cell")] for c in applied.problem_changes]
+        story.append(layout.table(["Réf", "Problème", "Avant", "Après", "Résolu le", "Résultat"], rows,
+                                  [42, 192, 62, 62, 58, 70]))
 
     if applied.action_changes:
         story.append(layout.p(escape(f"Actions réalisées ou changées de statut ({fr_int(len(applied.action_changes))})"),

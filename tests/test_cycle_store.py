@@ -88,7 +88,7 @@ def test_a_v3_store_holding_data_is_migrated_and_keeps_every_row(tmp_path):
     assert "diagnostics" not in sa.inspect(sa.create_engine(f"sqlite:///{old}")).get_table_names()
     engine = open_store(f"sqlite:///{old}")
     with engine.connect() as conn:
-        assert sorted(conn.execute(sa.select(tables.schema_version.c.version)).scalars()) == [1, 2, 3, 4]
+        assert sorted(conn.execute(sa.select(tables.schema_version.c.version)).scalars()) == [1, 2, 3, 4, 5]
     new = open_store(f"sqlite:///{tmp_path / 'new.sqlite'}")
     assert _schema(engine) == _schema(new)  # the same tables, columns, types, nullability and indexes as a new store
     for table in kept:

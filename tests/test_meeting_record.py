@@ -176,12 +176,11 @@ def test_attendance_lists_the_partners_of_the_sector_and_its_contacts():
 
 
 def test_frames_of_issue_13_pass_through(reference):
-    """New problem columns (stage, outcome, lead partner) and a `partners` frame: kept, new rows leave them empty."""
+    """The cycle's problem columns (stage, outcome, lead partner) and the `partners` frame: kept, new rows leave them
+    empty; closing a problem at the meeting gives its Résultat, reopening one clears it."""
     frames = small_frames()
-    problems = frames["problems"]
-    frames["problems"] = pd.concat([problems.iloc[:, :-2], pd.DataFrame({
-        "stage": pd.array(["response", None], dtype="str"), "outcome": pd.array([None, None], dtype="str"),
-        "lead_partner": pd.array(["Mairie de Forbach", None], dtype="str")}), problems.iloc[:, -2:]], axis=1)
+    frames["problems"]["stage"] = pd.array(["response", None], dtype="str")
+    frames["problems"]["lead_partner"] = pd.array(["Mairie de Forbach", None], dtype="str")
     frames["partners"] = pd.DataFrame({"sector_id": ["forbach"], "organisation": ["Forbus"], "source_file": ["x"],
                                        "source_row": pd.array([7], dtype="int64")})
     applied = apply_record(frames, full_record(), reference=reference, source_file=FILE).frames
@@ -190,6 +189,25 @@ def test_frames_of_issue_13_pass_through(reference):
     assert applied["problems"]["lead_partner"].tolist()[0] == "Mairie de Forbach"
     assert applied["problems"]["stage"].isna().tolist() == [False, True, True]
     assert applied["partners"]["organisation"].tolist() == ["Forbus"]
+
+    closed = apply_record(frames, MeetingRecord("forbach", HELD, problem_changes=(
+        ProblemChange("P-11", "resolved", outcome="reduced"), ProblemChange("P-12", "dropped", outcome="handed_over"))),
+        reference=reference, source_file=FILE)
+    assert closed.frames["problems"]["outcome"].tolist() == ["reduced", "handed_over"]
+    assert [c.outcome for c in closed.problem_changes] == ["reduced", "handed_over"]
+    reopened = apply_record(closed.frames, MeetingRecord("forbach", dt.date(2026, 12, 8),
+                                                         problem_changes=(ProblemChange("P-11", "in_progress"),)),
+                            reference=reference, source_file=FILE).frames
+    assert reopened["problems"]["outcome"].isna().tolist() == [True, False]
+
+
+def test_an_outcome_is_given_only_to_a_closed_problem_and_from_the_scale(reference):
+    frames = small_frames()
+    record = MeetingRecord("forbach", HELD, problem_changes=(ProblemChange("P-11", "in_progress", outcome="reduced"),
+                                                             ProblemChange("P-12", "resolved", outcome="magique")))
+    assert record_problems(record, frames) == [
+        "Problème « P-11 » : un résultat ne se donne qu'à un problème résolu ou abandonné.",
+        "Problème « P-12 » : résultat « magique » inconnu."]
 
 
 def test_a_sector_with_no_tracker_yet_gets_its_first_one(reference):
@@ -226,7 +244,8 @@ def test_record_to_workbook_to_loader_gives_the_applied_frames(reference):
         new_problems=(NewProblem("Forbach", "Nuisances sonores", "<i>Musique</i> & **bruit**", "low", None,
                                  "+33 rue des Écoles"),),
         new_actions=(NewAction(1, "@médiation", "Club de prévention", dt.date(2026, 12, 20)),),
-        problem_changes=(ProblemChange("P-16", "resolved"), ProblemChange("P-13", "dropped")),
+        problem_changes=(ProblemChange("P-16", "resolved", outcome="eliminated"),
+                         ProblemChange("P-13", "dropped", outcome="handed_over")),
         action_changes=(ActionChange("A-21", "done", dt.date(2026, 11, 21)), ActionChange("A-23", "in_progress")),
         next_meeting=dt.date(2026, 12, 9))
     applied = apply_record(loaded.frames, record, reference=reference, source_file=FILE)

@@ -101,7 +101,7 @@ def test_recording_a_meeting_goes_through_the_upload_path(app, demo_store):
     saved = app.session_state[K + "saved"]
     assert raw_file(engine, newest["sha256"]) == saved.draft.data  # the download is the archived file
     journal = read_audit(engine, event="import")
-    assert journal.iloc[0]["Détail"] == "Import n° 18 : suivi_gpo_forbach_reunion_2026-11-25.xlsx (71 ligne(s))"
+    assert journal.iloc[0]["Détail"] == "Import n° 18 : suivi_gpo_forbach_reunion_2026-11-25.xlsx (81 ligne(s))"  # 71 lines of meetings, problems and actions + 2 diagnostics + 8 contacts
     assert journal.iloc[0]["Secteur"] == "forbach"
 
     frames = current_frames(engine, ["forbach"])
