@@ -41,6 +41,7 @@ FICHE_SECTEUR = Page("pages/fiche_secteur.py", "Fiche secteur", ":material/locat
 MODE_REUNION = Page("pages/mode_reunion.py", "Mode réunion", ":material/slideshow:", MEETINGS_AND_SCREENS, SCREENS)
 ECRAN_ROTATION = Page("pages/ecran_rotation.py", "Écran de direction", ":material/tv:", MEETINGS_AND_SCREENS, SCREENS)
 IMPORT_TRACKERS = Page("pages/import_trackers.py", "Import", ":material/upload_file:", TRACKERS, IMPORT)
+RELANCES = Page("pages/relances.py", "Relances", ":material/forward_to_inbox:", MEETINGS_AND_SCREENS, IMPORT)
 IMPORT_HISTORY = Page("pages/import_history.py", "Historique des imports", ":material/history:", TRACKERS,
                       READ_DASHBOARDS)
 ETAT_DES_DONNEES = Page("pages/etat_des_donnees.py", "État des données", ":material/fact_check:", TRACKERS,
@@ -52,8 +53,8 @@ ACCESSIBILITE = Page("pages/accessibilite.py", "Déclaration d'accessibilité", 
 
 # Menu order; the first page a role may see is its home page.
 PAGES: tuple[Page, ...] = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, MODE_REUNION,
-                           ECRAN_ROTATION, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, ADMIN_COMPTES, JOURNAL,
-                           ACCESSIBILITE)
+                           ECRAN_ROTATION, RELANCES, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, ADMIN_COMPTES,
+                           JOURNAL, ACCESSIBILITE)
 
 
 def page_at(path: str) -> Page | None:

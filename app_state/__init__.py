@@ -15,6 +15,7 @@ the pages, and the pages' only way to the store. One module per concern; what pa
   shown before an import; `admin`: accounts, screen tokens, the journal;
 - `meeting_record`: a meeting's record written as the sector's next tracker, planned through the upload path, and
   its compte rendu (PDF); `record_form`: the « Compte rendu de la réunion » section of the meeting page;
+- `reminders`: the « Relances » page's contacts, plan, sending and history, and each sector's .ics calendar;
 - `accessibility`: the menu of page links and the script for what Streamlit's markup lacks (RGAA).
 """
 
@@ -33,6 +34,7 @@ from app_state.downloads import (
 from app_state.import_review import check_report, plan_review
 from app_state.meeting_record import may_record
 from app_state.record_form import record_section
+from app_state.reminders import calendar_file
 from app_state.figures import map_figure, map_summary, meetings_view, problems_view
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
@@ -45,7 +47,7 @@ from app_state.uploads import commit_upload, plan_uploads, read_upload, signed_i
 from app_state.widgets import demo_banner, french_file_uploader, grid_columns, paged_table, screen_css, stale_notice
 
 __all__ = [
-    "check_report", "plan_review", "may_record", "record_section",
+    "calendar_file", "check_report", "plan_review", "may_record", "record_section",
     "accessibility_script", "show_statement", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",

@@ -74,3 +74,15 @@ if shown.held:
 else:
     st.info(f"Aucune réunion tenue du {fr_date(window_start)} au {fr_date(as_of)} pour les secteurs choisis.",
             icon=":material/info:")
+
+st.subheader("Calendrier des réunions prévues")
+calendar_names = {s: reference.sectors[s].name for s in sector_ids}
+if calendar_names:
+    ics_sector = st.selectbox("Secteur du calendrier", list(calendar_names), format_func=calendar_names.get,
+                              index=list(calendar_names).index(filters.sector_id) if filters.sector_id in calendar_names
+                              else 0, key="ics_sector")
+    ics = app_state.guarded_export("Le calendrier", lambda: app_state.calendar_file(ics_sector, as_of))
+    st.download_button("Télécharger ses réunions prévues (.ics)", data=ics or b"", disabled=ics is None,
+                       file_name=f"reunions_gpo_{ics_sector}.ics", mime="text/calendar", key="ics_download")
+    st.caption("Un fichier à importer dans un agenda (Outlook, Thunderbird, téléphone) : les réunions prévues à partir "
+               f"du {fr_date(as_of)}, avec l'adresse de l'écran de réunion quand elle est configurée.")

@@ -1,0 +1,144 @@
+"""The « Relances » page's work: which sectors the user may write to partners for, their contacts, this week's plan of
+reminders (mail.reminders), the SMTP settings from the environment or `st.secrets`, the sending, the history of
+what was sent, and each sector's planned meetings as an .ics calendar.
+
+Who may send a sector's reminders is who may import for it (`meeting_record.may_record`): its animators and the
+direction. Every read is scoped to those sectors; the pages only show what these functions return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app_state.auth import principal, readable
+from app_state.meeting_record import may_record
+from app_state.resources import reference, store
+from domain.partner_digest import PartnerDigest
+from domain.vocabulary import PARTNER_TYPE
+from exports.calendar import meeting_screen_url, sector_calendar
+from mail.compose import subject
+from mail.reminders import NEW, RETRY, SENT, ReminderPlan, RunReport, plan_reminders, send_reminders
+from mail.settings import MailSettingsError, SmtpSettings, horizon_days, public_address, smtp_settings
+from mail.smtp import SmtpTransport
+from store.mail_log import mail_history
+from store.queries import current_frames
+
+__all__ = ["MailSetup", "calendar_file", "contacts_table", "mail_setup", "reminder_history", "reminder_plan",
+           "reminder_sectors", "plan_table", "send_plan"]
+
+STATE_LABELS = {NEW: "à envoyer", RETRY: "à renvoyer (échec précédent)", SENT: "déjà envoyée cette semaine"}
+CONTACT_COLUMNS = ["Secteur", "Organisation", "Type de partenaire", "Contact", "Courriel", "Ne plus écrire"]
+PLAN_COLUMNS = ["Secteur", "Destinataire", "Organisation(s)", "Objet", "Actions", "État"]
+
+
+def reminder_sectors() -> list[str]:
+    """The sectors the signed-in user may send reminders for (read them and import for them), in reference order."""
+    return [s for s in reference().sectors if may_record(s)]
+
+
+def _mine(sector_ids: list[str]) -> list[str]:
+    allowed = set(reminder_sectors())
+    return [s for s in sector_ids if s in allowed]
+
+
+def contacts_table(sector_ids: list[str]) -> pd.DataFrame:
+    """The contacts of the Partenaires sheets of `sector_ids` (those the user may write only), as stored."""
+    wanted = _mine(sector_ids)
+    partners = current_frames(store(), wanted).get("partners") if wanted else None
+    if partners is None or partners.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    names = {s: sector.name for s, sector in reference().sectors.items()}
+    return pd.DataFrame({
+        "Secteur": partners["sector_id"].map(names).fillna(partners["sector_id"]).astype(str),
+        "Organisation": partners["organisation"].fillna("").astype(str),
+        "Type de partenaire": partners["partner_type"].map(
+            lambda code: PARTNER_TYPE.labels.get(code, "") if isinstance(code, str) else "").astype(str),
+        "Contact": partners["contact"].fillna("").astype(str),
+        "Courriel": partners["email"].fillna("").astype(str),
+        "Ne plus écrire": partners["opted_out"].map(lambda v: "Oui" if v is True or v == 1 else "Non"),
+    }).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MailSetup:
+    """The settings of the page: the SMTP server (None with `problem`, a French sentence naming what to set)."""
+
+    smtp: SmtpSettings | None
+    problem: str | None
+    public_address: str | None
+    horizon_days: int
+
+
+def mail_setup() -> MailSetup:
+    """GPO_SMTP_* and the others from the environment, else from `st.secrets` (mail.settings)."""
+    problem = None
+    try:
+        days = horizon_days(secrets=st.secrets)
+        address = public_address(secrets=st.secrets)
+    except MailSettingsError as exc:
+        return MailSetup(None, str(exc), None, 14)
+    try:
+        settings = smtp_settings(secrets=st.secrets)
+    except MailSettingsError as exc:
+        settings, problem = None, str(exc)
+    return MailSetup(settings, problem, address, days)
+
+
+def reminder_plan(sector_ids: list[str], as_of: dt.date, days: int) -> ReminderPlan:
+    """This week's reminders of `sector_ids` (the user's only), read fresh from the store; writes nothing."""
+    wanted = _mine(sector_ids)
+    return plan_reminders(store(), current_frames(store(), wanted), as_of, sector_ids=wanted, horizon_days=days)
+
+
+def _recipient(digest: PartnerDigest) -> str:
+    return f"{digest.contact} <{digest.email}>" if digest.contact else digest.email
+
+
+def plan_table(plan: ReminderPlan) -> pd.DataFrame:
+    """One row per message of the plan: to whom, the subject, the actions listed, its state."""
+    sectors = reference().sectors
+    rows = []
+    for planned in plan.messages + plan.in_flight:
+        d = planned.digest
+        actions = " ; ".join(f"{a.action_id} {a.description}" + (f" (en retard de {a.days_overdue} j)"
+                                                                  if a.days_overdue else
+                                                                  f" (échéance {a.due_on:%d/%m/%Y})" if a.due_on
+                                                                  else "") for a in d.actions)
+        state = "en cours d'envoi ailleurs" if planned in plan.in_flight else STATE_LABELS[planned.state]
+        rows.append((sectors[d.sector_id].name if d.sector_id in sectors else d.sector_id, _recipient(d),
+                     ", ".join(d.organisations), subject(d, sectors[d.sector_id]), actions, state))
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def send_plan(plan: ReminderPlan, settings: SmtpSettings, address: str | None) -> RunReport:
+    """Send what `plan` says through the SMTP server, journaled under the signed-in user."""
+    with SmtpTransport(settings) as transport:
+        return send_reminders(store(), plan, transport, reference(), sender=settings.sender, public_address=address,
+                              actor=principal().user_id)
+
+
+def reminder_history(sector_ids: list[str]) -> pd.DataFrame:
+    """What was sent (or failed, or cancelled) for `sector_ids` the user may write, newest first."""
+    return mail_history(store(), _mine(sector_ids))
+
+
+def calendar_file(sector_id: str, as_of: dt.date) -> bytes | None:
+    """The sector's meetings from `as_of` as an .ics file; None for a sector the user may not read."""
+    allowed = readable()
+    ref = reference()
+    if (allowed is not None and sector_id not in allowed) or sector_id not in ref.sectors:
+        return None
+    try:
+        address = public_address(secrets=st.secrets)
+    except MailSettingsError:
+        address = None
+    sector = ref.sectors[sector_id]
+    csp = ref.csps.get(sector.csp_id)
+    meetings = current_frames(store(), [sector_id])["meetings"]
+    return sector_calendar(sector, meetings, as_of, department_code=ref.departement.code,
+                           screen_url=meeting_screen_url(address, sector_id) if address else None,
+                           stamp=dt.datetime.now().replace(microsecond=0), csp_name=csp.name if csp else None)
