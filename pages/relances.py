@@ -4,6 +4,7 @@ after confirming, reads what was sent, and downloads each sector's meetings as a
 import streamlit as st
 
 import app_state
+import incidents
 import navigation
 from app_state import reminders
 from domain.formatting import fr_date
@@ -89,4 +90,5 @@ for sector_id in chosen:
     data = app_state.guarded_export("Le calendrier", lambda s=sector_id: reminders.calendar_file(s, as_of))
     st.download_button(f"Calendrier de {md_escape(names[sector_id])} (.ics)", data=data or b"", disabled=data is None,
                        file_name=f"reunions_gpo_{sector_id}.ics", mime="text/calendar",
-                       key=f"reminders_ics_{sector_id}")
+                       key=f"reminders_ics_{sector_id}", on_click=incidents.callback(app_state.audit),
+                       args=("download", "Calendrier des réunions (.ics)", sector_id))

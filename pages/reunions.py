@@ -3,6 +3,7 @@
 import streamlit as st
 
 import app_state
+import incidents
 import navigation
 from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, months_before
@@ -83,6 +84,8 @@ if calendar_names:
                               else 0, key="ics_sector")
     ics = app_state.guarded_export("Le calendrier", lambda: app_state.calendar_file(ics_sector, as_of))
     st.download_button("Télécharger ses réunions prévues (.ics)", data=ics or b"", disabled=ics is None,
-                       file_name=f"reunions_gpo_{ics_sector}.ics", mime="text/calendar", key="ics_download")
+                       file_name=f"reunions_gpo_{ics_sector}.ics", mime="text/calendar", key="ics_download",
+                       on_click=incidents.callback(app_state.audit),
+                       args=("download", "Calendrier des réunions (.ics)", ics_sector))
     st.caption("Un fichier à importer dans un agenda (Outlook, Thunderbird, téléphone) : les réunions prévues à partir "
                f"du {fr_date(as_of)}, avec l'adresse de l'écran de réunion quand elle est configurée.")
