@@ -21,6 +21,7 @@ from app_state.data import current_import_of, rejected_rows
 from app_state.downloads import guarded_export
 from app_state.import_review import check_report, plan_review
 from app_state.meeting_record import RecordDraft, compte_rendu_bytes, draft_record, plan_draft, record_frames
+from app_state.reminders import mail_setup, send_compte_rendu_mail
 from app_state.resources import reference
 from app_state.uploads import signed_in_name
 from domain.formatting import fr_date, fr_int
@@ -323,6 +324,30 @@ def _saved_panel(k: _Keys, sector_id: str) -> None:
                           file_name=f"compte_rendu_{sector_id}_{record.held_on:%Y-%m-%d}.pdf", key=k("pdf_download"),
                           width="stretch", on_click=incidents.callback(audit),
                           args=("download", "Compte rendu de réunion (PDF)", sector_id), mime="application/pdf")
+    if saved.pdf is not None:
+        _mail_compte_rendu(k, sector_id, record.held_on, saved.pdf)
+
+
+def _mail_compte_rendu(k: _Keys, sector_id: str, held_on: dt.date, pdf: bytes) -> None:
+    """« Envoyer le compte rendu aux partenaires »: each contact of the sector gets it once (mail.compte_rendu_mail)."""
+    for message in st.session_state.pop(k("mail_done"), []):
+        st.success(md_escape(message), icon=":material/forward_to_inbox:")
+    for message in st.session_state.pop(k("mail_failed"), []):
+        st.error(md_escape(message), icon=":material/error:")
+    setup = mail_setup()
+    if setup.smtp is None:
+        st.info("Envoi du compte rendu aux partenaires impossible : l'envoi des courriels n'est pas configuré. "
+                + md_escape(setup.problem or "") + " Voir le LISEZMOI « Relances par courriel ».",
+                icon=":material/settings:")
+        return
+    if st.button("Envoyer le compte rendu aux partenaires", key=k("send_mail"), icon=":material/forward_to_inbox:"):
+        with st.spinner("Envoi des courriels…"):
+            report = send_compte_rendu_mail(sector_id, held_on, pdf, setup.smtp, setup.public_address)
+        st.session_state[k("mail_done")] = [
+            f"Compte rendu envoyé à {report.count('sent')} contact(s) ; déjà envoyé à {report.count('skipped')} "
+            "contact(s) pour cette réunion."]
+        st.session_state[k("mail_failed")] = [o.detail for o in report.failed]
+        st.rerun()
 
 
 def _after_commit(k: _Keys, import_id: int, draft: RecordDraft) -> None:

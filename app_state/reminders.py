@@ -20,14 +20,15 @@ from app_state.resources import reference, store
 from domain.partner_digest import PartnerDigest
 from domain.vocabulary import PARTNER_TYPE
 from exports.calendar import meeting_screen_url, sector_calendar
-from mail.compose import subject
+from mail.compose import CompteRendu, subject
+from mail.compte_rendu_mail import send_compte_rendu
 from mail.reminders import NEW, RETRY, SENT, ReminderPlan, RunReport, plan_reminders, send_reminders
 from mail.settings import MailSettingsError, SmtpSettings, horizon_days, public_address, smtp_settings
 from mail.smtp import SmtpTransport
 from store.mail_log import mail_history
 from store.queries import current_frames
 
-__all__ = ["MailSetup", "calendar_file", "contacts_table", "mail_setup", "reminder_history", "reminder_plan",
+__all__ = ["MailSetup", "calendar_file", "send_compte_rendu_mail", "contacts_table", "mail_setup", "reminder_history", "reminder_plan",
            "reminder_sectors", "plan_table", "send_plan"]
 
 STATE_LABELS = {NEW: "à envoyer", RETRY: "à renvoyer (échec précédent)", SENT: "déjà envoyée cette semaine"}
@@ -142,3 +143,15 @@ def calendar_file(sector_id: str, as_of: dt.date) -> bytes | None:
     return sector_calendar(sector, meetings, as_of, department_code=ref.departement.code,
                            screen_url=meeting_screen_url(address, sector_id) if address else None,
                            stamp=dt.datetime.now().replace(microsecond=0), csp_name=csp.name if csp else None)
+
+
+def send_compte_rendu_mail(sector_id: str, meeting_date: dt.date, pdf: bytes, settings: SmtpSettings,
+                           address: str | None) -> RunReport:
+    """The saved meeting's compte rendu to each contact of the sector (once per meeting), journaled under the
+    signed-in user; refused (nothing sent) for a sector the user may not record."""
+    if not may_record(sector_id):
+        return RunReport(())
+    frames = current_frames(store(), [sector_id])
+    with SmtpTransport(settings) as transport:
+        return send_compte_rendu(store(), frames, sector_id, CompteRendu(meeting_date, pdf), transport, reference(),
+                                 sender=settings.sender, public_address=address, actor=principal().user_id)

@@ -1,0 +1,74 @@
+"""« Envoyer le compte rendu aux partenaires » on the meeting page, after a compte rendu is saved (AppTest on a copy of
+the demo store, a real SMTP server on loopback): every Forbach contact not opted out receives the compte-rendu PDF,
+parsed back; the mail log keeps one row per contact under the kind `compte_rendu` and the meeting's date; a second
+click sends nothing; every message journaled."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from mail.compte_rendu_mail import COMPTE_RENDU_KIND
+from smtp_server import Recorder, smtp_server
+from store.audit import read_audit
+from store.database import open_store
+from store.mail_tables import mail_log
+from test_meeting_record_page import ACTION, K, confirm_button, fill_the_record, open_meeting_page
+from test_reminders_page import FORBACH, OPTED_OUT, no_mail_settings, smtp_env  # noqa: F401 (a fixture)
+
+WITHOUT_ACTIONS = ["accueil@police-municipale-de-forbach.example.org", "securite@sainte-barbe-habitat.invalid"]
+
+
+def save_a_meeting(app) -> None:
+    open_meeting_page(app)
+    fill_the_record(app)
+    app.text_input(key=K + "name").input("Cne Meyer").run()
+    app.button(key=K + "save").click().run()
+    confirm_button(app).click().run()
+    assert not app.exception
+
+
+def test_the_saved_compte_rendu_goes_to_each_contact_once(app, demo_store, no_mail_settings, monkeypatch):
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        smtp_env(monkeypatch, port)
+        save_a_meeting(app)
+        held_on = app.session_state[K + "saved"].draft.record.held_on
+        app.button(key=K + "send_mail").click().run()
+        assert not app.exception
+        assert sorted(r.rcpt_tos[0] for r in recorder.received) == sorted(FORBACH + WITHOUT_ACTIONS)
+        assert OPTED_OUT not in [r.rcpt_tos[0] for r in recorder.received]
+        assert "Compte rendu envoyé à 7 contact(s) ; déjà envoyé à 0 contact(s) pour cette réunion." in \
+            [s.value for s in app.success]
+        app.button(key=K + "send_mail").click().run()  # a second click: nothing leaves again
+        assert len(recorder.received) == 7
+        assert "Compte rendu envoyé à 0 contact(s) ; déjà envoyé à 7 contact(s) pour cette réunion." in \
+            [s.value for s in app.success]
+
+    police = next(r.message for r in recorder.received
+                  if r.rcpt_tos == ["prevention@commissariat-de-forbach.example.org"])
+    assert police["Subject"] == f"GPO Forbach – Bellevue-Wiesberg : compte rendu de la réunion du {held_on:%d/%m/%Y}"
+    body = police.get_body(("plain",)).get_content()
+    assert f"Le compte rendu de la réunion du {held_on:%d/%m/%Y} est joint (PDF)." in body
+    assert ACTION in body  # the action decided at the meeting, now the commissariat's
+    pdfs = [part for part in police.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert [p.get_filename() for p in pdfs] == [f"compte_rendu_gpo_forbach_{held_on:%Y-%m-%d}.pdf"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs[0].get_content())).pages)
+    assert "Forbach" in text and ACTION in " ".join(text.split())
+
+    engine = open_store(demo_store)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(mail_log.c.email, mail_log.c.kind, mail_log.c.period, mail_log.c.status)).all()
+    assert sorted(rows) == [(email, COMPTE_RENDU_KIND, held_on.isoformat(), "sent")
+                            for email in sorted(FORBACH + WITHOUT_ACTIONS)]
+    journal = read_audit(engine, event="mail_sent")
+    assert len(journal) == 7 and journal["Détail"].str.startswith("Compte rendu de la réunion du").all()
+    engine.dispose()
+
+
+def test_without_smtp_settings_the_page_says_what_to_configure(app, no_mail_settings):
+    save_a_meeting(app)
+    assert not [b for b in app.button if b.key == K + "send_mail"]
+    assert any("l'envoi des courriels n'est pas configuré. GPO_SMTP_HOST n'est pas réglé" in i.value for i in app.info)
