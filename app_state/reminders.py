@@ -17,11 +17,11 @@ import streamlit as st
 from app_state.auth import principal, readable
 from app_state.meeting_record import may_record
 from app_state.resources import reference, store
-from domain.partner_digest import PartnerDigest
+from domain.partner_digest import DIGEST_KIND, PartnerDigest
 from domain.vocabulary import PARTNER_TYPE
 from exports.calendar import meeting_screen_url, sector_calendar
 from mail.compose import CompteRendu, subject
-from mail.compte_rendu_mail import send_compte_rendu
+from mail.compte_rendu_mail import COMPTE_RENDU_KIND, send_compte_rendu
 from mail.reminders import NEW, RETRY, SENT, ReminderPlan, RunReport, plan_reminders, send_reminders
 from mail.settings import MailSettingsError, SmtpSettings, horizon_days, public_address, smtp_settings
 from mail.smtp import SmtpTransport
@@ -32,6 +32,7 @@ __all__ = ["MailSetup", "calendar_file", "send_compte_rendu_mail", "contacts_tab
            "reminder_sectors", "plan_table", "send_plan"]
 
 STATE_LABELS = {NEW: "à envoyer", RETRY: "à renvoyer (échec précédent)", SENT: "déjà envoyée cette semaine"}
+KIND_LABELS = {DIGEST_KIND: "Relance de la semaine", COMPTE_RENDU_KIND: "Compte rendu de réunion"}
 CONTACT_COLUMNS = ["Secteur", "Organisation", "Type de partenaire", "Contact", "Courriel", "Ne plus écrire"]
 PLAN_COLUMNS = ["Secteur", "Destinataire", "Organisation(s)", "Objet", "Actions", "État"]
 
@@ -124,7 +125,9 @@ def send_plan(plan: ReminderPlan, settings: SmtpSettings, address: str | None) -
 
 def reminder_history(sector_ids: list[str]) -> pd.DataFrame:
     """What was sent (or failed, or cancelled) for `sector_ids` the user may write, newest first."""
-    return mail_history(store(), _mine(sector_ids))
+    history = mail_history(store(), _mine(sector_ids))
+    history["Type"] = history["Type"].map(lambda kind: KIND_LABELS.get(kind, kind))
+    return history
 
 
 def calendar_file(sector_id: str, as_of: dt.date) -> bytes | None:
