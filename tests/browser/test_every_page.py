@@ -18,6 +18,7 @@ PAGES = [
     ("/fiche_secteur?secteur=forbach&csp=forbach", "Fiche secteur", "Commandant Laurent Fischer"),
     ("/mode_reunion?secteur=forbach&csp=forbach", "GPO Forbach – Bellevue-Wiesberg", "Réunion du"),
     ("/ecran_rotation", "Police de sécurité du quotidien — Moselle", "Problèmes ouverts"),
+    ("/relances?secteur=forbach&csp=forbach", "Relances des partenaires par courriel", "Contacts des partenaires"),
     ("/import_trackers", "Importer un tableau de suivi", "Votre nom"),
     ("/import_history", "Historique des imports", "Détail de l'import"),
     ("/etat_des_donnees", "État des données des GPO", "Secteurs avec un tableau"),
