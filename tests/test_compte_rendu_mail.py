@@ -72,3 +72,40 @@ def test_without_smtp_settings_the_page_says_what_to_configure(app, no_mail_sett
     save_a_meeting(app)
     assert not [b for b in app.button if b.key == K + "send_mail"]
     assert any("l'envoi des courriels n'est pas configuré. GPO_SMTP_HOST n'est pas réglé" in i.value for i in app.info)
+
+
+def test_a_refused_compte_rendu_is_kept_and_sent_by_the_next_click(demo_store):
+    """The mail layer on its own (no page): the server refuses the first message (451), the other contacts get
+    theirs; the next call sends only the refused one, the one after sends nothing."""
+    import datetime as dt
+
+    from domain.reference import default_reference
+    from mail.compose import CompteRendu
+    from mail.compte_rendu_mail import send_compte_rendu
+    from mail.settings import SmtpSettings
+    from mail.smtp import SmtpTransport
+    from store.queries import current_frames
+
+    engine = open_store(demo_store)
+    frames = current_frames(engine, ["forbach"])
+    compte_rendu = CompteRendu(dt.date(2026, 11, 25), b"%PDF-1.4 compte rendu")
+    recorder = Recorder(refuse=1)
+    results = []
+    with smtp_server(recorder) as port:
+        settings = SmtpSettings("127.0.0.1", port, False, None, None, "gpo@example.fr", timeout=10)
+        for _ in range(3):
+            with SmtpTransport(settings) as transport:
+                results.append(send_compte_rendu(engine, frames, "forbach", compte_rendu, transport,
+                                                 default_reference(), sender="gpo@example.fr", public_address=None,
+                                                 actor="cne.weber"))
+    first, second, third = results
+    assert (first.count("sent"), first.count("failed")) == (6, 1)
+    assert "451 4.3.0" in first.failed[0].detail
+    assert (second.count("sent"), second.count("skipped"), second.count("failed")) == (1, 6, 0)
+    assert (third.count("sent"), third.count("skipped")) == (0, 7)
+    assert sorted(r.rcpt_tos[0] for r in recorder.received) == sorted(FORBACH + WITHOUT_ACTIONS)
+    with engine.connect() as conn:
+        attempts = sorted(conn.execute(sa.select(mail_log.c.attempts)).scalars())
+    assert attempts == [1] * 6 + [2]
+    assert len(read_audit(engine, event="mail_failed")) == 1
+    engine.dispose()
