@@ -83,7 +83,7 @@ def test_record_a_decision_save_confirm_see_it_and_download_the_compte_rendu(tab
     page.locator(f"{K}name input").press("Enter")
     tab.wait_idle()
     page.locator(f"{K}save").get_by_role("button", name="Enregistrer").click()
-    confirm = page.get_by_role("button", name="Confirmer l'enregistrement (71 ligne(s))")
+    confirm = page.get_by_role("button", name="Confirmer l'enregistrement (81 ligne(s))")  # meetings, problems, actions + 2 diagnostics + 8 contacts
     expect(confirm).to_be_enabled()  # the report and the changes are shown above it
     expect(page.get_by_text("Ce qui change par rapport aux données actuelles")).to_be_visible()
     tab.shot("compte_rendu_controle_1920x1080")
