@@ -264,9 +264,15 @@ def _purge(args, engine) -> int:
         print("Rien à effacer.")
         return 0
     print(plan.counts.to_string(index=False))
-    problems, actions, files = (int(plan.counts[column].sum()) for column in plan.counts.columns[1:])
+    total = {column: int(plan.counts[column].sum()) for column in plan.counts.columns[1:]}
     done = "effacé(s)" if args.appliquer else "à effacer"
-    print(f"Total : {problems} problème(s), {actions} action(s), {files} fichier(s) d'origine {done}.")
+    cycle = "".join(part for part, count in ((f", {total['Diagnostics']} diagnostic(s) d'un cycle terminé",
+                                              total["Diagnostics"]),
+                                             (f", {total['Contacts']} contact(s) retiré(s) du tableau", total["Contacts"]))
+                    if count)
+    files = total["Fichiers d'origine"]
+    print(f"Total : {total['Problèmes']} problème(s), {total['Actions']} action(s), {files} fichier(s) "
+          f"d'origine{cycle} {done}.")
     if args.appliquer:
         print("Textes effacés et purge inscrite au journal.")
     else:

@@ -42,7 +42,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing_sheet": (ERROR, "Feuille « {sheet_label} » introuvable. Feuilles du fichier : {found}. Ajoutez une feuille nommée « {sheet_label} » (le modèle vierge en contient une)."),
     "header_not_found": (ERROR, "Feuille « {sheet_label} » : aucune ligne d'en-têtes trouvée dans les {limit} premières lignes (attendu par exemple : {expected})."),
     "missing_column": (ERROR, "Feuille « {sheet_label} » : colonne obligatoire « {column} » introuvable (en-têtes lus ligne {header_line} : {found})."),
-    "csv_sheet_unknown": (ERROR, "Impossible de savoir ce que contient ce CSV : ni ses en-têtes ni son nom ne disent s'il s'agit des réunions, des problèmes ou des actions. Nommez-le par exemple « problemes.csv »."),
+    "csv_sheet_unknown": (ERROR, "Impossible de savoir ce que contient ce CSV : ni ses en-têtes ni son nom ne disent s'il s'agit des réunions, des problèmes, des actions, du diagnostic ou des partenaires. Nommez-le par exemple « problemes.csv »."),
     "sector_not_found": (ERROR, "Impossible de savoir à quel secteur ce fichier se rapporte. Indiquez-le dans le formulaire (ou --secteur), dans la feuille « Secteur » ou dans une colonne « Secteur »."),
     "sector_unknown": (ERROR, "Secteur « {value} » inconnu. Secteurs connus : {expected}."),
     # --- row errors (the row is rejected) -----------------------------------
@@ -60,6 +60,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sector_mismatch": (ERROR, "Ligne {row}, colonne « {column} » : « {value} » ne correspond pas au secteur du fichier ({expected})."),
     "text_too_long": (ERROR, "Ligne {row}, colonne « {column} » : texte trop long ({length} caractères, {limit} au plus) : « {value} »."),
     "row_sector_unknown": (ERROR, "Ligne {row}, colonne « {column} » : secteur « {value} » inconnu (secteurs connus : {expected})."),
+    "duplicate_diagnostic": (ERROR, "Ligne {row}, colonne « {column} » : un diagnostic du {value} figure déjà ligne {first_row}."),
+    "invalid_email": (ERROR, "Ligne {row}, colonne « {column} » : « {value} » n'est pas une adresse électronique valide (attendu : une seule adresse par ligne, par exemple prenom.nom@mairie-exemple.fr)."),
+    "duplicate_partner": (ERROR, "Ligne {row}, colonne « {column} » : l'adresse « {value} » figure déjà ligne {first_row} pour la même organisation."),
     # --- warnings (the row is kept, flagged) --------------------------------
     "resolved_without_date": (WARNING, "Ligne {row}, colonne « {column} » : problème « {value} » marqué résolu sans date de résolution."),
     "done_without_date": (WARNING, "Ligne {row}, colonne « {column} » : action « {value} » marquée réalisée sans date de réalisation."),
@@ -74,6 +77,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sector_info_mismatch": (WARNING, "Feuille « Secteur » : {column} « {value} » ne correspond pas au référentiel ({expected})."),
     "sector_not_given": (WARNING, "Secteur non précisé ; le fichier ne contient aucune ligne, il n'y a donc rien à rattacher."),
     "duplicate_column": (WARNING, "Feuille « {sheet_label} » : deux colonnes correspondent à « {column} » ; seule la première est lue, la colonne « {value} » est ignorée."),
+    "closed_without_outcome": (WARNING, "Ligne {row}, colonne « {column} » : problème « {value} » marqué « {expected} » sans résultat ; indiquez ce que l'action du GPO a changé ({allowed})."),
+    "outcome_but_open": (WARNING, "Ligne {row}, colonne « {column} » : un résultat (« {value} ») est saisi mais le problème est « {expected} » ; le résultat se note quand le problème est résolu ou abandonné."),
+    "unknown_priority_problem": (WARNING, "Ligne {row}, colonne « {column} » : le problème « {value} » n'existe pas dans la feuille « Problèmes » ; la ligne est gardée, vérifiez la référence."),
+    "priority_problem_rejected": (WARNING, "Ligne {row}, colonne « {column} » : le problème « {value} » a été rejeté (ligne {first_row} de la feuille « Problèmes ») ; la ligne est gardée, corrigez ce problème."),
+    "unknown_current_priority_problem": (WARNING, "Ligne {row}, colonne « {column} » : le problème « {value} » n'existe pas parmi les problèmes actuels du secteur (ce fichier ne contient pas la feuille « Problèmes ») ; la ligne est gardée, vérifiez la référence."),
+    "shared_before_diagnosed": (WARNING, "Ligne {row}, colonne « {column} » : le partage ({value}) est antérieur au diagnostic ({other})."),
+    "optional_sheet_not_read": (WARNING, "Feuille « {value} » : aucune ligne d'en-têtes trouvée dans les {limit} premières lignes (attendu par exemple : {expected}) ; cette feuille facultative n'est pas lue comme feuille « {sheet_label} » et les données actuelles du secteur pour cette feuille restent inchangées."),
     "actions_without_problem": (WARNING, "Feuille « {sheet_label} » : {value} action(s) actuelle(s) du secteur se rapportent à des problèmes absents de ce fichier ({expected}) ; elles sont gardées telles quelles, importez aussi la feuille « Actions » à jour."),
     # --- information --------------------------------------------------------
     "extra_column": (INFO, "Feuille « {sheet_label} » : colonne « {value} » non reconnue, ignorée."),
@@ -82,6 +92,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "problems_not_checked": (INFO, "Les références aux problèmes ne sont pas vérifiées : ce fichier ne contient pas la feuille « Problèmes »."),
     "one_sheet_replaces": (INFO, "Ce fichier CSV ne contient que la feuille « {sheet_label} » : elle remplace celle des données actuelles du secteur ; les feuilles {kept} restent inchangées."),
     "one_sheet_first_import": (INFO, "Ce fichier CSV ne contient que la feuille « {sheet_label} » : c'est le premier import de ce secteur, les feuilles {kept} restent vides."),
+    "optional_sheet_kept": (INFO, "Ce fichier ne contient pas de feuille « {sheet_label} » (facultative) : les {value} ligne(s) actuelle(s) du secteur pour cette feuille sont gardées telles quelles."),
     "extension_mismatch": (INFO, "Le fichier porte l'extension « {value} » mais contient un classeur {detected} : il est lu comme tel."),
 }
 

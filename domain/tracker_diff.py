@@ -1,8 +1,9 @@
 """What a new version of a sector's tracker changes against the previous import.
 
 Pure: frames in, a `TrackerDiff` out. Rows are matched by their key (Réf of a
-problem or an action, date of a meeting). A row that disappears is listed on
-its own: a vanished row is how data gets lost, so the user is asked about it.
+problem or an action, date of a meeting or a diagnostic, organisation and
+e-mail of a partner contact). A row that disappears is listed on its own: a
+vanished row is how data gets lost, so the user is asked about it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from domain.text import fold
 from domain.tracker_schema import SHEETS
 from domain.vocabulary import ACTION_STATUS, MEETING_STATUS, PROBLEM_STATUS
 
-KEYS = {"meetings": "meeting_date", "problems": "problem_id", "actions": "action_id"}
+# The column that names a row in the tables shown (a partner contact is keyed by its organisation and e-mail).
+KEYS = {"meetings": "meeting_date", "problems": "problem_id", "actions": "action_id", "diagnostics": "diagnosed_on",
+        "partners": "email"}
+_DATE_KEYED = ("meetings", "diagnostics")
 _STATUS_LABELS = {"meetings": MEETING_STATUS.labels, "problems": PROBLEM_STATUS.labels, "actions": ACTION_STATUS.labels}
 SHEET_TITLES = {key: schema.label for key, schema in SHEETS.items()}
 
@@ -43,15 +48,22 @@ class TrackerDiff:
 
 def _key(frame: pd.DataFrame, sheet: str) -> pd.Series:
     column = frame[KEYS[sheet]]
-    if sheet == "meetings":
+    if sheet in _DATE_KEYED:
         return pd.to_datetime(column).dt.strftime("%Y-%m-%d").astype("object")
+    if sheet == "partners":  # sector + fold(organisation) + lower(e-mail): the contract's key (the sector is the diff's)
+        return pd.Series([f"{fold(org)}\x1f{str(email).lower()}" for org, email in
+                          zip(frame["organisation"].astype("object"), column.astype("object"))], index=frame.index,
+                         dtype="object")
     return column.astype("object").map(lambda ref: "".join(str(ref).split()).upper())
 
 
 _COMPARED = {
     "meetings": ["kind", "mayor_present", "municipal_police_present", "national_police_present", "other_partners", "attendees", "notes"],
-    "problems": ["reported_on", "commune_insee", "location", "category", "description", "reported_by", "priority", "due_on", "resolved_on"],
+    "problems": ["reported_on", "commune_insee", "location", "category", "description", "reported_by", "priority", "due_on",
+                 "resolved_on", "stage", "outcome", "lead_partner"],
     "actions": ["problem_id", "description", "partner", "partner_type", "started_on", "due_on", "done_on", "comment"],
+    "diagnostics": ["title", "shared_on", "priority_problem_ids", "summary"],
+    "partners": ["organisation", "partner_type", "contact", "email", "opted_out"],
 }
 
 
@@ -72,11 +84,14 @@ def diff_trackers(previous: dict[str, pd.DataFrame] | None, current: dict[str, p
         vanished = old_keyed.loc[~old_keyed.index.isin(new_keyed.index)]
         both = new_keyed.index.intersection(old_keyed.index)
         before, after = old_keyed.loc[both], new_keyed.loc[both]
-        moved = before["status"].astype("object") != after["status"].astype("object")
+        if "status" in new:
+            moved = before["status"].astype("object") != after["status"].astype("object")
+        else:  # a sheet without a status (diagnostics, partners): every change is an « other » one
+            moved = pd.Series(False, index=both, dtype=bool)
         status_changed = pd.DataFrame({
             "key": [after.loc[k, KEYS[sheet]] for k in both[moved.to_numpy()]],
-            "status_before": before.loc[moved, "status"].astype("object").tolist(),
-            "status_after": after.loc[moved, "status"].astype("object").tolist(),
+            "status_before": before.loc[moved, "status"].astype("object").tolist() if moved.any() else [],
+            "status_after": after.loc[moved, "status"].astype("object").tolist() if moved.any() else [],
         })
         same = both[~moved.to_numpy()]
         other = 0
@@ -102,6 +117,13 @@ def _describe(sheet: str, frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"Réf": frame["problem_id"].astype("object"), "Catégorie": frame["category"].astype("object"),
                              "Commune": frame["commune_name"].astype("object"),
                              "Statut": [_label(sheet, s) for s in frame["status"]]})
+    if sheet == "diagnostics":
+        return pd.DataFrame({"Date du diagnostic": pd.to_datetime(frame["diagnosed_on"]).dt.strftime("%d/%m/%Y"),
+                             "Titre": frame["title"].astype("object"),
+                             "Problèmes prioritaires": frame["priority_problem_ids"].astype("object")})
+    if sheet == "partners":
+        return pd.DataFrame({"Organisation": frame["organisation"].astype("object"),
+                             "Contact": frame["contact"].astype("object"), "Courriel": frame["email"].astype("object")})
     return pd.DataFrame({"Réf action": frame["action_id"].astype("object"), "Réf problème": frame["problem_id"].astype("object"),
                          "Partenaire": frame["partner"].astype("object"), "Statut": [_label(sheet, s) for s in frame["status"]]})
 

@@ -85,10 +85,11 @@ class Column:
 
 @dataclass(frozen=True, kw_only=True)
 class SheetSchema:
-    key: str  # meetings | problems | actions
+    key: str  # meetings | problems | actions | diagnostics | partners
     label: str  # French sheet name
     frame_columns: tuple[Column, ...]  # the normalized frame's columns, in order
     name_synonyms: tuple[str, ...] = ()  # other sheet names meaning this sheet
+    optional: bool = False  # a tracker may lack it (trackers made before it was declared keep loading)
 
     @cached_property
     def columns(self) -> tuple[Column, ...]:
@@ -193,6 +194,18 @@ PROBLEMS = SheetSchema(
         Column(label="Date de résolution", field="resolved_on", kind=Kind.DATE,
                synonyms=("Date de clôture", "Clôturé le", "Résolu le", "Date de fin", "Clos le"), width=14,
                help="JJ/MM/AAAA, quand le statut est Résolu"),
+        # The cycle (domain.md): optional, so a tracker without these columns loads as before.
+        Column(label="Étape", field="stage", kind=Kind.VOCAB, vocabulary="problem_stage", length=_STATUS_LENGTH,
+               synonyms=("Phase", "Étape SARA", "Phase SARA", "Avancement SARA", "Étape du traitement", "Stade"),
+               width=13, help="où en est le traitement : Repérage, Analyse, Réponse ou Évaluation"),
+        Column(label="Résultat", field="outcome", kind=Kind.VOCAB, vocabulary="outcome", length=_STATUS_LENGTH,
+               synonyms=("Résultat obtenu", "Résultats", "Impact", "Évaluation", "Évaluation du résultat", "Effet",
+                         "Effets constatés", "Bilan"),
+               width=20, help="une fois le problème résolu ou abandonné, ce que l'action du GPO a changé"),
+        Column(label="Chef de file", field="lead_partner", kind=Kind.PARTNER,
+               synonyms=("Pilote", "Pilote du problème", "Référent", "Partenaire pilote", "Partenaire chef de file",
+                         "Porteur du problème"),
+               width=24, help="le partenaire qui pilote le traitement du problème"),
         SOURCE_FILE,
         SOURCE_ROW,
     ),
@@ -239,9 +252,80 @@ ACTIONS = SheetSchema(
     ),
 )
 
-# In the order they are read, stored, exported and written in the template.
-SHEETS: dict[str, SheetSchema] = {s.key: s for s in (MEETINGS, PROBLEMS, ACTIONS)}
+# The cycle's diagnostics (domain.md, « The cycle »): one line per diagnostic de sécurité of the sector.
+DIAGNOSTICS = SheetSchema(
+    key="diagnostics",
+    label="Diagnostic",
+    optional=True,
+    name_synonyms=("Diagnostics", "Diagnostic de sécurité", "Diagnostics de sécurité", "Diagnostic local",
+                   "Diagnostic local de sécurité", "Diagnostic sécurité", "Diagnostics GPO", "Diagnostic GPO"),
+    frame_columns=(
+        SECTOR_ID,
+        Column(label="Date du diagnostic", field="diagnosed_on", kind=Kind.DATE, required=True,
+               synonyms=("Date", "Date de diagnostic", "Diagnostic du", "Établi le", "Date d'établissement",
+                         "Réalisé le"), width=14,
+               help="date à laquelle le diagnostic a été établi, JJ/MM/AAAA"),
+        Column(label="Titre", field="title", kind=Kind.TEXT,
+               synonyms=("Intitulé", "Objet", "Libellé", "Nom du diagnostic"), width=34,
+               help="par exemple « Diagnostic local de sécurité 2026 »"),
+        Column(label="Partagé le", field="shared_on", kind=Kind.DATE,
+               synonyms=("Date de partage", "Partagé avec les partenaires le", "Diffusé le", "Date de diffusion",
+                         "Présenté le", "Communiqué le"), width=14,
+               help="date à laquelle il a été partagé avec les partenaires, JJ/MM/AAAA"),
+        Column(label="Problèmes prioritaires", field="priority_problem_ids", kind=Kind.TEXT,
+               synonyms=("Problèmes retenus", "Problèmes ciblés", "Priorités", "Problèmes", "Réf problèmes",
+                         "Réf. problèmes prioritaires", "Réf des problèmes prioritaires"), width=22,
+               help="les Réf des problèmes prioritaires (feuille Problèmes), séparées par des virgules ou des "
+                    "points-virgules : P-01, P-04"),
+        Column(label="Synthèse", field="summary", kind=Kind.TEXT,
+               synonyms=("Résumé", "Constats", "Conclusions", "Observations", "Commentaire", "Description"), width=50,
+               help="ce que le diagnostic retient, en quelques lignes"),
+        SOURCE_FILE,
+        SOURCE_ROW,
+    ),
+)
+
+# Whom the follow-up writes to (issue 14): one line per contact of a partner of the sector.
+EMAIL_LENGTH = 254  # the longest address SMTP carries (RFC 5321)
+PARTNERS = SheetSchema(
+    key="partners",
+    label="Partenaires",
+    optional=True,
+    name_synonyms=("Partenaire", "Liste des partenaires", "Partenaires du GPO", "Contacts", "Contacts partenaires",
+                   "Annuaire", "Annuaire des partenaires", "Coordonnées", "Coordonnées des partenaires",
+                   "Carnet d'adresses"),
+    frame_columns=(
+        SECTOR_ID,
+        Column(label="Organisation", field="organisation", kind=Kind.PARTNER, required=True,
+               synonyms=("Partenaire", "Partenaire responsable", "Nom du partenaire", "Structure", "Organisme",
+                         "Institution", "Service"), width=30,
+               help="le partenaire, écrit comme dans la colonne « Partenaire responsable » des actions"),
+        Column(label="Type de partenaire", field="partner_type", kind=Kind.VOCAB, vocabulary="partner_type", length=30,
+               synonyms=("Type partenaire", "Catégorie de partenaire", "Type d'acteur", "Type"), width=18,
+               help="choisir dans la liste"),
+        Column(label="Contact", field="contact", kind=Kind.TEXT, length=120,
+               synonyms=("Nom du contact", "Interlocuteur", "Personne à contacter", "Correspondant", "Référent",
+                         "Nom"), width=24,
+               help="la personne à qui écrire (facultatif)"),
+        Column(label="Courriel", field="email", kind=Kind.TEXT, required=True, length=EMAIL_LENGTH,
+               synonyms=("E-mail", "Email", "Mail", "Mél", "Adresse électronique", "Adresse mail", "Adresse e-mail",
+                         "Adresse courriel", "Courrier électronique"), width=32,
+               help="une seule adresse électronique par ligne, par exemple accueil@mairie-exemple.fr"),
+        Column(label="Ne plus écrire", field="opted_out", kind=Kind.BOOL,
+               synonyms=("Désinscrit", "Désinscrite", "Ne plus envoyer", "Ne pas écrire", "Opposition",
+                         "Pas de courriel", "Refus des courriels", "Refuse les courriels"), width=12,
+               help="Oui si ce contact ne veut plus recevoir de courriel (vide = Non)"),
+        SOURCE_FILE,
+        SOURCE_ROW,
+    ),
+)
+
+# In the order they are read, stored, exported and written in the template (the optional sheets last: a diagnostic
+# names problems, read before it).
+SHEETS: dict[str, SheetSchema] = {s.key: s for s in (MEETINGS, PROBLEMS, ACTIONS, DIAGNOSTICS, PARTNERS)}
 SHEET_ORDER: tuple[str, ...] = tuple(SHEETS)
+REQUIRED_SHEETS: tuple[str, ...] = tuple(key for key, schema in SHEETS.items() if not schema.optional)
+PRIORITY_SEPARATOR = ";"  # priority_problem_ids: the Réf joined by it, without spaces ("P-01;P-04")
 OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {key: schema.fields for key, schema in SHEETS.items()}
 
 # The optional key / value sheet.

@@ -160,15 +160,19 @@ CATEGORY = Vocabulary(
     },
 )
 
-# The cycle (domain.md, « The cycle »): SARA stages and the assessment scale of a closed problem.
+# The cycle (domain.md, « The cycle »): where a problem stands in problem-oriented policing's SARA steps, and what
+# the GPO's work changed once it is closed (the Problem Solver's Guide's impact scale, plus what a GPO also sees).
 PROBLEM_STAGE = Vocabulary(
     "problem_stage",
     {"scanning": "Repérage", "analysis": "Analyse", "response": "Réponse", "assessment": "Évaluation"},
     {
-        "scanning": ("signalement", "identification", "scanning"),
-        "analysis": ("diagnostic", "étude", "analysis"),
-        "response": ("actions", "action", "traitement", "response"),
-        "assessment": ("bilan", "évaluation finale", "assessment"),
+        "scanning": ("repéré", "repérée", "identification", "identifié", "identifiée", "détection", "recensement",
+                     "scanning", "1 repérage"),
+        "analysis": ("en analyse", "analysé", "étude", "à l'étude", "en étude", "analysis", "2 analyse"),
+        "response": ("réponses", "en réponse", "actions en cours", "mise en œuvre", "plan d'action", "traitement",
+                     "response", "3 réponse"),
+        "assessment": ("bilan", "à évaluer", "en évaluation", "évalué", "évaluée", "mesure des effets", "assessment",
+                       "4 évaluation"),
     },
 )
 
@@ -177,13 +181,18 @@ OUTCOME = Vocabulary(
     {"eliminated": "Éliminé", "reduced": "Réduit", "less_harmful": "Moins grave", "better_handled": "Mieux traité",
      "handed_over": "Confié à un autre acteur", "no_effect": "Sans effet", "worse": "Aggravé"},
     {
-        "eliminated": ("supprimé", "résolu définitivement", "disparu"),
-        "reduced": ("en baisse", "diminué", "atténué"),
-        "less_harmful": ("moins grave", "moins nuisible"),
-        "better_handled": ("mieux géré", "mieux pris en charge"),
-        "handed_over": ("transféré", "confié", "passé à un autre acteur"),
-        "no_effect": ("aucun effet", "inchangé", "sans changement"),
-        "worse": ("pire", "en hausse", "aggravation"),
+        "eliminated": ("éliminée", "supprimé", "supprimée", "résolu définitivement", "résolue définitivement",
+                       "disparu", "disparue", "éradiqué", "éradiquée", "plus de problème"),
+        "reduced": ("réduite", "en baisse", "baisse", "diminué", "diminuée", "diminution", "atténué", "atténuée",
+                    "moins fréquent", "moins fréquente"),
+        "less_harmful": ("moins graves", "gravité réduite", "moins dangereux", "moins dangereuse", "moins nuisible"),
+        "better_handled": ("mieux traitée", "mieux géré", "mieux gérée", "mieux pris en charge", "mieux prise en charge",
+                           "meilleure prise en charge", "réponse améliorée"),
+        "handed_over": ("confié", "confiée", "transféré", "transférée", "transmis", "transmise", "délégué", "déléguée",
+                        "confié à un autre partenaire", "passé à un autre acteur"),
+        "no_effect": ("aucun effet", "pas d'effet", "sans résultat", "inchangé", "inchangée", "sans changement",
+                      "pas de changement", "stable"),
+        "worse": ("pire", "aggravée", "aggravation", "en hausse", "hausse", "empiré", "dégradé", "dégradée"),
     },
 )
 
@@ -192,6 +201,7 @@ NO_WORDS = ("non", "n", "absent", "absente", "absents", "0", "no", "faux", "fals
 
 OPEN_PROBLEM_STATUSES = ("open", "in_progress")
 OPEN_ACTION_STATUSES = ("todo", "in_progress")
+CLOSED_PROBLEM_STATUSES = ("resolved", "dropped")
 CADENCES = {"monthly": "Mensuelle", "fortnightly": "Tous les 15 jours"}
 CADENCE_SYNONYMS = {
     "monthly": ("mensuelle", "mensuel", "mois", "tous les mois", "1 mois", "monthly"),
@@ -199,7 +209,7 @@ CADENCE_SYNONYMS = {
 }
 
 VOCABULARIES = {v.name: v for v in (PROBLEM_STATUS, ACTION_STATUS, MEETING_STATUS, MEETING_KIND, PRIORITY, PARTNER_TYPE, CATEGORY,
-                                    PROBLEM_STAGE, OUTCOME)}
+                                     PROBLEM_STAGE, OUTCOME)}
 
 
 _PARTNER_TABLE = PARTNER_TYPE.lookup_table()

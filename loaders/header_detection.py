@@ -47,12 +47,22 @@ def _score(row: list, lookup: dict[str, str], schema: SheetSchema) -> tuple[bool
     return required == total_required, len(fields - {None, SECTOR_COLUMN.field}), required
 
 
+def qualifies(score: tuple[bool, int, int], schema: SheetSchema, *, strict: bool = False) -> bool:
+    """Whether a line scored `score` can be the header of `schema`: two of its required columns named (its only one
+    and another column, for a sheet with a single required column such as Diagnostic). `strict` (a sheet recognised
+    by its headers alone as an optional sheet): every required column and at least three columns named."""
+    if strict:
+        return score[0] and score[1] >= 3
+    total_required = sum(1 for c in schema.columns if c.required)
+    return score[2] >= min(2, total_required) and score[1] >= 2
+
+
 def find_header(sheet: RawSheet, schema: SheetSchema, lookup: dict[str, str]) -> HeaderMatch | None:
-    """The line among the first ones that names the most columns (at least two required ones)."""
+    """The line among the first ones that names the most columns (at least two required ones, see `qualifies`)."""
     best_line, best_score = None, (False, 0, 0)
     for index, row in enumerate(sheet.rows[: limits.HEADER_SEARCH_ROWS]):
         score = _score(row, lookup, schema)
-        if score[2] >= 2 and score > best_score:
+        if qualifies(score, schema) and score > best_score:
             best_line, best_score = index, score
     if best_line is None:
         return None
@@ -107,5 +117,7 @@ def classify_sheet_name(name: str, table: dict[str, str]) -> str | None:
 def sheet_from_file_name(file_name: str) -> str | None:
     """For a CSV whose headers say nothing: "problemes_forbach.csv" holds problems."""
     words = {singular(w) for w in fold(file_name.rsplit(".", 1)[0]).split()}
-    hits = {key for key, stem in (("meetings", "reunion"), ("problems", "probleme"), ("actions", "action")) if stem in words}
+    stems = (("meetings", "reunion"), ("problems", "probleme"), ("actions", "action"), ("diagnostics", "diagnostic"),
+             ("partners", "partenaire"), ("partners", "contact"), ("partners", "annuaire"))
+    hits = {key for key, stem in stems if stem in words}
     return hits.pop() if len(hits) == 1 else None

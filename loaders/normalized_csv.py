@@ -30,7 +30,7 @@ def to_csv_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def write_normalized(frames: dict[str, pd.DataFrame], out_dir: Path | str) -> list[Path]:
-    """meetings.csv, problems.csv, actions.csv in `out_dir` (created if needed)."""
+    """meetings.csv, problems.csv, actions.csv, diagnostics.csv, partners.csv in `out_dir` (created if needed)."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -9,6 +9,7 @@ wrong order, actions without their problem) follow per sheet.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -17,9 +18,9 @@ import pandas as pd
 from domain.issue_catalogue import Issue, display_value, make_issue
 from domain.reference import Reference, Sector
 from domain.text import fold
-from domain.tracker_schema import Column, Kind, SheetSchema, frame_from_values
-from domain.vocabulary import (ACTION_STATUS, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES, PROBLEM_STATUS, VOCABULARIES,
-                               partner_type_of)
+from domain.tracker_schema import PRIORITY_SEPARATOR, Column, Kind, SheetSchema, frame_from_values
+from domain.vocabulary import (ACTION_STATUS, CLOSED_PROBLEM_STATUSES, OPEN_ACTION_STATUSES, OPEN_PROBLEM_STATUSES,
+                               OUTCOME, PROBLEM_STATUS, VOCABULARIES, partner_type_of)
 from loaders import cell_values as cv
 from loaders.header_detection import HeaderMatch
 from loaders.settings import Settings
@@ -92,9 +93,10 @@ _BOOL_EXPECTED = "« Oui », « Non » ou vide (X, O/N, 1/0, Présent/Absent acc
 class _Collector:
     """Issues and rejections for one sheet, in line order."""
 
-    def __init__(self, sheet: str, lines: list[int]):
+    def __init__(self, sheet: str, lines: list[int], present: frozenset[str] = frozenset()):
         self.sheet = sheet
         self.lines = lines
+        self.present = present  # the fields whose column the sheet has (an optional column may be absent)
         self.issues: list[tuple[int, Issue]] = []
         self.rejected: set[int] = set()
 
@@ -107,9 +109,10 @@ class _Collector:
 
 def validate_sheet(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], ctx: Context,
                    problem_refs: dict[str, tuple[int, bool, str]] | None = None) -> SheetOutcome:
-    """Validate `data` lines of one sheet. For actions, `problem_refs` maps ref_key -> (line, accepted, ref)."""
+    """Validate `data` lines of one sheet. For actions and diagnostics, `problem_refs` maps ref_key -> (line,
+    accepted, ref) of the Problèmes sheet (None: the file has none, the references are not checked)."""
     lines = [line for line, _ in data]
-    out = _Collector(schema.key, lines)
+    out = _Collector(schema.key, lines, frozenset(header.columns))
     width = max(header.columns.values(), default=0) + 1
     rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))] for _, cells in data]
     values: dict[str, list] = {}
@@ -210,8 +213,24 @@ def _problem_rules(schema, values, out, ctx, _refs) -> None:
             out.add(i, "closing_date_but_open", resolved_label, resolved, expected=PROBLEM_STATUS.labels[status])
         if reported and due and due < reported:
             out.add(i, "due_before_reported", due_label, due, other=cv.parse_text(reported)[0])
+    _check_outcomes(schema, values, out)
     _check_communes(schema, values, out, ctx)
     _check_dates(schema, values, out, ctx, past_fields=("reported_on", "resolved_on"))
+
+
+def _check_outcomes(schema, values, out: _Collector) -> None:
+    """A closed problem says what the GPO's work changed; an open one does not yet. Only for a tracker that has the
+    Résultat column (one made before it loads as before, without a warning per closed problem)."""
+    if "outcome" not in out.present:
+        return
+    label = schema.column("outcome").label
+    allowed = OUTCOME.expected_text()
+    for i, (status, outcome) in enumerate(zip(values["status"], values["outcome"])):
+        if status in CLOSED_PROBLEM_STATUSES and outcome is None:
+            out.add(i, "closed_without_outcome", label, values["problem_id"][i], expected=PROBLEM_STATUS.labels[status],
+                    allowed=allowed)
+        elif status in OPEN_PROBLEM_STATUSES and outcome is not None:
+            out.add(i, "outcome_but_open", label, OUTCOME.labels[outcome], expected=PROBLEM_STATUS.labels[status])
 
 
 def _check_communes(schema, values, out, ctx: Context) -> None:
@@ -274,7 +293,73 @@ def _action_rules(schema, values, out, ctx, problem_refs) -> None:
     _check_dates(schema, values, out, ctx, past_fields=("done_on",))
 
 
-_RULES = {"meetings": _meeting_rules, "problems": _problem_rules, "actions": _action_rules}
+_REF_LIST_SEPARATORS = re.compile(r"[,;\n]")
+
+
+def split_refs(text: str | None) -> list[str]:
+    """The references a cell names, in order, each once: "P-01, p-04 ;P-01" -> ["P-01", "p-04"]."""
+    refs, seen = [], set()
+    for part in _REF_LIST_SEPARATORS.split(text or ""):
+        ref = part.strip()
+        if ref and cv.ref_key(ref) not in seen:
+            seen.add(cv.ref_key(ref))
+            refs.append(ref)
+    return refs
+
+
+def _diagnostic_rules(schema, values, out, ctx, problem_refs) -> None:
+    date_label = schema.column("diagnosed_on").label
+    _first_lines(values["diagnosed_on"], out, date_label, "duplicate_diagnostic", values["diagnosed_on"])
+    shared_label = schema.column("shared_on").label
+    for i, (diagnosed, shared) in enumerate(zip(values["diagnosed_on"], values["shared_on"])):
+        if diagnosed and shared and shared < diagnosed:
+            out.add(i, "shared_before_diagnosed", shared_label, shared, other=cv.parse_text(diagnosed)[0])
+    label = schema.column("priority_problem_ids").label
+    joined = []
+    for i, text in enumerate(values["priority_problem_ids"]):
+        named = []
+        for ref in split_refs(text):
+            known = problem_refs.get(cv.ref_key(ref)) if problem_refs is not None else None
+            if problem_refs is not None and known is None:
+                out.add(i, "unknown_priority_problem", label, ref)
+            elif known is not None and not known[1]:
+                out.add(i, "priority_problem_rejected", label, ref, first_row=known[0])
+            named.append(known[2] if known is not None else ref)  # the problem's own spelling when it exists
+        joined.append(PRIORITY_SEPARATOR.join(named) or None)
+    values["priority_problem_ids"] = joined
+    _check_dates(schema, values, out, ctx, past_fields=("diagnosed_on", "shared_on"))
+
+
+# One address, as SMTP carries it: a local part of the characters RFC 5322 allows outside quotes (no leading, trailing
+# or double dot), then a domain of letter-digit-hyphen labels ending in a top-level domain of letters.
+_EMAIL = re.compile(r"^(?!\.)(?!.*\.\.)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}(?<!\.)@"
+                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` is one well-formed e-mail address (no name around it, no second address)."""
+    return bool(_EMAIL.match(text))
+
+
+def _partner_rules(schema, values, out, ctx, _refs) -> None:
+    email_label = schema.column("email").label
+    emails = values["email"]
+    for i, email in enumerate(emails):
+        if email is not None and not is_email(email):
+            out.add(i, "invalid_email", email_label, email)
+    keys = [(fold(org), email.lower()) if org is not None and email is not None else None
+            for org, email in zip(values["organisation"], emails)]
+    _first_lines(keys, out, email_label, "duplicate_partner", emails)
+    values["opted_out"] = [bool(v) for v in values["opted_out"]]  # « Ne plus écrire » left empty: no
+    partner_table = ctx.vocabularies.tables["partner_type"]
+    types = values["partner_type"]
+    for i, organisation in enumerate(values["organisation"]):
+        if types[i] is None and organisation:
+            types[i] = partner_type_of(organisation, partner_table)
+
+
+_RULES = {"meetings": _meeting_rules, "problems": _problem_rules, "actions": _action_rules,
+          "diagnostics": _diagnostic_rules, "partners": _partner_rules}
 
 
 def _outcome(schema: SheetSchema, header: HeaderMatch, data: list[DataLine], values: dict, out: _Collector,

@@ -18,7 +18,8 @@ from domain.vocabulary import VOCABULARIES
 DEFAULT_SETTINGS = Path(__file__).resolve().parent.parent / "config" / "synonymes.toml"
 
 _SHEET_KEYS = {"reunions": "meetings", "reunion": "meetings", "problemes": "problems", "probleme": "problems",
-               "actions": "actions", "action": "actions", "secteur": "sector"}
+               "actions": "actions", "action": "actions", "secteur": "sector", "diagnostic": "diagnostics",
+               "diagnostics": "diagnostics", "partenaires": "partners", "partenaire": "partners"}
 _VOCAB_KEYS = {
     "statut probleme": "problem_status",
     "statut action": "action_status",
@@ -27,6 +28,8 @@ _VOCAB_KEYS = {
     "priorite": "priority",
     "type partenaire": "partner_type",
     "categorie": "category",
+    "etape": "problem_stage",
+    "resultat": "outcome",
 }
 
 

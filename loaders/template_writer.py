@@ -1,4 +1,4 @@
-"""The blank tracker an animator downloads: instructions, sector card, three data sheets, hidden lists.
+"""The blank tracker an animator downloads: instructions, sector card, the data sheets, hidden lists.
 
 The workbook layout (sheet names, canonical headers in schema order, dropdowns,
 date checks) is built here once; `loaders.tracker_export` fills the same layout
@@ -50,6 +50,8 @@ _LIST_TITLES = (
     ("bool", "Oui / Non"),
     ("sector", "Secteur"),
     ("cadence", "Cadence"),
+    ("problem_stage", "Étape du problème"),  # appended: the lists above keep their columns of « Listes »
+    ("outcome", "Résultat"),
 )
 
 _SHEET_PURPOSE = {
@@ -58,20 +60,28 @@ _SHEET_PURPOSE = {
     "meetings": "une ligne par réunion du GPO : tenue, prévue, annulée ou reportée, avec les présents.",
     "problems": "une ligne par problème qui gêne la population (diagnostic de sécurité, signalements des partenaires).",
     "actions": "une ligne par action décidée pour traiter un problème, confiée à un partenaire avec une échéance.",
+    "diagnostics": "(facultative) une ligne par diagnostic de sécurité du secteur : sa date, la date où il a été "
+                   "partagé avec les partenaires et les problèmes prioritaires qu'il retient. D'un diagnostic au "
+                   "suivant, c'est un cycle du GPO, dont le bilan est attendu 12 mois après le diagnostic.",
+    "partners": "(facultative) une ligne par contact d'un partenaire : l'organisation, telle que l'écrit la "
+                "colonne « Partenaire responsable » des actions, la personne et son adresse électronique.",
 }
 
 _RULES = (
     "Ne renommez pas les feuilles ni les en-têtes de colonnes, et ne les supprimez pas : le tableau de bord les "
     "reconnaît par leur nom. Vous pouvez ajouter vos propres colonnes à droite : elles sont ignorées à l'import.",
-    "Une ligne = une réunion, un problème ou une action. Pas de ligne de total ni de commentaire au milieu du tableau.",
+    "Une ligne = une réunion, un problème, une action, un diagnostic ou un contact. Pas de ligne de total ni de "
+    "commentaire au milieu du tableau.",
     "Dates au format JJ/MM/AAAA, jour en premier : 03/04/2026 signifie le 3 avril 2026.",
     "Les en-têtes sur fond bleu foncé sont obligatoires : une ligne où il en manque un est rejetée à l'import. "
     "Les en-têtes sur fond bleu clair sont facultatifs.",
     "Pour les colonnes à liste, choisissez la valeur dans la liste déroulante (flèche à droite de la cellule).",
     "Chaque problème a une référence unique (P-01, P-02…). Chaque action a la sienne (A-01, A-02…) et reprend, "
     "dans la colonne « Réf problème », la référence du problème qu'elle traite.",
-    "Problème résolu : statut « Résolu » et date de résolution. Action terminée : statut « Réalisée » et date de "
-    "réalisation.",
+    "Problème résolu : statut « Résolu », date de résolution et, dans « Résultat », ce que l'action du GPO a changé "
+    "(Éliminé, Réduit, Moins grave…). Action terminée : statut « Réalisée » et date de réalisation.",
+    "Les feuilles « Diagnostic » et « Partenaires » sont facultatives ; si vous les supprimez, le tableau de bord "
+    "garde celles qu'il a déjà. Pour les vider, gardez la feuille et ses en-têtes, sans ligne.",
     "Ne supprimez pas les lignes anciennes : l'historique sert au bilan du GPO. Utilisez plutôt les filtres pour "
     "masquer les lignes closes.",
     "Enregistrez au format .xlsx (Excel) ou .ods (LibreOffice), puis déposez le fichier sur le tableau de bord : "
@@ -270,10 +280,11 @@ def _fill_guide(ws, sector: Sector | None, reference: Reference, values: dict[st
     if sector is not None:
         csp = reference.csps.get(sector.csp_id)
         line(f"Secteur : {sector.name}" + (f" (circonscription de {csp.name})" if csp else ""), font=Font(bold=True, size=12))
-    line("Ce fichier suit l'activité du groupe de partenariat opérationnel (GPO) du secteur : les réunions, les "
-         "problèmes qui gênent la population et les actions décidées pour y répondre, chacune confiée à un partenaire "
-         "avec une échéance. Il se remplit avec les partenaires (mairie, police municipale, police nationale, "
-         "bailleurs, transporteurs…) et se dépose sur le tableau de bord départemental.", height=60)
+    line("Ce fichier suit l'activité du groupe de partenariat opérationnel (GPO) du secteur : le diagnostic de "
+         "sécurité, les réunions, les problèmes qui gênent la population et les actions décidées pour y répondre, "
+         "chacune confiée à un partenaire avec une échéance, puis le résultat obtenu. Il se remplit avec les "
+         "partenaires (mairie, police municipale, police nationale, bailleurs, transporteurs…) et se dépose sur le "
+         "tableau de bord départemental.", height=60)
     row += 1
     line("Règles à respecter", font=Font(bold=True, size=13, color="1F4E78"))
     for rule in _RULES:

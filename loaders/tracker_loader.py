@@ -18,14 +18,14 @@ import pandas as pd
 
 from domain.issue_catalogue import ERROR, Issue, make_issue
 from domain.reference import Reference, Sector, default_reference
-from domain.tracker_schema import SECTOR_COLUMN, SHEET_ORDER, SHEETS, empty_frames
+from domain.tracker_schema import REQUIRED_SHEETS, SECTOR_COLUMN, SHEET_ORDER, SHEETS, empty_frames
 from loaders import limits
 from loaders.cell_values import parse_text, ref_key
 from loaders.csv_reader import read_csv
 from loaders.data_lines import DataLine, data_lines, split_footer
 from loaders.file_guard import inspect
 from loaders.header_detection import (HeaderMatch, classify_sheet_name, find_header, header_lookup, header_score,
-                                      sheet_from_file_name, sheet_name_table)
+                                      qualifies, sheet_from_file_name, sheet_name_table)
 from loaders.raw_sheet import RawSheet
 from loaders.row_validation import Context, SheetOutcome, Vocabularies, validate_sheet
 from loaders.sector_resolution import SectorSheet, check_sector_sheet, read_sector_sheet
@@ -150,11 +150,13 @@ def _load(
         return _failed(shown_name, hint, file_issues)
 
     headers: dict[str, HeaderMatch] = {}
-    for key, raw in assigned.items():
-        header, issues = _header_for(key, raw, lookups[key])
+    for key, raw in list(assigned.items()):
+        header, issues = _header_for(key, raw, lookups[key], alone=inspection.format == "csv")
         file_issues += issues
         if header:
             headers[key] = header
+        elif SHEETS[key].optional:  # said as a warning; the file is read without it
+            del assigned[key]
     if any(i.severity == ERROR for i in file_issues):
         return _failed(shown_name, hint, file_issues)
 
@@ -202,7 +204,12 @@ def _load(
 
 
 def _assign_sheets(sheets: list[RawSheet], fmt: str, base_name: str, lookups: dict, settings: Settings):
-    """Map raw sheets to meetings / problems / actions (+ the optional Secteur sheet)."""
+    """Map raw sheets to meetings / problems / actions / diagnostics / partners (+ the optional Secteur sheet).
+
+    A CSV is the sheet its headers (else its file name) say. A workbook's sheets are recognised by name, then a sheet
+    of another name by its headers: any required sheet still missing, an optional one only on a strict match (a
+    sheet of notes with a « Date » column must not become the Diagnostic). Only the required sheets may be missing.
+    """
     issues: list[Issue] = []
     assigned: dict[str, RawSheet] = {}
     sector_raw = None
@@ -210,11 +217,11 @@ def _assign_sheets(sheets: list[RawSheet], fmt: str, base_name: str, lookups: di
         raw = sheets[0]
         scores = {key: header_score(raw, SHEETS[key], lookups[key]) for key in SHEET_ORDER}
         best = max(scores, key=scores.get)
-        key = best if scores[best][2] >= 2 else sheet_from_file_name(base_name)
+        key = best if qualifies(scores[best], SHEETS[best]) else sheet_from_file_name(base_name)
         if key is None:
             return {}, None, [make_issue("csv_sheet_unknown")]
         assigned[key] = raw
-        if key == "actions":
+        if key in ("actions", "diagnostics"):
             issues.append(make_issue("problems_not_checked"))
         return assigned, None, issues
     table = sheet_name_table(settings)
@@ -231,13 +238,15 @@ def _assign_sheets(sheets: list[RawSheet], fmt: str, base_name: str, lookups: di
             unplaced.append(raw)
     for raw in unplaced:  # "Feuil1" holding the problems: recognised by its headers
         scores = {key: header_score(raw, SHEETS[key], lookups[key]) for key in SHEET_ORDER if key not in assigned}
+        scores = {key: score for key, score in scores.items()
+                  if qualifies(score, SHEETS[key], strict=SHEETS[key].optional)}
         best = max(scores, key=scores.get) if scores else None
-        if best and scores[best][2] >= 2 and not _is_blank_sheet(raw):
+        if best and not _is_blank_sheet(raw):
             assigned[best] = raw
         elif not _is_blank_sheet(raw):
             issues.append(make_issue("extra_sheet", value=raw.name))
     found = ", ".join(f"« {s.name} »" for s in sheets) or "aucune"
-    for key in SHEET_ORDER:
+    for key in REQUIRED_SHEETS:
         if key not in assigned:
             issues.append(make_issue("missing_sheet", sheet=key, found=found))
     return assigned, sector_raw, issues
@@ -247,10 +256,16 @@ def _is_blank_sheet(raw: RawSheet) -> bool:
     return all(all(c == "" for c in row) for row in raw.rows)
 
 
-def _header_for(key: str, raw: RawSheet, lookup: dict) -> tuple[HeaderMatch | None, list[Issue]]:
+def _header_for(key: str, raw: RawSheet, lookup: dict, *, alone: bool = False) -> tuple[HeaderMatch | None, list[Issue]]:
+    """The sheet's header line; an optional sheet without one is left unread with a warning, unless it is the file's
+    only sheet (`alone`: a CSV), which is then an error like any sheet's."""
     schema = SHEETS[key]
     header = find_header(raw, schema, lookup)
     if header is None:
+        if schema.optional and not alone:
+            expected = ", ".join(f"« {c.label} »" for c in schema.columns[:3])
+            return None, [make_issue("optional_sheet_not_read", sheet=key, value=raw.name, limit=limits.HEADER_SEARCH_ROWS,
+                                     expected=expected)]
         expected = ", ".join(f"« {c.label} »" for c in schema.columns if c.required)
         return None, [make_issue("header_not_found", sheet=key, limit=limits.HEADER_SEARCH_ROWS, expected=expected)]
     issues = []
@@ -336,8 +351,8 @@ def _validate_group(file: str, sector_id: str | None, assigned: dict[str, RawShe
     frames = empty_frames()
     rejected: dict[str, pd.DataFrame] = {}
     counts: dict[str, SheetCount] = {}
-    problem_refs = None
-    if "actions" in assigned and "problems" in assigned:
+    problem_refs = None  # the Problèmes sheet's references, for the sheets that name problems (actions, diagnostics)
+    if "problems" in assigned and ("actions" in assigned or "diagnostics" in assigned):
         problem_refs = {}
     for key in SHEET_ORDER:
         if key not in assigned:
@@ -347,7 +362,8 @@ def _validate_group(file: str, sector_id: str | None, assigned: dict[str, RawShe
         sheet_issues: list[Issue] = []
         data = group_lines.get(key, [])
         if ctx.sector is not None:
-            outcome = validate_sheet(SHEETS[key], headers[key], data, ctx, problem_refs if key == "actions" else None)
+            outcome = validate_sheet(SHEETS[key], headers[key], data, ctx,
+                                     problem_refs if key in ("actions", "diagnostics") else None)
             frames[key] = outcome.frame
             rejected[key] = outcome.rejected
             sheet_issues += outcome.issues

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.reference import Reference
+from domain.tracker_schema import SHEET_ORDER
 
 REJECTED = "Lignes rejetées"  # rows with an error: kept as typed, not in the data
 SET_ASIDE = "Lignes de total ou de note mises de côté"  # a totals or notes line below the data: not an error
@@ -12,7 +13,7 @@ HISTORY_COLUMNS = ["N°", "Secteur", "Fichier", "Importé par", "Le", "Réunions
                    REJECTED, "Erreurs", "Avertissements", SET_ASIDE, "Données actuelles"]
 STATUS_COLUMNS = ["Secteur", "CSP", "Fichier", "Importé le", "Par", "Réunions", "Problèmes", "Actions",
                   REJECTED, "Erreurs", "Avertissements", SET_ASIDE]
-_SHEETS = ("meetings", "problems", "actions")
+_SHEETS = SHEET_ORDER  # every sheet's rejected lines (an import made before the optional sheets counts 0 for them)
 
 
 def _rejected(lines: pd.DataFrame | pd.Series) -> pd.Series | int:

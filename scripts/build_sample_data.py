@@ -4,8 +4,19 @@
 
 Same seed and --as-of, same content. Most files are the exported template
 (`write_filled_tracker`); a few are then "hand edited" the way animators do
-(title lines, header synonyms, statuses typed freely, text dates, a total line),
-and two are LibreOffice .ods files. Every file loads without error.
+(title lines, header synonyms, statuses typed freely, text dates, a total line,
+a sheet renamed), and two are LibreOffice .ods files. Every file loads without
+error.
+
+The cycle (issue 13) and the partner contacts (issue 14) are drawn from a random
+stream of their own (`…-cycle`), after the meetings, problems and actions: those
+are the same as before the cycle existed. Most sectors carry one or two
+diagnostics (not the GPO not yet constituted, nor Sarrebourg, whose .ods is still
+written as a tracker made before the cycle: old trackers keep loading), stages on
+open problems, outcomes on closed ones (a few left without, which the loader
+warns about: `MISSING_OUTCOME`), a chef de file on some, and a Partenaires sheet
+of fictional contacts (functions, never people; e-mails on reserved domains,
+`example.org` and `.invalid`), one of whom asked not to be written to.
 """
 
 from __future__ import annotations
@@ -22,7 +33,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.reference import Reference, Sector, default_reference  # noqa: E402
-from domain.tracker_schema import OUTPUT_COLUMNS, SHEETS  # noqa: E402
+from domain.tracker_schema import OUTPUT_COLUMNS, SHEET_ORDER, SHEETS  # noqa: E402
+from domain.text import fold  # noqa: E402
 from domain.vocabulary import CADENCES, VOCABULARIES  # noqa: E402
 from loaders.tracker_export import cell_value, write_filled_tracker  # noqa: E402
 
@@ -33,6 +45,37 @@ SYNONYM_HEADERS = ("hagondange", "yutz")
 FREE_STATUSES = ("stiring", "woippy", "freyming-merlebach", "yutz")
 LATE = ("marly",)  # missed its last meetings: shows as late on the dashboard
 PLANNED_ONLY = ("fameck", "sarreguemines-peripherie")
+# The cycle and the partner contacts.
+OLD_FORMAT = ("sarrebourg",)  # written as before the cycle: no Étape / Résultat / Chef de file, no new sheets
+TWO_DIAGNOSTICS = ("metz-centre", "woippy", "thionville-centre", "forbach", "stiring", "hombourg-haut")
+OVERDUE_BILAN = ("hagondange", "amneville")  # one diagnostic, more than 12 months old and no newer one
+MISSING_OUTCOME = ("montigny", "yutz", "freyming-merlebach")  # one closed problem left without its Résultat
+OPTED_OUT = "forbach"  # one contact who asked not to be written to
+CONTACTS_BEFORE_CONSTITUTION = ("fameck",)  # its constitutive meeting is planned: the partners are known
+RENAMED_SHEETS = {"woippy": {"Diagnostic": "Diagnostic de sécurité"}, "yutz": {"Partenaires": "Contacts"}}
+CYCLE_RENAMES = {"Date du diagnostic": "Établi le", "Partagé le": "Diffusé le", "Problèmes prioritaires": "Priorités",
+                 "Courriel": "E-mail", "Ne plus écrire": "Désinscrit", "Résultat": "Résultat obtenu",
+                 "Chef de file": "Pilote"}
+FREE_OUTCOMES = {"Réduit": ["réduit", "en baisse", "Réduit"], "Éliminé": ["Eliminé", "supprimé", "Éliminé"],
+                 "Sans effet": ["aucun effet", "Sans effet"]}
+STAGE_WEIGHTS = {"open": ({"scanning": 0.5, "analysis": 0.5}, 0.2),  # status -> (weights, share left without a stage)
+                 "in_progress": ({"analysis": 0.25, "response": 0.6, "assessment": 0.15}, 0.1)}
+OUTCOME_WEIGHTS = {"resolved": {"eliminated": 0.25, "reduced": 0.35, "less_harmful": 0.1, "better_handled": 0.15,
+                                "handed_over": 0.05, "no_effect": 0.1},
+                   "dropped": {"handed_over": 0.4, "no_effect": 0.4, "worse": 0.2}}
+DIAGNOSTIC_TITLES = ["Diagnostic local de sécurité {year}", "Diagnostic de sécurité du secteur – {year}",
+                     "Mise à jour du diagnostic ({month} {year})"]
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre"]
+CONTACT_ROLES = {  # functions, never names of people
+    "mairie": ["Adjoint au maire chargé de la sécurité", "Service prévention de la mairie", "Cabinet du maire"],
+    "police_municipale": ["Chef de service de la police municipale", "Poste de police municipale"],
+    "police_nationale": ["Référent GPO du commissariat", "Officier de la brigade de proximité"],
+    "bailleur": ["Responsable de secteur du bailleur", "Chargé de la tranquillité résidentielle"],
+    "transporteur": ["Responsable sûreté du réseau"], "education": ["Principal du collège"],
+    "association": ["Coordinateur des médiateurs"], "commerce": ["Président de l'union des commerçants"],
+    "securite_privee": ["Chef de poste"], "autre": ["Correspondant"],
+}
 
 PLACES = {
     "metz-centre": ["Borny, boulevard de Provence", "Bellecroix, rue de Toul", "La Patrotte", "Metz-Nord, rue de Thionville",
@@ -218,6 +261,87 @@ def _problems_and_actions(sector: Sector, ref: Reference, as_of: dt.date, rng: r
     return problems, actions
 
 
+def _slug(text: str) -> str:
+    return "-".join(fold(text).split())[:40]
+
+
+def _cycle(sector: Sector, ref: Reference, as_of: dt.date, problems: list[dict], actions: list[dict],
+           rng: random.Random) -> tuple[list[dict], list[dict]]:
+    """Stages, outcomes and chefs de file on `problems` (in place), the sector's diagnostics and partner contacts."""
+    constituted = sector.constituted_on is not None
+    if sector.sector_id in OLD_FORMAT:
+        return [], []
+    first_partner = {}
+    for action in actions:
+        first_partner.setdefault(action["problem_id"], (action["partner"], action["partner_type"]))
+    closed = [p for p in problems if p["status"] in OUTCOME_WEIGHTS]
+    left_without = closed[len(closed) // 2]["problem_id"] if sector.sector_id in MISSING_OUTCOME and closed else None
+    for problem in problems:
+        status = problem["status"]
+        if status in STAGE_WEIGHTS:
+            weights, none_share = STAGE_WEIGHTS[status]
+            if rng.random() >= none_share:
+                problem["stage"] = rng.choices(list(weights), list(weights.values()))[0]
+        else:
+            problem["stage"] = "assessment"
+            if problem["problem_id"] != left_without:
+                weights = OUTCOME_WEIGHTS[status]
+                problem["outcome"] = rng.choices(list(weights), list(weights.values()))[0]
+        if problem["problem_id"] in first_partner and rng.random() < 0.4:
+            problem["lead_partner"] = first_partner[problem["problem_id"]][0]
+    return _diagnostics(sector, as_of, problems, rng) if constituted else [], _contacts(sector, ref, actions, rng)
+
+
+def _diagnostics(sector: Sector, as_of: dt.date, problems: list[dict], rng: random.Random) -> list[dict]:
+    sid = sector.sector_id
+    if sid in OVERDUE_BILAN:
+        days = [rng.randint(375, 410)]
+    elif sid in TWO_DIAGNOSTICS:
+        days = [rng.randint(385, 430), rng.randint(30, 120)]
+    else:
+        days = [rng.randint(120, 330)]
+    rows = []
+    for age in days:
+        diagnosed = as_of - D(days=age)
+        known = sorted((p for p in problems if p["reported_on"] <= diagnosed + D(days=14)), key=lambda p: p["reported_on"])
+        known = known or sorted(problems, key=lambda p: p["reported_on"])[:3]
+        named = rng.sample(known, min(len(known), rng.randint(2, 4)))
+        separator = rng.choice([", ", ";", " ; "])
+        shared = diagnosed + D(days=rng.randint(5, 30)) if rng.random() < 0.8 else None
+        categories = list(dict.fromkeys(p["category"].lower() for p in named))
+        rows.append({
+            "diagnosed_on": diagnosed,
+            "title": rng.choice(DIAGNOSTIC_TITLES).format(year=diagnosed.year, month=MONTHS_FR[diagnosed.month - 1]),
+            "shared_on": shared if shared and shared <= as_of else None,
+            "priority_problem_ids": separator.join(p["problem_id"] for p in sorted(named, key=lambda p: p["problem_id"])),
+            "summary": (f"Priorités retenues avec les partenaires : {', '.join(categories)}. "
+                        + rng.choice(["Présenté en réunion du GPO et transmis aux partenaires.",
+                                      "Établi à partir des signalements des bailleurs et des statistiques du commissariat.",
+                                      "Bilan à présenter au GPO un an après."])),
+        })
+    return rows
+
+
+def _contacts(sector: Sector, ref: Reference, actions: list[dict], rng: random.Random) -> list[dict]:
+    if sector.constituted_on is None and sector.sector_id not in CONTACTS_BEFORE_CONSTITUTION:
+        return []
+    commune = ref.communes[sector.communes[0]].name
+    organisations = {f"Mairie de {commune}": "mairie", f"Police municipale de {commune}": "police_municipale",
+                     f"Commissariat de {ref.csps[sector.csp_id].name}": "police_nationale"}
+    for action in actions:
+        organisations.setdefault(action["partner"], action["partner_type"])
+    rows = []
+    for organisation, kind in organisations.items():
+        domain = f"{_slug(organisation)}.{rng.choice(['example.org', 'example.org', 'invalid'])}"
+        roles = rng.sample(CONTACT_ROLES[kind], 2 if kind == "mairie" else 1)
+        for role, local in zip(roles, rng.sample(["gpo", "accueil", "prevention", "securite", "contact"], len(roles))):
+            rows.append({"organisation": organisation, "partner_type": kind if rng.random() < 0.85 else None,
+                         "contact": role, "email": f"{local}@{domain}", "opted_out": None})
+    if sector.sector_id == OPTED_OUT:
+        rows[-1]["opted_out"] = True
+    return rows
+
+
 def _frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     return {key: pd.DataFrame([{c: r.get(c) for c in OUTPUT_COLUMNS[key]} for r in rows[key]],
                               columns=list(OUTPUT_COLUMNS[key])) for key in rows}
@@ -258,15 +382,55 @@ def _hand_edit(path: Path, sector: Sector, as_of: dt.date, rng: random.Random) -
     wb.save(path)
 
 
+_CYCLE_COLUMNS = ("stage", "outcome", "lead_partner")
+
+
+def _hand_edit_cycle(path: Path, sector: Sector, as_of: dt.date, rng: random.Random) -> None:
+    """The same hand editing on the cycle's sheets and columns, drawn from the cycle's own random stream."""
+    wb = openpyxl.load_workbook(path)
+    sid = sector.sector_id
+    problems = wb[SHEETS["problems"].label]
+    header_line = next(row for row in range(1, 6) if problems.cell(row, 1).value in ("Réf", "N°"))
+    for key in ("problems", "diagnostics", "partners"):
+        ws = wb[SHEETS[key].label]
+        if sid in SYNONYM_HEADERS:
+            for cell in ws[header_line if key == "problems" else 1]:
+                cell.value = CYCLE_RENAMES.get(cell.value, cell.value)
+        if sid in FREE_STATUSES and key == "problems":
+            column = next(c.column for c in ws[header_line] if c.value in ("Résultat", "Résultat obtenu"))
+            for (cell,) in ws.iter_rows(min_row=header_line + 1, min_col=column, max_col=column):
+                if cell.value in FREE_OUTCOMES:
+                    cell.value = rng.choice(FREE_OUTCOMES[cell.value])
+        if sid in FREE_STATUSES and key == "diagnostics":  # dates typed as text, day first
+            for row in ws.iter_rows(min_row=2, max_col=3):
+                for cell in (row[0], row[2]):
+                    if isinstance(cell.value, dt.datetime):
+                        cell.value = cell.value.strftime(rng.choice(["%d/%m/%Y", "%d/%m/%y"]))
+        if sid in TITLE_LINES and key != "problems":  # the problems' title lines are already there
+            ws.insert_rows(1, 2)
+            ws.data_validations.dataValidation = []
+            ws.auto_filter.ref = None
+            ws.freeze_panes = "A4"
+            ws["A1"] = f"GPO de {sector.name} — {SHEETS[key].label.lower()}"
+            ws["A1"].font = openpyxl.styles.Font(bold=True, size=14)
+    for old, new in RENAMED_SHEETS.get(sid, {}).items():
+        wb[old].title = new
+    wb.save(path)
+
+
 def _write_ods(path: Path, frames: dict[str, pd.DataFrame], sector: Sector, ref: Reference) -> None:
-    """LibreOffice file, as an animator saves it: labels in French, real dates."""
+    """LibreOffice file, as an animator saves it: labels in French, real dates. An old-format tracker (`OLD_FORMAT`)
+    has neither the cycle's columns nor the optional sheets."""
     card = [["Secteur", sector.name], ["Circonscription", ref.csps[sector.csp_id].name],
             ["Animateur", sector.animateur], ["Cadence", CADENCES[sector.cadence]],
             ["Date de constitution", sector.constituted_on or ""]]
+    old = sector.sector_id in OLD_FORMAT
     with pd.ExcelWriter(path, engine="odf") as writer:
         pd.DataFrame(card).to_excel(writer, sheet_name="Secteur", header=False, index=False)
-        for key in ("meetings", "problems", "actions"):
-            cols = SHEETS[key].columns
+        for key in SHEET_ORDER:
+            if SHEETS[key].optional and (old or frames[key].empty):
+                continue
+            cols = [c for c in SHEETS[key].columns if not (old and c.field in _CYCLE_COLUMNS)]
             table = pd.DataFrame([[cell_value(c, v) for c, v in zip(cols, row)]
                                   for row in frames[key][[c.field for c in cols]].itertuples(index=False)],
                                  columns=[c.label for c in cols], dtype="object")
@@ -280,7 +444,11 @@ def build(out: Path, as_of: dt.date, seed: int, ref: Reference | None = None) ->
     for sector in ref.sectors.values():
         rng = random.Random(f"{seed}-{sector.sector_id}")
         problems, actions = _problems_and_actions(sector, ref, as_of, rng)
-        frames = _frames({"meetings": _meetings(sector, as_of, rng), "problems": problems, "actions": actions})
+        meetings = _meetings(sector, as_of, rng)
+        cycle_rng = random.Random(f"{seed}-{sector.sector_id}-cycle")  # its own stream: the draws above are unchanged
+        diagnostics, partners = _cycle(sector, ref, as_of, problems, actions, cycle_rng)
+        frames = _frames({"meetings": meetings, "problems": problems, "actions": actions, "diagnostics": diagnostics,
+                          "partners": partners})
         if sector.sector_id in ODS:
             path = out / f"suivi_gpo_{sector.sector_id}.ods"
             _write_ods(path, frames, sector, ref)
@@ -288,6 +456,8 @@ def build(out: Path, as_of: dt.date, seed: int, ref: Reference | None = None) ->
             path = write_filled_tracker(out / f"suivi_gpo_{sector.sector_id}.xlsx", frames, sector=sector, reference=ref)
             if sector.sector_id in (*TITLE_LINES, *SYNONYM_HEADERS, *FREE_STATUSES):
                 _hand_edit(path, sector, as_of, rng)
+            if sector.sector_id in (*TITLE_LINES, *SYNONYM_HEADERS, *FREE_STATUSES, *RENAMED_SHEETS):
+                _hand_edit_cycle(path, sector, as_of, cycle_rng)
         written.append(path)
     return written
 

@@ -55,10 +55,37 @@ def add_missing_columns(conn: sa.Connection, table: sa.Table) -> list[str]:
     return added
 
 
+def add_import_counters(conn: sa.Connection, names: tuple[str, ...]) -> list[str]:
+    """Add to `imports` the row counters `names` it lacks (NOT NULL, 0 for the imports already there, which had no
+    such sheet); returns those added."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns(tables.imports.name)}
+    preparer = conn.dialect.identifier_preparer
+    added = []
+    for name in names:
+        if name in present:
+            continue
+        column = tables.imports.c[name]
+        conn.execute(sa.text(f"ALTER TABLE {preparer.format_table(tables.imports)} ADD COLUMN "
+                             f"{preparer.format_column(column)} {column.type.compile(dialect=conn.dialect)} "
+                             "DEFAULT 0 NOT NULL"))
+        added.append(name)
+    return added
+
+
+def _create_v4(conn: sa.Connection) -> None:
+    """The cycle and the partners (issues 13 and 14): the Diagnostic and Partenaires tables, the Problèmes columns
+    Étape, Résultat and Chef de file, the imports' counters of the two new sheets. A store created at version 4 or
+    later already has them all (step 1 creates the tables as declared): each part does nothing there."""
+    tables.diagnostics.create(conn, checkfirst=True)
+    tables.partners.create(conn, checkfirst=True)
+    add_missing_columns(conn, tables.problems)
+    add_import_counters(conn, tables.LATER_IMPORT_COUNTERS)
+
+
 # (version, step). Append only: a deployed store replays the steps it has not seen.
 # A column declared later: append `(n, lambda conn: add_missing_columns(conn, tables.<sheet>))`;
 # a sheet declared later: append `(n, lambda conn: tables.<sheet>.create(conn, checkfirst=True))`.
-MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3)]
+MIGRATIONS = [(1, _create_v1), (2, _create_v2), (3, _create_v3), (4, _create_v4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -1,9 +1,14 @@
-"""The export for the university evaluation: problems, actions and meetings with no free text that may name people.
+"""The export for the university evaluation: problems, actions, meetings and diagnostics with no free text that may
+name people.
 
-Kept: codes, dates, categories, statuses, priorities, the commune (INSEE code
-and name), the sector and CSP, partner *types*, counts and attendance flags.
+Kept: codes, dates, categories, statuses, priorities, the stage and outcome of
+problems, the commune (INSEE code and name), the sector and CSP, partner
+*types*, counts and attendance flags, the cycle dates of each diagnostic and
+how many priority problems it names.
 Dropped: every free-text column (descriptions, comments, meeting notes, who
-reported a problem, partners' names, the precise place, the source file name).
+reported a problem, partners' names, the lead partner, the precise place, the
+source file name, a diagnostic's title and summary). The partner contacts
+(Partenaires: names and e-mails) are never exported here.
 `EVALUATION_COLUMNS` lists what each sheet holds, `DROPPED_COLUMNS` what was
 left out and why; both are also written in the file's « Colonnes » sheet.
 
@@ -21,7 +26,9 @@ import sqlalchemy as sa
 
 from domain.access import EXPORT_EVALUATION, Principal, may, readable_sectors
 from domain.reference import Reference
-from domain.vocabulary import ACTION_STATUS, MEETING_KIND, MEETING_STATUS, PARTNER_TYPE, PRIORITY, PROBLEM_STATUS, partner_type_of
+from domain.tracker_schema import PRIORITY_SEPARATOR
+from domain.vocabulary import (ACTION_STATUS, MEETING_KIND, MEETING_STATUS, OUTCOME, PARTNER_TYPE, PRIORITY, PROBLEM_STAGE,
+                               PROBLEM_STATUS, partner_type_of)
 from exports.xlsx import tables_to_xlsx
 from store.audit import record
 from store.queries import current_frames
@@ -45,6 +52,10 @@ _SPEC: dict[str, list[tuple[str, str, str]]] = {
         ("status", "Statut", "Ouvert, En cours, Résolu ou Abandonné"),
         ("due_on", "Échéance", "date de résolution visée"),
         ("resolved_on", "Date de résolution", "date"),
+        ("stage", "Étape", "étape du traitement : Repérage, Analyse, Réponse ou Évaluation (vide si non renseignée)"),
+        ("outcome", "Résultat", "ce que l'action du GPO a changé, une fois le problème clos : Éliminé, Réduit, Moins "
+                                "grave, Mieux traité, Confié à un autre acteur, Sans effet ou Aggravé (vide si non "
+                                "renseigné)"),
     ],
     "Actions": [
         ("csp", "CSP", "circonscription de sécurité publique du secteur"),
@@ -69,6 +80,15 @@ _SPEC: dict[str, list[tuple[str, str, str]]] = {
         ("partner_types", "Types des autres partenaires", "types des autres partenaires présents (leurs noms sont retirés)"),
         ("attendees", "Participants", "nombre de participants"),
     ],
+    "Diagnostics": [
+        ("csp", "CSP", "circonscription de sécurité publique du secteur"),
+        ("sector_id", "Secteur", "code du secteur GPO"),
+        ("diagnosed_on", "Date du diagnostic", "date du diagnostic de sécurité : début du cycle"),
+        ("shared_on", "Partagé le", "date à laquelle il a été partagé avec les partenaires (vide si non renseignée)"),
+        ("priority_count", "Problèmes prioritaires", "nombre de problèmes que le diagnostic retient comme prioritaires"),
+        ("cycle_end", "Fin du cycle", "date du diagnostic suivant du secteur (vide : le cycle est en cours)"),
+        ("bilan_due", "Bilan attendu le", "12 mois après le diagnostic"),
+    ],
 }
 
 EVALUATION_COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -80,6 +100,7 @@ DROPPED_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("Lieu", "rue, bâtiment ou quartier : réduit à la commune"),
         ("Description", "texte libre, peut nommer des personnes"),
         ("Signalé par", "peut nommer la personne qui a signalé"),
+        ("Chef de file", "nom du partenaire qui pilote, ou d'une personne"),
         ("Fichier source et ligne", "le nom du fichier peut nommer une personne"),
     ],
     "Actions": [
@@ -93,11 +114,22 @@ DROPPED_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("Observations", "compte rendu libre, peut nommer des personnes"),
         ("Fichier source et ligne", "le nom du fichier peut nommer une personne"),
     ],
+    "Diagnostics": [
+        ("Titre", "texte libre"),
+        ("Synthèse", "texte libre, peut nommer des personnes"),
+        ("Réf des problèmes prioritaires", "seul leur nombre est gardé"),
+        ("Fichier source et ligne", "le nom du fichier peut nommer une personne"),
+    ],
+    "Partenaires": [
+        ("toutes les colonnes", "contacts des partenaires (noms des personnes, adresses électroniques) : jamais "
+                                "exportés ici"),
+    ],
 }
 
-_SHEET_KEYS = {"Problèmes": "problems", "Actions": "actions", "Réunions": "meetings"}
+_SHEET_KEYS = {"Problèmes": "problems", "Actions": "actions", "Réunions": "meetings", "Diagnostics": "diagnostics"}
 _LABELS = {
     ("problems", "status"): PROBLEM_STATUS.labels, ("problems", "priority"): PRIORITY.labels,
+    ("problems", "stage"): PROBLEM_STAGE.labels, ("problems", "outcome"): OUTCOME.labels,
     ("actions", "status"): ACTION_STATUS.labels, ("actions", "partner_type"): PARTNER_TYPE.labels,
     ("meetings", "status"): MEETING_STATUS.labels, ("meetings", "kind"): MEETING_KIND.labels,
 }
@@ -121,6 +153,17 @@ def _yes_no(value: object) -> str:
     return "oui" if bool(value) else "non"
 
 
+def _add_months(day: pd.Timestamp, months: int) -> pd.Timestamp:
+    return day + pd.DateOffset(months=months)  # 29/02 + 12 months: 28/02
+
+
+def _cycle_ends(frame: pd.DataFrame) -> pd.Series:
+    """Each diagnostic's cycle end: the sector's next diagnostic's date (NaT for the latest, whose cycle runs)."""
+    order = frame.sort_values(["sector_id", "diagnosed_on"], kind="stable")
+    following = order.groupby("sector_id", sort=False)["diagnosed_on"].shift(-1)
+    return following.reindex(frame.index)
+
+
 def _sheet(frame: pd.DataFrame, key: str, spec: list[tuple[str, str, str]], reference: Reference) -> pd.DataFrame:
     out = {}
     for source, header, _ in spec:
@@ -132,6 +175,13 @@ def _sheet(frame: pd.DataFrame, key: str, spec: list[tuple[str, str, str]], refe
             inferred = frame["partner"].map(lambda n: partner_type_of(str(n)) if isinstance(n, str) else None)
             values = frame["partner_type"].astype(object).where(frame["partner_type"].notna(), inferred)
             values = values.map(lambda c: PARTNER_TYPE.labels.get(c, "") if isinstance(c, str) else "")
+        elif source == "priority_count":
+            values = frame["priority_problem_ids"].map(
+                lambda text: len([r for r in text.split(PRIORITY_SEPARATOR) if r]) if isinstance(text, str) else 0)
+        elif source == "cycle_end":
+            values = _cycle_ends(frame)
+        elif source == "bilan_due":
+            values = frame["diagnosed_on"].map(lambda day: _add_months(day, 12) if pd.notna(day) else pd.NaT)
         elif source.endswith("_present"):
             values = frame[source].astype(object).map(_yes_no)
         elif (key, source) in _LABELS:
@@ -145,7 +195,7 @@ def _sheet(frame: pd.DataFrame, key: str, spec: list[tuple[str, str, str]], refe
 
 def evaluation_frames(engine: sa.Engine, sector_ids: list[str], reference: Reference,
                       at: dt.datetime | None = None) -> dict[str, pd.DataFrame]:
-    """The three sheets for `sector_ids` (current data, or as of `at`). No access check: see `evaluation_xlsx`."""
+    """The four sheets for `sector_ids` (current data, or as of `at`). No access check: see `evaluation_xlsx`."""
     frames = current_frames(engine, list(sector_ids), at)
     return {sheet: _sheet(frames[key], key, _SPEC[sheet], reference) for sheet, key in _SHEET_KEYS.items()}
 

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from domain.tracker_diff import TrackerDiff, diff_trackers
 from domain.tracker_schema import SHEET_ORDER
-from loaders.one_sheet_files import carried_sheets, import_order, is_one_sheet_file, kept_sheet_count, merge_with_current
+from loaders.one_sheet_files import (carried_sheets, import_order, is_one_sheet_file, keep_optional_sheets, kept_sheet_count,
+                                     merge_with_current)
 from loaders.tracker_loader import TrackerResult
 from store import tables
 from store.errors import french_errors
@@ -102,7 +103,8 @@ def plan_import(engine: sa.Engine, result: TrackerResult, data: bytes, uploader:
     """What importing `result` would do: checks and the diff against the sector's current data.
 
     A one-sheet file (a CSV) replaces the sheet it holds and keeps the others;
-    the diff covers that sheet only. `after` plans it on top of another ready
+    the diff covers that sheet only. A workbook without an optional sheet keeps
+    that sheet's current rows likewise. `after` plans it on top of another ready
     plan of the same sector (files uploaded together, imported one after the
     other): that plan must be imported first.
     """
@@ -138,6 +140,8 @@ def plan_import(engine: sa.Engine, result: TrackerResult, data: bytes, uploader:
     frames = result.frames
     if one_sheet:
         result, frames = merge_with_current(result, old_frames)
+    else:  # a whole tracker: an optional sheet it lacks (Diagnostic, Partenaires) keeps the sector's current rows
+        result, frames = keep_optional_sheets(result, old_frames)
     diff = diff_trackers(old_frames, frames, sheets=carried_sheets(result))
     if seen and not diff.has_changes:  # this CSV was imported before and its sheet is still as it left it
         return ImportPlan(result, name, digest, DUPLICATE, previous, None)

@@ -10,7 +10,11 @@ in one transaction and journals it (`--appliquer`). Which problems, and since wh
 - the uploaded file itself when it holds nothing else: a file whose imports were all made before the cutoff and
   hold only problems past retention (a workbook holds the same text). Its content is emptied (its name, size,
   SHA-256 and the import records stay); the import history then says the original is no longer kept;
-- in those same imports, the free text of the rejected lines kept as typed.
+- in those same imports, the free text of the rejected lines kept as typed;
+- the title and summary of the diagnostics whose cycle ended before the cutoff, and the name and e-mail of the
+  partner contacts the tracker stopped listing before it (`domain.retention`), in every import that holds them.
+  (Whether a file is emptied still depends on its problems only: the text of a diagnostic still running stays in
+  the rows of every import that holds it, so emptying an old file loses nothing of it.)
 Meetings (their notes) are not purged: the retention concerns problems and their actions.
 """
 
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
-from domain.retention import PURGED_TEXT, free_text_fields, months_before, past_retention
+from domain.retention import PURGED_TEXT, free_text_fields, gone_contacts, months_before, past_diagnostics, past_retention
+from domain.text import fold
 from domain.tracker_schema import SHEETS
 from loaders.cell_values import ref_key
 from store import tables
@@ -44,6 +49,8 @@ class PurgePlan:
     cutoff: dt.date
     problem_rows: dict[int, list[str]] = field(default_factory=dict)  # import_id -> problem_id as stored
     action_rows: dict[int, list[str]] = field(default_factory=dict)  # import_id -> problem_id of the actions
+    diagnostic_rows: dict[int, list[dt.date]] = field(default_factory=dict)  # import_id -> diagnosed_on
+    contact_rows: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # import_id -> (source_file, row)
     files: list[str] = field(default_factory=list)  # sha256 whose content is emptied
     file_imports: list[int] = field(default_factory=list)  # imports of those files (their rejected lines)
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per sector with something to blank
@@ -53,7 +60,7 @@ class PurgePlan:
         return self.counts.empty
 
 
-COUNT_COLUMNS = ["Secteur", "Problèmes", "Actions", "Fichiers d'origine"]
+COUNT_COLUMNS = ["Secteur", "Problèmes", "Actions", "Fichiers d'origine", "Diagnostics", "Contacts"]
 
 
 def _has_text(table: sa.Table, fields: tuple[str, ...]) -> sa.ColumnElement[bool]:
@@ -71,11 +78,16 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     cutoff = months_before(today, months)
     plan = PurgePlan(today, months, cutoff)
     imp, pr, ac = tables.imports, tables.problems, tables.actions
+    di, pa = tables.diagnostics, tables.partners
     imports = _frame(conn, sa.select(imp.c.import_id, imp.c.sector_id, imp.c.imported_at, imp.c.sha256))
     problems = _frame(conn, sa.select(pr.c.import_id, pr.c.sector_id, pr.c.problem_id, pr.c.status, pr.c.resolved_on,
                                       _has_text(pr, free_text_fields("problems")).label("has_text")))
     actions = _frame(conn, sa.select(ac.c.import_id, ac.c.sector_id, ac.c.problem_id, ac.c.action_id,
                                      _has_text(ac, free_text_fields("actions")).label("has_text")))
+    diagnostics = _frame(conn, sa.select(di.c.import_id, di.c.sector_id, di.c.diagnosed_on,
+                                         _has_text(di, free_text_fields("diagnostics")).label("has_text")))
+    contacts = _frame(conn, sa.select(pa.c.import_id, pa.c.sector_id, pa.c.organisation, pa.c.email, pa.c.source_file,
+                                      pa.c.source_row, _has_text(pa, free_text_fields("partners")).label("has_text")))
     if imports.empty:
         plan.counts = pd.DataFrame(columns=COUNT_COLUMNS)
         return plan
@@ -93,6 +105,19 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     actions_to_blank = actions[actions["purged"] & actions["has_text"]]
     plan.problem_rows = {int(i): sorted(set(g["problem_id"])) for i, g in to_blank.groupby("import_id")}
     plan.action_rows = {int(i): sorted(set(g["problem_id"])) for i, g in actions_to_blank.groupby("import_id")}
+
+    diagnostics["day"] = [pd.Timestamp(d).date() for d in diagnostics["diagnosed_on"]]
+    ended = past_diagnostics(imports, diagnostics, cutoff)
+    diagnostics["purged"] = pd.Series([(s, d) in ended for s, d in zip(diagnostics["sector_id"], diagnostics["day"])],
+                                      index=diagnostics.index, dtype=bool)
+    diagnostics_to_blank = diagnostics[diagnostics["purged"] & diagnostics["has_text"].astype(bool)]
+    plan.diagnostic_rows = {int(i): sorted(set(g["day"])) for i, g in diagnostics_to_blank.groupby("import_id")}
+    contacts["contact_key"] = [f"{fold(o)}\x1f{str(e).lower()}" for o, e in zip(contacts["organisation"], contacts["email"])]
+    gone = gone_contacts(imports, contacts, cutoff)
+    contacts_to_blank = contacts[pd.Series([(s, k) in gone for s, k in zip(contacts["sector_id"], contacts["contact_key"])],
+                                           index=contacts.index, dtype=bool) & contacts["has_text"].astype(bool)]
+    plan.contact_rows = {int(i): sorted(zip(g["source_file"], g["source_row"].astype(int)))
+                         for i, g in contacts_to_blank.groupby("import_id")}
 
     # Files: every import of the file made before the cutoff, each holding only problems past retention.
     old = imports["imported_at"].map(lambda t: pd.Timestamp(t).date() < cutoff)
@@ -112,9 +137,11 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     action_count = Counter(s for s, _ in set(zip(actions_to_blank["sector_id"], actions_to_blank["action_id"].map(ref_key))))
     file_count = Counter(s for s, _ in set(zip(imports.loc[imports["sha256"].isin(kept), "sector_id"],
                                                imports.loc[imports["sha256"].isin(kept), "sha256"])))
-    sectors = sorted(set(problem_count) | set(action_count) | set(file_count))
-    plan.counts = pd.DataFrame([(s, problem_count[s], action_count[s], file_count[s]) for s in sectors],
-                               columns=COUNT_COLUMNS)
+    diagnostic_count = Counter(s for s, _ in set(zip(diagnostics_to_blank["sector_id"], diagnostics_to_blank["day"])))
+    contact_count = Counter(s for s, _ in set(zip(contacts_to_blank["sector_id"], contacts_to_blank["contact_key"])))
+    sectors = sorted(set(problem_count) | set(action_count) | set(file_count) | set(diagnostic_count) | set(contact_count))
+    plan.counts = pd.DataFrame([(s, problem_count[s], action_count[s], file_count[s], diagnostic_count[s],
+                                 contact_count[s]) for s in sectors], columns=COUNT_COLUMNS)
     return plan
 
 
@@ -153,15 +180,29 @@ def apply_purge(engine: sa.Engine, today: dt.date, months: int, *, by: str, now:
                     conn.execute(table.update().where(table.c.import_id == import_id,
                                                       table.c.problem_id.in_(problem_ids[start:start + 500]))
                                  .values(**values))
+        diagnostics = tables.diagnostics
+        for import_id, days in plan.diagnostic_rows.items():
+            conn.execute(diagnostics.update().where(diagnostics.c.import_id == import_id,
+                                                    diagnostics.c.diagnosed_on.in_(days))
+                         .values(**_blank(diagnostics, free_text_fields("diagnostics"))))
+        partners = tables.partners
+        for import_id, lines in plan.contact_rows.items():
+            for source_file, source_row in lines:
+                conn.execute(partners.update().where(partners.c.import_id == import_id,
+                                                     partners.c.source_file == source_file,
+                                                     partners.c.source_row == source_row)
+                             .values(**_blank(partners, free_text_fields("partners"))))
         if plan.files:
             raw = tables.raw_files
             conn.execute(raw.update().where(raw.c.sha256.in_(plan.files)).values(content=b""))
             _purge_rejected_lines(conn, plan.file_imports)
         at = now or dt.datetime.now().replace(microsecond=0)
         for line in plan.counts.itertuples(index=False):
+            cycle = "".join(part for part, count in ((f", {line[4]} diagnostic(s) d'un cycle terminé", line[4]),
+                                                     (f", {line[5]} contact(s) retiré(s) du tableau", line[5])) if count)
             record(conn, by, "purge", f"Purge des textes libres (conservation {months} mois, problèmes clos avant le "
                    f"{plan.cutoff:%d/%m/%Y}) : {line[1]} problème(s), {line[2]} action(s), {line[3]} fichier(s) "
-                   "d'origine effacé(s).", sector_id=line[0], at=at)
+                   f"d'origine{cycle} effacé(s).", sector_id=line[0], at=at)
         if plan.empty:
             record(conn, by, "purge", f"Purge des textes libres (conservation {months} mois, problèmes clos avant le "
                    f"{plan.cutoff:%d/%m/%Y}) : rien à effacer.", at=at)

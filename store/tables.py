@@ -1,8 +1,8 @@
 """Table definitions, versioned: a new version appends a migration, never edits an old one.
 
-The row tables (meetings, problems, actions) are generated from `domain.tracker_schema`; migration 1 creates
-them as declared, so a declared change reaches an existing store only through a new migration (README,
-« Développement »).
+The row tables (meetings, problems, actions, diagnostics, partners) are generated from `domain.tracker_schema`;
+migration 1 creates them as declared, so a declared change reaches an existing store only through a new migration
+(README, « Développement »).
 """
 
 from __future__ import annotations
@@ -46,7 +46,12 @@ imports = sa.Table(
     sa.Column("errors", sa.Integer, nullable=False),
     sa.Column("warnings", sa.Integer, nullable=False),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    # The optional sheets (migration 4): 0 for the imports made before them, which had none.
+    *(sa.Column(f"{key}_{kind}", sa.Integer, nullable=False, server_default="0")
+      for key in ("diagnostics", "partners") for kind in ("read", "accepted")),
 )
+# Columns added to `imports` after migration 1 (migration 4 adds them to an older store; see store.database).
+LATER_IMPORT_COUNTERS = ("diagnostics_read", "diagnostics_accepted", "partners_read", "partners_accepted")
 
 import_issues = sa.Table(
     "import_issues", metadata,
@@ -94,3 +99,4 @@ def row_table(schema: SheetSchema, meta: sa.MetaData) -> sa.Table:
 
 ROW_TABLES = {key: row_table(schema, metadata) for key, schema in SHEETS.items()}
 meetings, problems, actions = ROW_TABLES["meetings"], ROW_TABLES["problems"], ROW_TABLES["actions"]
+diagnostics, partners = ROW_TABLES["diagnostics"], ROW_TABLES["partners"]

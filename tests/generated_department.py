@@ -12,7 +12,9 @@ date, resolved after `as_of`, open with a closing date, due on the reference
 day or the day before; actions due today, yesterday, tomorrow; sectors with no
 or few problems, without population; rows of a sector outside the reference.
 Problems and actions are drawn with numpy (a national-size set takes seconds);
-meetings, a few dozen per sector, one sector at a time.
+meetings, a few dozen per sector, one sector at a time. Diagnostics (none, one or
+two per sector) and partner contacts come from a random stream of their own,
+drawn last: the other frames are the same as before they existed.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from domain.reference import Commune, Csp, Reference, Sector
 from domain.tracker_schema import OUTPUT_COLUMNS
 
 D = dt.date
-DATES = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on"}
-BOOLS = {"mayor_present", "municipal_police_present", "national_police_present"}
+DATES = {"meeting_date", "reported_on", "due_on", "resolved_on", "started_on", "done_on", "diagnosed_on", "shared_on"}
+BOOLS = {"mayor_present", "municipal_police_present", "national_police_present", "opted_out"}
 PROFILES = ("none", "future_reference", "scheduled", "constitutive_in_window", "first_held", "regular",
             "reference_no_meetings", "reference_in_window", "future_reference_held", "regular_gappy", "late_edge")
 FIRST, LAST = np.datetime64("2023-06-01"), np.datetime64("2027-03-31")
@@ -206,4 +208,38 @@ def department(sectors: int, seed: int = 0, problems_per_sector: int = 30, actio
             continue  # never imported
         moment = dt.datetime(2026, 1, 1, 9, 30) + dt.timedelta(days=int(rng.integers(0, 340)))
         last_imports[sector_id] = moment.date() if i % 7 == 2 else moment
-    return Department(reference, {"meetings": meetings, "problems": problems, "actions": actions}, last_imports)
+    diagnostics, partners = _cycle_frames(ids, seed)
+    return Department(reference, {"meetings": meetings, "problems": problems, "actions": actions,
+                                  "diagnostics": diagnostics, "partners": partners}, last_imports)
+
+
+def _cycle_frames(ids: list[str], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each sector's diagnostics (0, 1 or 2, distinct dates) and partner contacts (0 to 4), seeded apart."""
+    rng = np.random.default_rng([seed, 13])
+    counts = rng.choice(3, size=len(ids), p=[0.3, 0.5, 0.2])
+    sector = np.repeat(np.asarray(ids, dtype=object), counts)
+    n = len(sector)
+    diagnosed = FIRST + rng.integers(0, (TRACKER_DAY - FIRST).astype(int), n)
+    diagnosed = np.where(np.r_[False, sector[1:] == sector[:-1]], diagnosed + 400, diagnosed)  # a second one, later
+    diagnostics = _frame("diagnostics", {
+        "sector_id": sector.tolist(), "source_file": [f"{s}.xlsx" for s in sector],
+        "diagnosed_on": diagnosed.astype("datetime64[D]"),
+        "shared_on": np.where(rng.random(n) < 0.7, diagnosed + rng.integers(0, 30, n),
+                              np.datetime64("NaT")).astype("datetime64[D]"),
+        "title": [f"Diagnostic « {s} »" for s in sector],
+        "priority_problem_ids": [";".join(f"P-{k}" for k in sorted(set(rng.integers(0, 200, rng.integers(0, 4)))))
+                                 or None for _ in range(n)],
+        "summary": _pick(rng, ["Synthèse ; avec « guillemets »", None], n, [0.6, 0.4]).tolist(),
+    })
+    counts = rng.integers(0, 5, len(ids))
+    sector = np.repeat(np.asarray(ids, dtype=object), counts)
+    n = len(sector)
+    partners = _frame("partners", {
+        "sector_id": sector.tolist(), "source_file": [f"{s}.xlsx" for s in sector],
+        "organisation": [f"Partenaire {k % 3}" for k in range(n)],
+        "partner_type": _pick(rng, ["mairie", "bailleur", None], n, [0.4, 0.4, 0.2]).tolist(),
+        "contact": _pick(rng, ["Référent GPO", None], n, [0.7, 0.3]).tolist(),
+        "email": [f"contact{k}@{s}.example.org" for k, s in enumerate(sector)],
+        "opted_out": (rng.random(n) < 0.1).tolist(),
+    })
+    return diagnostics, partners

@@ -37,20 +37,25 @@ def _frames(name: str) -> dict[str, pd.DataFrame]:
     return {k: f.copy() for k, f in load(SAMPLES / name, as_of=AS_OF)[0].frames.items()}
 
 
+GONE_CONTACT = "securite@mairie-de-forbach.example.org"  # a contact of Forbach's mayor's office who left
+
+
 def forbach_without_p01(folder: Path) -> Path:
-    """Forbach's tracker once the animator took P-01 (resolved) and its actions out."""
+    """Forbach's tracker once the animator took P-01 (resolved) and its actions out, and the contact who left."""
     frames = _frames("suivi_gpo_forbach.xlsx")
     frames["problems"] = frames["problems"][frames["problems"]["problem_id"] != "P-01"].reset_index(drop=True)
     frames["actions"] = frames["actions"][frames["actions"]["problem_id"] != "P-01"].reset_index(drop=True)
+    frames["partners"] = frames["partners"][frames["partners"]["email"] != GONE_CONTACT].reset_index(drop=True)
     return write_filled_tracker(folder / "suivi_gpo_forbach_v2.xlsx", frames, sector=default_reference().sectors["forbach"])
 
 
 def marly_all_closed(folder: Path) -> Path:
-    """Marly's tracker with every problem closed (resolved with a date, the last one dropped), every action done,
-    and one more problem line the loader rejects (unknown status) whose description names a person."""
+    """Marly's tracker with every problem closed (resolved with a date and an outcome, the last one dropped), every
+    action done, and one more problem line the loader rejects (unknown status) whose description names a person."""
     frames = _frames("suivi_gpo_marly.xlsx")
     problems, actions = frames["problems"], frames["actions"]
     problems["status"] = "resolved"
+    problems["stage"], problems["outcome"] = "assessment", "reduced"
     problems["resolved_on"] = (problems["reported_on"] + pd.Timedelta(days=20)).clip(upper=pd.Timestamp(AS_OF))
     problems.loc[problems.index[-1], ["status", "resolved_on"]] = ["dropped", pd.NaT]
     actions["status"] = "done"

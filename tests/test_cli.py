@@ -96,10 +96,37 @@ def test_normalize_writes_three_csv_of_accepted_rows(tmp_path, run):
     assert [r["source_row"] for r in rows] == ["7", "8", "9"]
     assert list(rows[0]) == ["sector_id", "problem_id", "reported_on", "commune_insee", "commune_name", "location",
                              "category", "description", "reported_by", "priority", "status", "due_on", "resolved_on",
-                             "source_file", "source_row"]
+                             "stage", "outcome", "lead_partner", "source_file", "source_row"]
     assert rows[0]["status"] == "resolved" and rows[0]["resolved_on"] == ""
     assert rows[1]["commune_insee"] == "" and rows[1]["commune_name"] == "Atlantis"
     with open(tmp_path / "meetings.csv", encoding="utf-8", newline="") as fh:
         meetings = list(csv.DictReader(fh))
     assert meetings[0]["meeting_date"].count("-") == 2 and meetings[0]["mayor_present"] in ("true", "false")
     assert {m["kind"] for m in meetings} == {"ordinary"}
+
+
+def test_normalize_writes_the_diagnostics_and_the_partners(tmp_path, run):
+    """tracker-format.md: diagnostics.csv and partners.csv beside the three others, codes as in domain.md."""
+    out = run("normalize", str(ROOT / "sample_data" / "suivi_gpo_forbach.xlsx"), "--out", str(tmp_path),
+              "--date", "2026-11-25")
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["actions.csv", "diagnostics.csv", "meetings.csv",
+                                                          "partners.csv", "problems.csv"]
+
+    def read(name):
+        with open(tmp_path / name, encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    diagnostics = read("diagnostics.csv")
+    assert list(diagnostics[0]) == ["sector_id", "diagnosed_on", "title", "shared_on", "priority_problem_ids", "summary",
+                                    "source_file", "source_row"]
+    assert [d["diagnosed_on"] for d in diagnostics] == ["2025-10-14", "2026-09-26"]
+    assert diagnostics[1]["priority_problem_ids"] == "P-01;P-03;P-10;P-15" and diagnostics[1]["shared_on"] == ""
+    partners = read("partners.csv")
+    assert list(partners[0]) == ["sector_id", "organisation", "partner_type", "contact", "email", "opted_out",
+                                 "source_file", "source_row"]
+    assert {p["opted_out"] for p in partners} == {"true", "false"} and partners[0]["partner_type"] == "mairie"
+    problems = read("problems.csv")
+    assert {p["outcome"] for p in problems} <= {"", "eliminated", "reduced", "less_harmful", "better_handled",
+                                                "handed_over", "no_effect", "worse"}
+    assert {p["stage"] for p in problems} == {"analysis", "response", "assessment"}

@@ -58,7 +58,9 @@ def test_demo_store_some_sectors_and_columns(demo_store, columns, sqlite_reader)
     engine = open_store(demo_store)
     sectors = ["marly", "forbach", "secteur-inconnu"]
     assert_same(current_columns(engine, sectors, columns), current_frames(engine, sectors), columns)
-    assert set(current_columns(engine, sectors)["problems"]["sector_id"]) == {"marly", "forbach"}
+    every = current_columns(engine, sectors)
+    for key in ("problems", "diagnostics", "partners"):  # the cycle's sheets are scoped like the others
+        assert set(every[key]["sector_id"]) == {"marly", "forbach"}, key
 
 
 @pytest.fixture(params=["dans le processus", "processus de lecture"])

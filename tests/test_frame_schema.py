@@ -65,7 +65,7 @@ def test_columns_are_unique_and_vocabularies_exist():
 
 
 def test_the_store_and_the_loader_share_one_list_of_sheets():
-    assert tuple(tables.ROW_TABLES) == SHEET_ORDER == ("meetings", "problems", "actions")
+    assert tuple(tables.ROW_TABLES) == SHEET_ORDER == ("meetings", "problems", "actions", "diagnostics", "partners")
     for key, table in tables.ROW_TABLES.items():
         assert [c.name for c in table.columns] == ["import_id", *OUTPUT_COLUMNS[key]]
 
@@ -232,25 +232,26 @@ def test_a_store_created_before_the_declaration_is_migrated_to_the_same_row_tabl
 
 
 def test_a_column_declared_later_reaches_an_existing_store(store_engine):
-    """What issue 14's optional Problèmes columns will need: declared columns, and one migration step that adds
-    them where a store lacks them (`store.database.add_missing_columns`)."""
+    """What a later optional Problèmes column needs (as Étape, Résultat and Chef de file got in migration 4):
+    declared columns, and one migration step that adds them where a store lacks them
+    (`store.database.add_missing_columns`)."""
     problems = SHEETS["problems"]
     later = dataclasses.replace(problems, frame_columns=(
         *problems.frame_columns[:-2],
-        Column(label="Étape", field="step", kind=Kind.TEXT, length=40),
-        Column(label="Chef de file", field="lead_partner", kind=Kind.PARTNER),
+        Column(label="Étape suivante", field="next_step", kind=Kind.TEXT, length=40),
+        Column(label="Co-pilote", field="co_lead", kind=Kind.PARTNER),
         *problems.frame_columns[-2:]))
     engine = store_engine
     _import(engine, SAMPLES / "suivi_gpo_forbach.xlsx")
     with engine.begin() as conn:
-        assert add_missing_columns(conn, row_table(later, sa.MetaData())) == ["step", "lead_partner"]
+        assert add_missing_columns(conn, row_table(later, sa.MetaData())) == ["next_step", "co_lead"]
         assert add_missing_columns(conn, row_table(later, sa.MetaData())) == []  # a store that has them
         held = {c["name"]: (str(c["type"]), c["nullable"]) for c in sa.inspect(conn).get_columns("problems")}
-        stored = conn.execute(sa.text("SELECT problem_id, step, lead_partner FROM problems")).fetchall()
-    assert (held["step"], held["lead_partner"]) == (("VARCHAR(40)", True), ("TEXT", True))
+        stored = conn.execute(sa.text("SELECT problem_id, next_step, co_lead FROM problems")).fetchall()
+    assert (held["next_step"], held["co_lead"]) == (("VARCHAR(40)", True), ("TEXT", True))
     assert len(stored) == 16 and {(step, lead) for _, step, lead in stored} == {(None, None)}
     assert_all_conform(current_frames(engine))  # the frames keep the columns declared today
     required = dataclasses.replace(problems, frame_columns=(
-        *problems.frame_columns, Column(label="Résultat", field="outcome", kind=Kind.TEXT, nullable=False)))
+        *problems.frame_columns, Column(label="Gravité constatée", field="severity", kind=Kind.TEXT, nullable=False)))
     with engine.begin() as conn, pytest.raises(ValueError, match="must be nullable"):
         add_missing_columns(conn, row_table(required, sa.MetaData()))

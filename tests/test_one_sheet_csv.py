@@ -42,7 +42,8 @@ def forbach_v2(folder: Path) -> Path:
     problems = problems[problems["problem_id"] != "P-01"].reset_index(drop=True)
     problems.loc[0, "description"] = 'Regroupements ; voir la "main courante"\nrelancé en novembre'
     new_problem = problems.iloc[[0]].assign(problem_id="P-99", reported_on=pd.Timestamp("2026-11-20"), status="open",
-                                            resolved_on=pd.NaT, description="Rodéos route de Spicheren")
+                                            resolved_on=pd.NaT, description="Rodéos route de Spicheren",
+                                            stage="scanning", outcome=None)
     frames["problems"] = pd.concat([problems, new_problem], ignore_index=True)
     actions = actions[actions["problem_id"] != "P-01"].reset_index(drop=True)
     open_action = actions.index[actions["status"] == "in_progress"][0]
@@ -91,8 +92,8 @@ def csvs(tmp_path):
 
 def test_the_csvs_are_written_as_excel_writes_them(csvs):
     raw = csvs["problems"].read_bytes()
-    assert raw.startswith("Suivi du GPO – Problèmes;;;;;;;;;;\r\nMis à jour le 20/11/2026;;;;;;;;;;\r\n;;;;;;;;;;\r\n"
-                          "Réf;Date de signalement;".encode("cp1252"))
+    assert raw.startswith("Suivi du GPO – Problèmes;;;;;;;;;;;;;\r\nMis à jour le 20/11/2026;;;;;;;;;;;;;\r\n"
+                          ";;;;;;;;;;;;;\r\nRéf;Date de signalement;".encode("cp1252"))  # 14 columns, Étape… included
     assert b'"Regroupements ; voir la ""main courante""\nrelanc\xe9 en novembre"' in raw  # cp1252 é, quoted as Excel does
     assert b";20/11/2026;" in raw
 
@@ -101,9 +102,10 @@ def test_a_problems_csv_replaces_the_problems_and_keeps_meetings_and_actions(eng
     _, first = _import(engine, SAMPLE)
     before = current_frames(engine, ["forbach"])
     plan, _ = _plan(engine, csvs["problems"])  # P-01 vanishes
-    assert plan.status == READY and plan.kept_sheets == ("meetings", "actions")
+    assert plan.status == READY and plan.kept_sheets == ("meetings", "actions", "diagnostics", "partners")
     assert plan.scope_message == ("Ce fichier CSV ne contient que la feuille « Problèmes » : elle remplace celle des données "
-                                  "actuelles du secteur ; les feuilles « Réunions » et « Actions » restent inchangées.")
+                                  "actuelles du secteur ; les feuilles « Réunions », « Actions », « Diagnostic » et "
+                                  "« Partenaires » restent inchangées.")
     assert diff_summary(plan.diff).to_dict("records") == [{"Feuille": "Problèmes", "Nouvelles lignes": 1,
                                                            "Changements de statut": 0, "Autres modifications": 1,
                                                            "Lignes disparues": 1}]
@@ -113,7 +115,7 @@ def test_a_problems_csv_replaces_the_problems_and_keeps_meetings_and_actions(eng
                                       "problèmes absents de ce fichier (P-01)")
     import_id = commit_import(engine, plan, csvs["problems"].read_bytes(), ADMIN, accept_vanished=True, as_of=AS_OF)
     after = current_frames(engine, ["forbach"])
-    for key in ("meetings", "actions"):  # the same rows, source_file and source_row included
+    for key in ("meetings", "actions", "diagnostics", "partners"):  # the same rows, source_file and source_row included
         pd.testing.assert_frame_equal(after[key], before[key], obj=key)
     assert set(after["problems"]["source_file"]) == {"suivi_gpo_forbach_problemes.csv"}
     assert after["problems"]["problem_id"].tolist()[-1] == "P-99" and "P-01" not in after["problems"]["problem_id"].tolist()
@@ -231,7 +233,8 @@ def test_import_page_three_csvs_together_give_the_workbooks_data(app, csvs, tmp_
     assert headings == [f"#### suivi_gpo_forbach_{s}.csv — Forbach – Bellevue-Wiesberg" for s in ("reunions", "problemes", "actions")]
     infos = [i.value for i in app.info]
     assert ("Ce fichier CSV ne contient que la feuille « Problèmes » : elle remplace celle des données actuelles du "
-            "secteur ; les feuilles « Réunions » et « Actions » restent inchangées.") in infos
+            "secteur ; les feuilles « Réunions », « Actions », « Diagnostic » et « Partenaires » restent "
+            "inchangées.") in infos  # the demo store's Forbach has a diagnostic and partner contacts
     buttons = [b for b in app.button if b.key.startswith("import_")]
     assert [b.disabled for b in buttons] == [False, True, True]  # one after the other, in this order
     assert sum("Importez d'abord le fichier précédent, ci-dessus" in c.value for c in app.caption) == 2

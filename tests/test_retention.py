@@ -15,12 +15,13 @@ import sqlalchemy as sa
 
 from domain.indicators.engine import sector_figures
 from domain.reference import default_reference
-from domain.retention import PURGED_TEXT, ClosedProblem, closed_problems, free_text_fields, months_before
+from domain.retention import (PURGED_TEXT, ClosedProblem, EndedDiagnostic, closed_problems, ended_diagnostics,
+                              free_text_fields, gone_contacts, months_before)
 from store import tables
 from store.audit import read_audit
 from store.queries import current_frames, import_frames, import_history, raw_file, rejected_rows
 from store.retention import apply_purge, plan_purge
-from store_content import AS_OF, REJECTED_TEXT, dump, fill_store
+from store_content import AS_OF, GONE_CONTACT, REJECTED_TEXT, dump, fill_store
 
 TODAY = dt.date(2030, 6, 1)  # with 36 months: problems closed before 1 June 2027, i.e. all the closed ones here
 REF = default_reference()
@@ -68,6 +69,26 @@ def test_the_retention_period_in_calendar_months():
     assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
     assert free_text_fields("problems") == ("location", "description", "reported_by")
     assert free_text_fields("actions") == ("description", "comment")
+    assert free_text_fields("diagnostics") == ("title", "summary")  # the priority problems are references: kept
+    assert free_text_fields("partners") == ("contact", "email")
+
+
+def test_when_a_diagnostics_cycle_ends_and_when_a_contact_is_gone():
+    imports = pd.DataFrame([(1, "s", pd.Timestamp("2025-01-10")), (2, "s", pd.Timestamp("2025-06-30")),
+                            (3, "s", pd.Timestamp("2026-02-01"))], columns=["import_id", "sector_id", "imported_at"])
+    diagnostics = pd.DataFrame([(1, "s", "2024-03-01"), (1, "s", "2024-11-01"),
+                                (2, "s", "2024-03-01"), (2, "s", "2024-11-01"), (2, "s", "2025-06-01"),
+                                (3, "s", "2024-03-01"), (3, "s", "2025-06-01")],  # 01/11/2024 taken out by import 3
+                               columns=["import_id", "sector_id", "diagnosed_on"]).astype({"diagnosed_on": "datetime64[us]"})
+    assert ended_diagnostics(imports, diagnostics) == [
+        EndedDiagnostic("s", dt.date(2024, 3, 1), dt.date(2025, 6, 1)),  # the next diagnostic of the current import
+        EndedDiagnostic("s", dt.date(2024, 11, 1), dt.date(2026, 2, 1)),  # the import that took it out
+    ]  # 01/06/2025, the latest: its cycle runs
+    assert ended_diagnostics(imports, diagnostics.iloc[0:0]) == []
+    contacts = pd.DataFrame([(1, "s", "a"), (2, "s", "a"), (3, "s", "a"), (1, "s", "b"), (1, "s", "c"), (2, "s", "c")],
+                            columns=["import_id", "sector_id", "contact_key"])
+    assert gone_contacts(imports, contacts, dt.date(2026, 1, 1)) == {("s", "b")}  # gone 30/06/2025; c on 01/02/2026
+    assert gone_contacts(imports, contacts, dt.date(2026, 2, 2)) == {("s", "b"), ("s", "c")}
 
 
 # --- the purge in a store --------------------------------------------------------------------------------------------
@@ -272,3 +293,32 @@ def test_running_servers_show_the_purged_text_without_a_restart(app, demo_store,
         "est dépassée."]
     assert not [b for b in app.get("download_button") if b.proto.label == "Télécharger le fichier d'origine"]
     engine.dispose()
+
+
+def test_the_purge_blanks_ended_diagnostics_and_contacts_taken_out(filled):
+    """Forbach's first diagnostic (14/10/2025) ended when the second began (26/09/2026); its contact who left was
+    taken out by the second import (20/11/2026): both before the cutoff of 01/06/2027. Stiring's first diagnostic too."""
+    engine, ids = filled
+    with engine.connect() as conn:
+        plan = plan_purge(conn, TODAY, 36)
+    counts = plan.counts.set_index("Secteur")
+    assert counts.loc["forbach", ["Diagnostics", "Contacts"]].tolist() == [1, 1]
+    assert counts.loc["stiring", ["Diagnostics", "Contacts"]].tolist() == [1, 0]
+    assert counts.loc["marly", ["Diagnostics", "Contacts"]].tolist() == [0, 0]  # its only diagnostic still runs
+    apply_purge(engine, TODAY, 36, by="admin (test)", now=dt.datetime(2030, 6, 1, 2, 0))
+    with engine.connect() as conn:
+        for import_id in (ids["forbach_1"], ids["forbach_2"]):
+            frames = import_frames(conn, import_id)
+            diagnostics = frames["diagnostics"].set_index("diagnosed_on")
+            ended, running = diagnostics.loc[pd.Timestamp("2025-10-14")], diagnostics.loc[pd.Timestamp("2026-09-26")]
+            assert (ended["title"], ended["summary"]) == (PURGED_TEXT, PURGED_TEXT)
+            assert (ended["priority_problem_ids"], ended["shared_on"]) == ("P-01", pd.Timestamp("2025-11-03"))
+            assert running["title"] == "Diagnostic local de sécurité 2026" and running["summary"] != PURGED_TEXT
+        old_contacts = import_frames(conn, ids["forbach_1"])["partners"]
+        current_contacts = import_frames(conn, ids["forbach_2"])["partners"]
+    left = old_contacts[old_contacts["contact"] == PURGED_TEXT]
+    assert left[["organisation", "email"]].values.tolist() == [["Mairie de Forbach", PURGED_TEXT]]
+    assert GONE_CONTACT not in set(old_contacts["email"]) and len(old_contacts) == 8
+    assert not current_contacts["email"].eq(PURGED_TEXT).any() and len(current_contacts) == 7
+    line = read_audit(engine, event="purge").set_index("Secteur").loc["forbach", "Détail"]
+    assert line.endswith(", 1 diagnostic(s) d'un cycle terminé, 1 contact(s) retiré(s) du tableau effacé(s).")

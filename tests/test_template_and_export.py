@@ -23,7 +23,8 @@ def forbach_template(tmp_path_factory):
 
 def test_template_layout_a_person_is_glad_to_fill(forbach_template):
     book = openpyxl.load_workbook(forbach_template)
-    assert book.sheetnames == ["Mode d'emploi", "Secteur", "Réunions", "Problèmes", "Actions", "Listes"]
+    assert book.sheetnames == ["Mode d'emploi", "Secteur", "Réunions", "Problèmes", "Actions", "Diagnostic",
+                               "Partenaires", "Listes"]
     assert book["Listes"].sheet_state == "hidden"
     guide = "\n".join(str(c.value) for row in book["Mode d'emploi"].iter_rows() for c in row if c.value)
     assert "JJ/MM/AAAA" in guide and "Échéance" in guide
