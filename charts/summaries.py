@@ -183,3 +183,31 @@ def map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, 
     if missing:
         text += f" ; {fr_int(missing)} sans donnée"
     return text + "." + (f" Les chiffres de chaque {level_word} sont dans le tableau sous la carte." if table_below else "")
+
+
+def category_map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, categories: list[str], *,
+                         table_below: bool = True) -> str:
+    """A map drawn with a category scale (a status per sector), in one sentence: how many sectors in each category,
+    the most urgent first, each naming its first sectors.
+
+    ``values``: ``sector_id``, ``value`` (the index of its category in ``categories``, least urgent first).
+    """
+    frame = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
+    text = f"Carte : {metric_label.lower()} de {fr_int(len(frame))} secteur(s)"
+    parts = []
+    for index in range(len(categories) - 1, -1, -1):
+        ids = frame.loc[frame["value"] == index, "sector_id"].tolist()
+        if not ids:
+            continue
+        part = f"{categories[index].lower()} : {fr_int(len(ids))}"
+        if index > 0:  # the least urgent category is counted, not named
+            listed = [names.get(str(s), str(s)) for s in ids[:LISTED]]
+            more = f" et {fr_int(len(ids) - LISTED)} autre(s)" if len(ids) > LISTED else ""
+            part += f" ({', '.join(listed)}{more})"
+        parts.append(part)
+    if parts:
+        text += " ; " + " ; ".join(parts)
+    missing = int(frame["value"].isna().sum())
+    if missing:
+        text += f" ; {fr_int(missing)} sans donnée"
+    return text + "." + (" Le détail de chaque secteur est dans le tableau sous la carte." if table_below else "")

@@ -21,6 +21,10 @@ FEW = f" · moins de {SMALL_SAMPLE}"
 
 STATUS_COLUMNS = ("Secteur", "CSP", "État du cycle", "Dernier diagnostic", "Âge du diagnostic (j)", "Bilan dû le",
                   "Échéance", "Diagnostics", "Problèmes prioritaires clos", "Problèmes signalés depuis")
+# Pixel widths: sector, status and dates first fit a 1366-pixel screen
+STATUS_WIDTHS = {"Secteur": 220, "CSP": 130, "État du cycle": 190, "Dernier diagnostic": 130,
+                 "Âge du diagnostic (j)": 150, "Bilan dû le": 100, "Échéance": 135, "Diagnostics": 95,
+                 "Problèmes prioritaires clos": 190, "Problèmes signalés depuis": 185}
 
 
 def _due_text(days: object) -> str:
