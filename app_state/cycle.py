@@ -132,8 +132,12 @@ def pertinence_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date)
 
 
 # --- how Fiche secteur and Réunions draw one sector's cycle ------------------------------------------------------
-GLANCE_WIDTHS = {"Réf": 60, "Catégorie": 230, "Étape": 95, "Statut": 85, "Actions réalisées": 120,
-                 "Actions en retard": 120, "Actions abandonnées": 140, "Résultat": 170, "Délai de résolution (j)": 165}
+# What a reader needs first (which problem, where it stands, its outcome, its actions done and late) fits a
+# 1366-pixel screen; the outcome comes before the action counts
+GLANCE_ORDER = ("Réf", "Catégorie", "Étape", "Statut", "Résultat", "Actions réalisées", "Actions en retard",
+                "Actions abandonnées", "Délai de résolution (j)")
+GLANCE_WIDTHS = {"Réf": 60, "Catégorie": 210, "Étape": 95, "Statut": 85, "Résultat": 170, "Actions réalisées": 125,
+                 "Actions en retard": 125, "Actions abandonnées": 145, "Délai de résolution (j)": 165}
 
 
 def show_cycle_glance(sector_id: str, as_of: dt.date, key: str) -> None:
@@ -152,7 +156,7 @@ def show_cycle_glance(sector_id: str, as_of: dt.date, key: str) -> None:
     st.caption(md_escape(glance.priority_line()))
     if len(glance.priority):
         table = glance.priority
-        st.dataframe(visible_frame(table), hide_index=True, width="stretch", key=key,
+        st.dataframe(visible_frame(table), hide_index=True, width="stretch", key=key, column_order=GLANCE_ORDER, placeholder="–",
                      height=35 * (len(table) + 1) + 3, column_config=grid_columns(table, GLANCE_WIDTHS))
         st.caption("Étape, statut et résultat tels que saisis dans le tableau de suivi (feuille « Problèmes ») ; "
                    f"actions comptées au {as_of:%d/%m/%Y} : « en retard » = à faire ou en cours après l’échéance.")

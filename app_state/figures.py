@@ -26,7 +26,7 @@ from domain.indicators.meetings import partner_types_attending
 from domain.indicators.problems import (ResolutionStats, monthly_stock_and_flow, open_age_buckets, open_problems,
                                         overdue_problems, resolution_days, resolution_stats, resolved_in)
 from domain.vocabulary import PRIORITY, PROBLEM_STATUS
-from report_tables.sector_ranking import (CYCLE_SCALE, MAP_METRICS, csp_map_values, hover_lines, is_categorical,
+from report_tables.sector_ranking import (CYCLE_SCALE, MAP_METRICS, SMALL_SAMPLES, csp_map_values, hover_lines, is_categorical,
                                           map_label, map_values)
 from domain.indicators.cycle import CYCLE_STATUS_LABELS
 from theme.palette import CYCLE_STATUS_COLOURS
@@ -109,7 +109,8 @@ def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start
     return departement_map(map_values(metrics, metric), metric_label=map_label(metric, by_sector), reference=reference(),
                        higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
-                       frame_width=frame_width, height=height, categories=categories)
+                       frame_width=frame_width, height=height, categories=categories,
+                       percent=MAP_METRICS[metric][3] or (is_categorical(metric) and not by_sector))
 
 
 def _categories(metric: str) -> list[tuple[str, str]] | None:
@@ -139,8 +140,12 @@ def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, me
     if is_categorical(metric):  # at CSP level: the share of each CSP's sectors needing action on their cycle
         label, higher_is_worse, is_rate = map_label(metric, by_sector=False), True, True
     if by_sector:
+        small = SMALL_SAMPLES.get(metric)  # a rate on fewer than 5 items: coloured, never named among the extremes
+        unranked = frozenset(metrics.loc[metrics[small[0]].fillna(True).astype(bool), "sector_id"]) if small \
+            else frozenset()
         return said.map_summary(map_values(metrics, metric), {s.sector_id: s.name for s in ref.sectors.values()}, label,
-                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below)
+                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below,
+                                unranked=unranked, unranked_note=small[2] if small else "")
     return said.map_summary(csp_map_values(metrics, metric, ref), {c.csp_id: c.name for c in ref.csps.values()}, label,
                             higher_is_worse=higher_is_worse, is_rate=is_rate, level_word="CSP", table_below=table_below)
 

@@ -89,13 +89,13 @@ def _features_by_code(geo: Geography) -> dict[str, dict]:
             for f in geo.geojson["features"]}
 
 
-def _colorbar(metric_label: str, *, narrow: bool) -> dict:
+def _colorbar(metric_label: str, *, narrow: bool, percent: bool = False) -> dict:
     common = {
         "thickness": 16,
         "bgcolor": "rgba(255,255,255,0.85)",
         "outlinewidth": 0,
         "tickfont": {"size": palette.FONT["size"]},
-        "tickformat": "~f",
+        "tickformat": ".0%" if percent else "~f",
         "separatethousands": True,
     }
     if narrow:
@@ -177,6 +177,7 @@ def departement_map(
     frame_width: int = 900,
     csp_values: pd.DataFrame | None = None,
     categories: list[tuple[str, str]] | None = None,
+    percent: bool = False,
 ) -> go.Figure:
     """A map of the département's communes (``reference``'s contours), each chosen sector (or, beyond 60, each CSP) coloured by its value.
 
@@ -288,7 +289,7 @@ def departement_map(
             zmax=zmax,
             showscale=bool(valued["z"]),
             colorbar=(_category_bar(metric_label, [label for label, _ in categories], narrow=frame_width < NARROW_FRAME)
-                      if categorical else _colorbar(metric_label, narrow=frame_width < NARROW_FRAME)),
+                      if categorical else _colorbar(metric_label, narrow=frame_width < NARROW_FRAME, percent=percent)),
             marker={**border, "opacity": 1},
             selected={"marker": {"opacity": 1}},
             unselected={"marker": {"opacity": 1}},
@@ -361,6 +362,7 @@ def departement_map(
                     "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
         uirevision=UIREVISION,
         paper_bgcolor="white",
+        separators=",\u202f",  # French decimal comma and thousands separator on the colour bar
     )
     return fig
 

@@ -10,10 +10,10 @@ from domain.formatting import fr_date, fr_int
 from domain.indicators.cycle import CLOSED_LATE, CLOSED_ON_TIME, DUE_SOON, OVERDUE
 from domain.safe_text import md_escape, visible_frame
 from report_tables.bilan_tables import (SECTION_TITLES, actions_table, assessment_lines, closed_problems_table,
-                                        cycle_choice, diagnostic_rows, due_text, figure_help, key_figures,
+                                        cycle_choice, diagnostic_rows, figure_help, key_figures,
                                         meetings_rows, missed_periods, new_problems_table, outcome_table,
                                         outside_cycles_line, partner_table, problem_line)
-from report_tables.cycle_glance import NO_DIAGNOSTIC_TEXT
+from report_tables.cycle_glance import NO_DIAGNOSTIC_TEXT, due_sentence
 
 view = app_state.page_header(navigation.BILAN, "Bilan de cycle", subtitle=True)
 reference, filters = view.reference, view.filters
@@ -28,7 +28,7 @@ def lines(rows: list[tuple[str, str]]) -> None:
 
 
 def table(frame, key: str, widths: dict[str, int], dates: tuple[str, ...] = ()) -> None:
-    st.dataframe(visible_frame(frame), hide_index=True, width="stretch", key=key,
+    st.dataframe(visible_frame(frame), hide_index=True, width="stretch", key=key, placeholder="–",
                  height=35 * (min(len(frame), 15) + 1) + 3,
                  column_config=app_state.grid_columns(frame, widths, {d: DATE for d in dates}))
 
@@ -77,7 +77,7 @@ if bilan.cycle is None:
     st.stop()
 
 cycle = bilan.cycle
-status_text = f"Cycle n° {cycle.number} sur {len(cycles)} · {due_text(cycle)}"
+status_text = f"Cycle n° {cycle.number} sur {len(cycles)} · {due_sentence(cycle, as_of)}"
 if cycle.status in (OVERDUE, CLOSED_LATE):
     st.error(md_escape(status_text), icon=":material/event:")
 elif cycle.status == DUE_SOON:
@@ -106,7 +106,7 @@ if bilan.outside_cycles:
 st.subheader(SECTION_TITLES[1])
 if not bilan.priority:
     st.info("Le diagnostic ne nomme aucun problème prioritaire.", icon=":material/info:")
-ACTION_WIDTHS = {"Partenaire": 210, "Situation": 230, "Échéance": 95, "Réalisée le": 95, "Action": 320,
+ACTION_WIDTHS = {"Partenaire": 190, "Situation": 215, "Échéance": 95, "Réalisée le": 95, "Action": 320,
                  "Commentaire": 220, "Réf action": 90}
 for i, problem in enumerate(bilan.priority):
     with st.container(border=True):

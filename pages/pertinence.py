@@ -43,10 +43,12 @@ FIRST = {"Problèmes clos": 115, "Avec un résultat": 125, "Éliminés ou rédui
 
 
 def pertinence_grid(table, first: str, width: int, key: str) -> None:
-    app_state.paged_table(table, key, height=35 * (min(len(table), 20) + 1) + 3,
+    app_state.paged_table(table, key, placeholder="–", height=35 * (min(len(table), 20) + 1) + 3,
                           column_config=app_state.grid_columns(table, {first: width, **FIRST}))
 
 
+st.caption(f"« 3/4 · moins de {SMALL_SAMPLE} » : 3 problèmes éliminés ou réduits sur 4 avec un résultat, trop peu "
+           "pour une part ; les colonnes de résultat donnent alors les nombres seuls.")
 st.subheader("Par type de partenaire ayant agi")
 st.caption("Chaque type de partenaire ayant porté au moins une action non abandonnée sur le problème ; un problème "
            "compte une fois par type, les lignes ne s’additionnent donc pas. « Aucune action » : problème clos sans "

@@ -8,7 +8,7 @@ from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, months_before
 from report_tables.paging import PAGE_SIZE
 from report_tables.meetings import TABLE_WIDTHS, cadence_table, meetings_headline
-from report_tables.cycle import STATUS_WIDTHS as CYCLE_WIDTHS
+from report_tables.cycle import STATUS_ORDER_SHOWN as CYCLE_ORDER, STATUS_WIDTHS as CYCLE_WIDTHS
 from domain.safe_text import md_escape
 
 view = app_state.page_header(navigation.REUNIONS, "Réunions des GPO", subtitle=True)
@@ -63,6 +63,7 @@ if filters.sector_id:  # one GPO: its cycle at a glance, as on its sector page
 else:
     cycles = app_state.cycle_table_for(sector_ids, as_of)  # the most urgent first
     app_state.paged_table(cycles, "cycle_table", height=35 * (min(len(cycles), PAGE_SIZE) + 1) + 3,
+                          column_order=CYCLE_ORDER, placeholder="–",
                           column_config=app_state.grid_columns(cycles, CYCLE_WIDTHS, {
                               "Dernier diagnostic": st.column_config.DateColumn(format="DD/MM/YYYY"),
                               "Bilan dû le": st.column_config.DateColumn(format="DD/MM/YYYY")}))

@@ -95,7 +95,7 @@ row3[0].metric("Bilans en retard", f"{fr_int(counts['overdue'])} / {fr_int(cycle
                help="Secteurs dont le dernier diagnostic a plus de 12 mois sans nouveau diagnostic : le bilan était dû.")
 row3[1].metric("Secteurs sans diagnostic", f"{fr_int(counts['no_diagnostic'])} / {fr_int(cycle.sectors)}",
                help="Aucun diagnostic de sécurité enregistré : pas de cycle, jamais comptés à jour.")
-row3[2].metric("Clos sur la période : éliminés ou réduits", md_escape(share_or_counts(outcomes.success, outcomes.with_outcome)),
+row3[2].metric("Éliminés ou réduits (période)", md_escape(share_or_counts(outcomes.success, outcomes.with_outcome)),
                help=f"Parmi les {fr_int(outcomes.with_outcome)} problème(s) clos sur la période avec un résultat "
                     f"saisi ; {fr_int(outcomes.without_outcome)} clos sans résultat. Moins de {SMALL_SAMPLE} : les "
                     "nombres seuls.")
@@ -106,9 +106,9 @@ st.caption(f"État du cycle des {fr_int(cycle.sectors)} secteur(s) : {fr_int(cou
            f"{fr_int(counts['no_diagnostic'])} sans diagnostic, {fr_int(counts['due_soon'])} bilan(s) dû(s) sous "
            f"{DUE_SOON_DAYS} jours, {fr_int(counts['on_time'])} bilan(s) non encore dû(s). Pour chaque secteur, "
            "choisissez « État du cycle » ou « Ratio PSQ » au-dessus de la carte.")
-left, right = st.columns([2, 3])
+left, right = st.columns(2)
 with left:
-    st.dataframe(visible_frame(cycle.distribution), hide_index=True, width="stretch", key="outcome_table",
+    st.dataframe(visible_frame(cycle.distribution), hide_index=True, width="stretch", key="outcome_table", placeholder="–",
                  height=35 * (len(cycle.distribution) + 1) + 3,
                  column_config=app_state.grid_columns(cycle.distribution,
                                                       {"Résultat": 200, "Problèmes": 90, "Part": 130}))

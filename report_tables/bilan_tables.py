@@ -49,8 +49,8 @@ def cycle_choice(cycle: Cycle) -> str:
 
 
 def due_text(cycle: Cycle) -> str:
-    """« bilan dû le 26/09/2027 : bilan non encore dû » (the PDF's words)."""
-    return f"bilan dû le {fr_date(cycle.bilan_due_on)} : {cycle.status_label.lower()}"
+    """« 26/09/2027 (bilan non encore dû) »."""
+    return f"{fr_date(cycle.bilan_due_on)} ({cycle.status_label[:1].lower()}{cycle.status_label[1:]})"
 
 
 def key_figures(bilan: Bilan) -> list[tuple[str, str]]:
@@ -100,7 +100,7 @@ def diagnostic_rows(bilan: Bilan) -> list[tuple[str, str]]:
         ("Partagé avec les partenaires le", fr_date(cycle.shared_on) if cycle.shared_on else "non renseigné"),
         ("Problèmes prioritaires", ", ".join(cycle.priority_ids) or "aucun problème prioritaire nommé"),
         ("Période du cycle", span),
-        ("Bilan", due_text(cycle)),
+        ("Échéance du bilan", due_text(cycle)),
     ]
 
 
@@ -212,18 +212,23 @@ def assessment_lines(bilan: Bilan) -> list[str]:
     """Section 6's sentences: the share eliminated or reduced with its counts, how many closed, without outcome,
     without a closing date."""
     o, cycle = bilan.outcomes, bilan.cycle
-    if not o.with_outcome:
+    span = f"entre le {fr_date(cycle.diagnosed_on)} et le {fr_date(cycle.end)}"
+    if not o.closed:
+        lines = [f"Aucun problème clos (résolu ou abandonné) {span}."]
+    elif not o.with_outcome:
         share = "Aucun problème clos pendant le cycle n’a de résultat saisi."
     elif o.with_outcome < SMALL_SAMPLE:
-        share = (f"{fr_int(o.success)} sur {plural(o.with_outcome, 'problème clos', 'problèmes clos')} pendant le cycle "
-                 f"avec un résultat : éliminé(s) ou réduit(s) (moins de {SMALL_SAMPLE} : les nombres seuls, sans part).")
+        share = (f"Sur {plural(o.with_outcome, 'problème clos', 'problèmes clos')} pendant le cycle avec un résultat, "
+                 f"{fr_int(o.success)} éliminé(s) ou réduit(s) (moins de {SMALL_SAMPLE} : les nombres seuls, "
+                 f"sans part).")
     else:
         share = (f"{rate_with_counts(o.success, o.with_outcome)} des problèmes clos pendant le cycle avec un résultat "
                  f"ont été éliminés ou réduits.")
-    lines = [share,
-             f"{plural(o.closed, 'problème clos', 'problèmes clos')} (résolus ou abandonnés) entre le "
-             f"{fr_date(cycle.diagnosed_on)} et le {fr_date(cycle.end)}, dont "
-             f"{plural(o.without_outcome, 'sans résultat saisi', 'sans résultat saisi')}."]
+    if o.closed:
+        without = ("tous avec un résultat saisi" if not o.without_outcome else
+                   f"dont {plural(o.without_outcome, 'sans résultat saisi', 'sans résultat saisi')}")
+        lines = [share, f"{plural(o.closed, 'problème clos', 'problèmes clos')} (résolus ou abandonnés) {span}, "
+                        f"{without}."]
     if o.undated:
         lines.append(f"{plural(o.undated, 'problème clos sans date de clôture', 'problèmes clos sans date de clôture')}"
                      f", signalé(s) pendant le cycle, n’entre(nt) dans aucun de ces nombres.")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from domain.formatting import fr_date, fr_int
 from domain.indicators.cycle import GLANCE_COLUMNS as STATE_COLUMNS
-from domain.indicators.cycle import (DUE_SOON, DUE_SOON_DAYS, NO_DIAGNOSTIC, ON_TIME, OVERDUE, Cycle,
+from domain.indicators.cycle import (CLOSED_LATE, DUE_SOON, DUE_SOON_DAYS, NO_DIAGNOSTIC, ON_TIME, OVERDUE, Cycle,
                                      priority_problem_states, sector_cycles)
 from report_tables.cycle import priority_glance_table
 
@@ -35,6 +35,25 @@ def plural(count: int, singular: str, plural_form: str) -> str:
 def in_days(days: int) -> str:
     """« aujourd’hui », « dans 1 jour », « dans 39 jours »."""
     return "aujourd’hui" if days == 0 else f"dans {plural(days, 'jour', 'jours')}"
+
+
+def due_sentence(cycle: Cycle, as_of: dt.date) -> str:
+    """Where a cycle's bilan stands, in one sentence: due, due soon, overdue (a current cycle), or closed on time or
+    late by the next diagnostic (a past one)."""
+    due, until = cycle.bilan_due_on, (cycle.bilan_due_on - as_of).days
+    if cycle.next_diagnosed_on is not None:
+        after = (cycle.next_diagnosed_on - due).days
+        if cycle.status == CLOSED_LATE:
+            return (f"Cycle clos en retard : le diagnostic suivant, du {fr_date(cycle.next_diagnosed_on)}, est venu "
+                    f"{plural(after, 'jour', 'jours')} après l’échéance du bilan ({fr_date(due)}).")
+        return (f"Cycle clos à temps : le diagnostic suivant, du {fr_date(cycle.next_diagnosed_on)}, est venu avant "
+                f"l’échéance du bilan ({fr_date(due)}).")
+    if cycle.status == OVERDUE:
+        return (f"Bilan en retard : il était dû le {fr_date(due)}, 12 mois après le diagnostic, dépassé de "
+                f"{plural(-until, 'jour', 'jours')}, sans nouveau diagnostic depuis.")
+    if cycle.status == DUE_SOON:
+        return f"Bilan dû sous {DUE_SOON_DAYS} jours : le {fr_date(due)} ({in_days(until)})."
+    return f"Bilan non encore dû : à présenter le {fr_date(due)} au plus tard ({in_days(until)})."
 
 
 @dataclass(frozen=True)
@@ -74,17 +93,10 @@ class CycleGlance:
         return " · ".join(parts) + "."
 
     def due_line(self) -> str:
-        """When the bilan is due, in words (None-free: a sector without diagnostic says it has no bilan)."""
-        cycle = self.current
-        if cycle is None:
+        """When the bilan is due, in words (a sector without diagnostic says it has no bilan)."""
+        if self.current is None:
             return "Pas de bilan à préparer : aucun diagnostic."
-        due, until = cycle.bilan_due_on, (cycle.bilan_due_on - self.as_of).days
-        if cycle.status == OVERDUE:
-            return (f"Bilan en retard : il était dû le {fr_date(due)}, 12 mois après le diagnostic, dépassé de "
-                    f"{plural(-until, 'jour', 'jours')}, sans nouveau diagnostic depuis.")
-        if cycle.status == DUE_SOON:
-            return f"Bilan dû sous {DUE_SOON_DAYS} jours : le {fr_date(due)} ({in_days(until)})."
-        return f"Bilan non encore dû : à présenter le {fr_date(due)} au plus tard ({in_days(until)})."
+        return due_sentence(self.current, self.as_of)
 
     def priority_line(self) -> str:
         """How many priority problems, how many closed, how many of their actions are late."""

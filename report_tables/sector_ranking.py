@@ -28,9 +28,11 @@ CYCLE_RANK = {code: i for i, code in enumerate(CYCLE_SCALE)}
 # At CSP level (beyond 60 sectors) a CSP holds sectors of every status: it is coloured by the share of its sectors
 # that need action on their cycle.
 CYCLE_CSP_LABEL = "Secteurs sans diagnostic ou au bilan en retard"
-# A rate's small-sample column and how the ranking says it is not ranked
-SMALL_SAMPLES = {"compliance": ("cadence_small_sample", "peu de périodes (< 5), non classé"),
-                 "psq": ("psq_small_sample", "moins de 5 problèmes identifiés, non classé")}
+# A rate's small-sample column, how the ranking says a sector is not ranked, and how the map's sentence counts them
+SMALL_SAMPLES = {"compliance": ("cadence_small_sample", "peu de périodes (< 5), non classé",
+                                "avec moins de 5 périodes, non classé(s)"),
+                 "psq": ("psq_small_sample", "moins de 5 problèmes identifiés, non classé",
+                         "avec moins de 5 problèmes identifiés, non classé(s)")}
 
 
 def is_categorical(metric: str) -> bool:
@@ -175,7 +177,7 @@ def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
         return _cycle_ranking(metrics)
     label, column, higher_is_worse, is_rate = MAP_METRICS[metric]
     frame = metrics.copy()
-    small_column, small_note = SMALL_SAMPLES.get(metric, (None, ""))
+    small_column, small_note, _ = SMALL_SAMPLES.get(metric, (None, "", ""))
     small = frame[small_column].fillna(True).astype(bool) if is_rate and small_column else \
         pd.Series(False, index=frame.index)
     ordered = frame[~small].sort_values(column, ascending=not higher_is_worse, na_position="last")
@@ -191,8 +193,19 @@ def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Rang", "Secteur", label, "Remarque", "CSP"])
 
 
+def due_shown(row: dict) -> str:
+    """« 04/11/2026, dépassé de 21 j », « 16/02/2027, dans 83 j », « – » without diagnostic."""
+    if _missing(row.get("bilan_due_on")):
+        return "–"
+    until = int(row["days_until_due"])
+    when = "aujourd’hui" if until == 0 else f"dans {fr_int(until)} j" if until > 0 else f"dépassé de {fr_int(-until)} j"
+    return f"{fr_date(row['bilan_due_on'])}, {when}"
+
+
+CYCLE_RANKING_COLUMNS = ("Rang", "Secteur", "État du cycle", "Bilan dû le", "Dernier diagnostic", "Remarque", "CSP")
+
+
 def _cycle_ranking(metrics: pd.DataFrame) -> pd.DataFrame:
-    label = MAP_METRICS["cycle_status"][0]
     urgency = {OVERDUE: 0, NO_DIAGNOSTIC: 1, DUE_SOON: 2, ON_TIME: 3}
     frame = metrics.assign(_urgency=metrics["cycle_status"].map(urgency).fillna(1),
                            _until=pd.to_numeric(metrics["days_until_due"], errors="coerce"))
@@ -201,11 +214,10 @@ def _cycle_ranking(metrics: pd.DataFrame) -> pd.DataFrame:
     for row in frame.to_dict("records"):
         dated = row["cycle_status"] != NO_DIAGNOSTIC
         rank += dated
-        remark = "; ".join(filter(None, ["" if dated else "aucun diagnostic : pas de cycle, jamais compté à jour",
-                                         _remark(row)]))
-        rows.append({"Rang": str(rank) if dated else "", "Secteur": row["sector"], label: cycle_shown(row),
-                     "Dernier diagnostic": last_diagnostic_shown(row), "Remarque": remark, "CSP": row["csp"]})
-    return pd.DataFrame(rows, columns=["Rang", "Secteur", label, "Dernier diagnostic", "Remarque", "CSP"])
+        rows.append({"Rang": str(rank) if dated else "", "Secteur": row["sector"],
+                     "État du cycle": row["cycle_status_label"], "Bilan dû le": due_shown(row),
+                     "Dernier diagnostic": last_diagnostic_shown(row), "Remarque": _remark(row), "CSP": row["csp"]})
+    return pd.DataFrame(rows, columns=list(CYCLE_RANKING_COLUMNS))
 
 
 def csp_map_table(metrics: pd.DataFrame, metric: str, reference: Reference) -> pd.DataFrame:
@@ -222,8 +234,9 @@ def ranking_widths(metric: str) -> dict[str, int]:
     """Pixel widths: rank, sector, figure (as wide as its header) and remark fit a 1366-pixel screen; the CSP
     (also in the filters) follows."""
     label = MAP_METRICS[metric][0]
-    if metric == "cycle_status":  # « Bilan en retard (dû le 05/10/2026, dépassé de 51 j) »
-        return {"Rang": 55, "Secteur": 220, label: 335, "Dernier diagnostic": 150, "Remarque": 300, "CSP": 150}
+    if metric == "cycle_status":  # status, due date and last diagnostic before the remark, on a 1366-pixel screen
+        return {"Rang": 55, "Secteur": 220, label: 170, "Bilan dû le": 190, "Dernier diagnostic": 145,
+                "Remarque": 300, "CSP": 150}
     return {"Rang": 55, "Secteur": 220, label: max(110, 8 * len(label) + 24), "Remarque": 300, "CSP": 150}
 
 
