@@ -172,7 +172,7 @@ def ranking_table(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
 
     The cycle status is ranked by urgency: bilans overdue (the longest overdue first), sectors without diagnostic
     (unranked: no date to compare, never on time), bilans due within 60 days, then the others (soonest due first);
-    its table says when each sector's last diagnostic was."""
+    its table gives the due date, and its remark the last diagnostic's date and age."""
     if metric == "cycle_status":
         return _cycle_ranking(metrics)
     label, column, higher_is_worse, is_rate = MAP_METRICS[metric]
@@ -202,7 +202,7 @@ def due_shown(row: dict) -> str:
     return f"{fr_date(row['bilan_due_on'])}, {when}"
 
 
-CYCLE_RANKING_COLUMNS = ("Rang", "Secteur", "État du cycle", "Bilan dû le", "Dernier diagnostic", "Remarque", "CSP")
+CYCLE_RANKING_COLUMNS = ("Rang", "Secteur", "État du cycle", "Bilan dû le", "Remarque", "CSP")
 
 
 def _cycle_ranking(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -214,9 +214,10 @@ def _cycle_ranking(metrics: pd.DataFrame) -> pd.DataFrame:
     for row in frame.to_dict("records"):
         dated = row["cycle_status"] != NO_DIAGNOSTIC
         rank += dated
+        diagnostic = f"diagnostic du {last_diagnostic_shown(row)}" if dated else ""
         rows.append({"Rang": str(rank) if dated else "", "Secteur": row["sector"],
                      "État du cycle": row["cycle_status_label"], "Bilan dû le": due_shown(row),
-                     "Dernier diagnostic": last_diagnostic_shown(row), "Remarque": _remark(row), "CSP": row["csp"]})
+                     "Remarque": "; ".join(filter(None, [diagnostic, _remark(row)])), "CSP": row["csp"]})
     return pd.DataFrame(rows, columns=list(CYCLE_RANKING_COLUMNS))
 
 
@@ -234,9 +235,8 @@ def ranking_widths(metric: str) -> dict[str, int]:
     """Pixel widths: rank, sector, figure (as wide as its header) and remark fit a 1366-pixel screen; the CSP
     (also in the filters) follows."""
     label = MAP_METRICS[metric][0]
-    if metric == "cycle_status":  # status, due date and last diagnostic before the remark, on a 1366-pixel screen
-        return {"Rang": 55, "Secteur": 220, label: 170, "Bilan dû le": 190, "Dernier diagnostic": 145,
-                "Remarque": 300, "CSP": 150}
+    if metric == "cycle_status":  # status and due date; the remark starts with the last diagnostic's date and age
+        return {"Rang": 55, "Secteur": 220, label: 165, "Bilan dû le": 180, "Remarque": 280, "CSP": 150}
     return {"Rang": 55, "Secteur": 220, label: max(110, 8 * len(label) + 24), "Remarque": 300, "CSP": 150}
 
 

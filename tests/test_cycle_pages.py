@@ -88,12 +88,11 @@ def test_map_switch_shows_the_cycle_status_with_a_category_scale(app, sample):
     assert by_sector["behren"] == 2 and by_sector["amneville"] == 3 and by_sector["forbach"] == 0
 
     ranking = table_with(app, "Rang", "État du cycle")
-    assert list(ranking.columns) == ["Rang", "Secteur", "État du cycle", "Bilan dû le", "Dernier diagnostic",
-                                     "Remarque", "CSP"]
+    assert list(ranking.columns) == ["Rang", "Secteur", "État du cycle", "Bilan dû le", "Remarque", "CSP"]
     # the most urgent first: overdue (the longest overdue first), then without diagnostic (unranked), then the others
     assert ranking["Secteur"].tolist()[:2] == ["Amnéville – Rombas", "Hagondange – Talange"]
-    assert ranking.iloc[0][["Rang", "État du cycle", "Bilan dû le", "Dernier diagnostic"]].tolist() == [
-        "1", "Bilan en retard", "04/11/2026, dépassé de 21 j", "04/11/2025 (386 j)"]
+    assert ranking.iloc[0][["Rang", "État du cycle", "Bilan dû le", "Remarque"]].tolist() == [
+        "1", "Bilan en retard", "04/11/2026, dépassé de 21 j", "diagnostic du 04/11/2025 (386 j)"]
     without = ranking[ranking["État du cycle"] == "Aucun diagnostic"]
     assert sorted(without["Secteur"]) == ["Behren-lès-Forbach", "Fameck – Florange", "Sarrebourg",
                                           "Sarreguemines périphérie"]
