@@ -20,7 +20,7 @@ from domain.safe_text import md_escape
 from loaders import template_writer, tracker_export
 from loaders.file_sectors import file_sectors
 from store.evaluation_export import evaluation_xlsx
-from store.queries import current_frames, import_frames, raw_file, raw_file_sectors
+from store.queries import current_frames, file_frames, raw_file, raw_file_sectors
 
 
 def guarded_export(subject: str, build, place=None):
@@ -145,9 +145,9 @@ def _file_content_sectors(sha256: str, file_name: str):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _import_extract(import_id: int, sector_id: str, generation: int) -> tuple[bytes, int]:
-    """One import's rows as a filled tracker of its sector, and how many rows it holds."""
+    """One import's rows, those its file held, as a filled tracker of its sector, and how many rows it holds."""
     with store().connect() as conn:
-        frames = import_frames(conn, import_id)
+        frames = file_frames(conn, import_id)
     data = tracker_export.filled_tracker_bytes(frames, sector=reference().sectors[sector_id], reference=reference())
     return data, sum(len(frame) for frame in frames.values())
 

@@ -22,6 +22,7 @@ KEYS = {"meetings": "meeting_date", "problems": "problem_id", "actions": "action
 _DATE_KEYED = ("meetings", "diagnostics")
 _STATUS_LABELS = {"meetings": MEETING_STATUS.labels, "problems": PROBLEM_STATUS.labels, "actions": ACTION_STATUS.labels}
 SHEET_TITLES = {key: schema.label for key, schema in SHEETS.items()}
+_PLURAL_TITLES = {**SHEET_TITLES, "diagnostics": "Diagnostics"}  # « Diagnostics qui disparaîtraient »
 
 
 @dataclass
@@ -94,13 +95,14 @@ def diff_trackers(previous: dict[str, pd.DataFrame] | None, current: dict[str, p
             "status_after": after.loc[moved, "status"].astype("object").tolist() if moved.any() else [],
         })
         same = both[~moved.to_numpy()]
-        other = 0
+        changed = pd.Series(False, index=same, dtype=bool)  # rows with any other field changed, each counted once
         for column in _COMPARED[sheet]:
             if column in before and column in after:
                 b = before.loc[same, column].astype("object")
                 a = after.loc[same, column].astype("object")
                 differs = ~((b == a) | (b.isna() & a.isna()))
-                other = max(other, int(differs.fillna(True).sum()))
+                changed |= differs.fillna(True).astype(bool)
+        other = int(changed.sum())
         result.sheets[sheet] = SheetDiff(added.reset_index(drop=True), vanished.reset_index(drop=True), status_changed, other)
     return result
 
@@ -142,9 +144,9 @@ def diff_details(diff: TrackerDiff) -> dict[str, pd.DataFrame]:
     """French tables to show under the summary, keyed by their title; empty ones left out."""
     tables: dict[str, pd.DataFrame] = {}
     for sheet, part in diff.sheets.items():
-        title = SHEET_TITLES[sheet].lower()
+        title = _PLURAL_TITLES[sheet].lower()
         if len(part.vanished):
-            tables[f"{SHEET_TITLES[sheet]} qui disparaîtraient"] = _describe(sheet, part.vanished)
+            tables[f"{_PLURAL_TITLES[sheet]} qui disparaîtraient"] = _describe(sheet, part.vanished)
         if len(part.added) and not diff.first_import:
             tables[f"Nouvelles lignes : {title}"] = _describe(sheet, part.added)
         if len(part.status_changed):

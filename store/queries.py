@@ -47,6 +47,24 @@ def import_frames(conn: sa.Connection, import_id: int) -> dict[str, pd.DataFrame
     return _frames_for(conn, [import_id])
 
 
+ONE_SHEET_CODES = ("one_sheet_replaces", "one_sheet_first_import")  # a one-sheet file: the sheet it carried
+OPTIONAL_KEPT_CODE = "optional_sheet_kept"  # a workbook without an optional sheet: that sheet was kept
+
+
+def file_frames(conn: sa.Connection, import_id: int) -> dict[str, pd.DataFrame]:
+    """The rows the import's own file held: its frames, less the sheets it kept from the sector's earlier data (the
+    other sheets of a one-sheet CSV, the optional sheets a workbook lacked), emptied. Told by the import's issues."""
+    frames = import_frames(conn, import_id)
+    ii = tables.import_issues.c
+    said = conn.execute(sa.select(ii.code, ii.sheet).where(ii.import_id == import_id,
+                                                          ii.code.in_((*ONE_SHEET_CODES, OPTIONAL_KEPT_CODE)))).all()
+    carried = [sheet for code, sheet in said if code in ONE_SHEET_CODES]
+    kept = {sheet for code, sheet in said if code == OPTIONAL_KEPT_CODE}
+    if carried:
+        kept |= set(frames) - set(carried)
+    return {key: frame.iloc[0:0] if key in kept else frame for key, frame in frames.items()}
+
+
 def current_frames(engine: sa.Engine, sector_ids: list[str] | None = None, at: dt.datetime | None = None) -> dict[str, pd.DataFrame]:
     """Meetings, problems and actions of the sectors' current imports (or as they stood at `at`)."""
     with engine.connect() as conn:

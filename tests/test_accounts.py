@@ -448,6 +448,12 @@ def _import_with_planted_names(engine):
     actions.loc[actions.index[0], "description"] = f"Rencontrer {NAME}"
     meetings.loc[meetings.index[0], "notes"] = f"{NAME} absent"
     meetings.loc[meetings.index[0], "other_partners"] = f"{NAME}, Moselis et Forbus"
+    problems.loc[problems.index[1], "lead_partner"] = NAME
+    diagnostics, partners = result.frames["diagnostics"], result.frames["partners"]
+    diagnostics.loc[diagnostics.index[0], "title"] = f"Diagnostic présenté par {NAME}"
+    diagnostics.loc[diagnostics.index[1], "summary"] = f"Rédigé avec {NAME}, adjoint au maire"
+    partners.loc[partners.index[0], "contact"] = NAME
+    partners.loc[partners.index[1], "email"] = "jean.dupont@mairie-de-forbach.example.org"
     plan = plan_import(engine, result, data, Uploader("test"))
     assert plan.status == READY
     commit_import(engine, plan, data, Uploader("test"), as_of=AS_OF)
@@ -465,9 +471,10 @@ def test_evaluation_export_drops_names_and_free_text(engine):
             content = archive.read(name).decode("utf-8", errors="ignore")
             assert "Dupont" not in content, name
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Problèmes", "Actions", "Réunions", "Colonnes"]
+    assert book.sheetnames == ["Problèmes", "Actions", "Réunions", "Diagnostics", "Colonnes"]  # never the partners
     forbidden = {"Description", "Commentaire", "Observations", "Signalé par", "Lieu", "Partenaire responsable", "Action",
-                 "Autres partenaires", "description", "comment", "notes", "reported_by", "partner", "location"}
+                 "Autres partenaires", "description", "comment", "notes", "reported_by", "partner", "location",
+                 "Chef de file", "Titre", "Synthèse", "Contact", "Courriel", "Organisation", "title", "summary"}
     for sheet, documented in EVALUATION_COLUMNS.items():
         headers = [c.value for c in book[sheet][1]]
         assert headers == [column for column, _ in documented]
@@ -479,6 +486,22 @@ def test_evaluation_export_drops_names_and_free_text(engine):
     meetings = list(book["Réunions"].iter_rows(values_only=True))
     types_col = meetings[0].index("Types des autres partenaires")
     assert "Autre ; Bailleur ; Transporteur" in [m[types_col] for m in meetings[1:]]
+    forbach = [p for p in problems if p["Secteur"] == "forbach"]
+    assert {p["Étape"] for p in forbach} == {"Analyse", "Réponse", "Évaluation"}
+    assert {p["Résultat"] for p in forbach if p["Statut"] == "Résolu"} >= {"Éliminé", "Réduit"}
+    rows = list(book["Diagnostics"].iter_rows(values_only=True))
+    diagnostics = [dict(zip(rows[0], row)) for row in rows[1:]]
+    assert [(d["Secteur"], d["Date du diagnostic"].date(), d["Problèmes prioritaires"], d["Fin du cycle"],
+             d["Bilan attendu le"].date()) for d in diagnostics if d["Secteur"] == "forbach"] == [
+        ("forbach", dt.date(2025, 10, 14), 1, dt.datetime(2026, 9, 26), dt.date(2026, 10, 14)),
+        ("forbach", dt.date(2026, 9, 26), 4, None, dt.date(2027, 9, 26))]  # the cycle that runs has no end
+    assert {d["Secteur"] for d in diagnostics} == {"forbach", "stiring"}
+    columns = [dict(zip(["Feuille", "Colonne", "Gardée", "Description"], row))
+               for row in book["Colonnes"].iter_rows(2, values_only=True)]
+    assert {(c["Feuille"], c["Colonne"], c["Gardée"]) for c in columns} >= {
+        ("Problèmes", "Étape", "gardée"), ("Problèmes", "Résultat", "gardée"), ("Problèmes", "Chef de file", "retirée"),
+        ("Diagnostics", "Synthèse", "retirée"), ("Diagnostics", "Fin du cycle", "gardée"),
+        ("Partenaires", "toutes les colonnes", "retirée")}
     last = read_audit(engine).iloc[0]
     assert (last["Événement"], last["Utilisateur"]) == ("Export", "dir")
 

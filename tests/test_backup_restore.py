@@ -181,7 +181,7 @@ def test_the_commands_say_what_they_did_in_french(filled, store_url, tmp_path, s
     saved = store_cli(store_url, "sauvegarde", tmp_path / "gpo.sqlite")
     assert saved.returncode == 0, saved.stderr
     assert saved.stdout.startswith(f"Sauvegarde écrite dans {tmp_path / 'gpo.sqlite'} : 4 import(s), 4 fichier(s) "
-                                   "d'origine, 231 ligne(s) de données, 2 compte(s), 5 ligne(s) du journal ; ")
+                                   "d'origine, 281 ligne(s) de données, 2 compte(s), 5 ligne(s) du journal ; ")  # 50 diagnostics and contacts
     again = store_cli(store_url, "sauvegarde", tmp_path / "gpo.sqlite")
     assert again.returncode == 1 and again.stderr.startswith("Erreur : Le fichier ") and "--remplacer" in again.stderr
     refused = store_cli(store_url, "restauration", tmp_path / "gpo.sqlite")

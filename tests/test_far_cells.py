@@ -215,14 +215,14 @@ def xls_tracker(far=None) -> bytes:
     import xlwt
 
     from domain.tracker_schema import SHEETS
-    from tracker_builder import SHEET_LABELS, base_tracker
+    from tracker_builder import CYCLE_LABELS, SHEET_LABELS, base_tracker
 
     tracker = base_tracker()
     book = xlwt.Workbook(encoding="utf-8")
     dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
     for key, label in SHEET_LABELS.items():
         sheet = book.add_sheet(label)
-        labels = [c.label for c in SHEETS[key].columns]
+        labels = [c.label for c in SHEETS[key].columns if c.label not in CYCLE_LABELS]  # a tracker of before the cycle
         for col, text in enumerate(labels):
             sheet.write(0, col, text)
         for line, row in enumerate(tracker.rows[key], start=1):

@@ -113,6 +113,9 @@ LOADED = [
     ("multi-sector.xlsx", None, 23),  # one result per sector, and one for the lines of no sector
     ("not-a-spreadsheet.xlsx", "forbach", 0),  # refused: empty frames
     ("empty.xlsx", "forbach", 0),
+    ("cycle-sheets.xlsx", "stiring", 31),  # Diagnostic and Partenaires under other names, the cycle's columns
+    ("cycle-sheets.ods", "stiring", 31),  # the same saved by LibreOffice
+    ("cycle-row-errors.xlsx", "stiring", 26),  # lines of every sheet rejected
 ]
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import openpyxl
 
-from domain.tracker_schema import SHEETS
+from domain.tracker_schema import SHEET_ORDER, SHEETS
 
 SHEET_LABELS = {"meetings": "Réunions", "problems": "Problèmes", "actions": "Actions"}
+OPTIONAL_SHEET_LABELS = {"diagnostics": "Diagnostic", "partners": "Partenaires"}  # written when the tracker has rows
+CYCLE_LABELS = ("Étape", "Résultat", "Chef de file")  # written only when a row has one: a tracker made before the cycle
 AS_OF = dt.date(2026, 11, 25)
 COMMUNES = ["Stiring-Wendel", "Schœneck", "Spicheren"]  # sector "stiring"
 CATEGORIES = ["Nuisances sonores", "Rodéos motorisés", "Dépôts sauvages", "Trafic de stupéfiants", "Stationnement gênant"]
@@ -71,9 +73,11 @@ def write_xlsx(path: Path, tracker: Tracker, *, title_lines: int = 0, headers: d
         info = book.create_sheet("Secteur")
         for key, value in sector_sheet.items():
             info.append([key, value])
-    for key in ("meetings", "problems", "actions"):
-        sheet = book.create_sheet((sheet_names or {}).get(key, SHEET_LABELS[key]))
-        labels = (column_order or {}).get(key) or [c.label for c in SHEETS[key].columns]
+    for key in [k for k in SHEET_ORDER if k in tracker.rows]:
+        sheet = book.create_sheet((sheet_names or {}).get(key, {**SHEET_LABELS, **OPTIONAL_SHEET_LABELS}[key]))
+        used = {label for row in tracker.rows[key] for label, value in row.items() if value is not None}
+        labels = (column_order or {}).get(key) or [c.label for c in SHEETS[key].columns
+                                                   if c.label not in CYCLE_LABELS or c.label in used]
         shown = [(headers or {}).get(key, {}).get(label, label) for label in labels]
         extras = (extra_columns or {}).get(key, {})
         for n in range(title_lines):
