@@ -29,7 +29,7 @@ from app_state.downloads import (
     RawDownload, bilan_pdf_when_asked, evaluation_export, file_when_asked, guarded_export, meeting_pack_when_asked, raw_file_download, template_download,
     tracker_download,
 )
-from app_state.figures import map_figure, map_summary, meetings_view, problems_view
+from app_state.figures import map_figure, map_summary, meetings_view, problems_view, ranking_for
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
 from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
@@ -42,7 +42,7 @@ from app_state.widgets import demo_banner, french_file_uploader, grid_columns, p
 
 __all__ = [
     "bilan_for", "bilan_pdf_when_asked", "cycle_glance_for", "cycle_table_for", "outcomes_for", "pertinence_for",
-    "show_cycle_glance",
+    "show_cycle_glance", "ranking_for",
     "accessibility_script", "show_statement", "sidebar_menu", "agenda_for", "cadence_for", "file_when_asked", "paged_table", "headline_for", "last_imports", "overdue_for", "scope_frames",
     "PageView", "RawDownload", "audit", "auth_mode", "choose_sector", "commit_upload", "current_data",
     "current_import_of", "current_principal", "demo_banner", "demo_reference_date", "enter_as", "evaluation_export",

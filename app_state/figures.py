@@ -26,8 +26,8 @@ from domain.indicators.meetings import partner_types_attending
 from domain.indicators.problems import (ResolutionStats, monthly_stock_and_flow, open_age_buckets, open_problems,
                                         overdue_problems, resolution_days, resolution_stats, resolved_in)
 from domain.vocabulary import PRIORITY, PROBLEM_STATUS
-from report_tables.sector_ranking import (CYCLE_SCALE, MAP_METRICS, SMALL_SAMPLES, csp_map_values, hover_lines, is_categorical,
-                                          map_label, map_values)
+from report_tables.sector_ranking import (CYCLE_SCALE, MAP_METRICS, SMALL_SAMPLES, csp_map_values, hover_lines,
+                                          is_categorical, map_label, map_values, ranking_table)
 from domain.indicators.cycle import CYCLE_STATUS_LABELS
 from theme.palette import CYCLE_STATUS_COLOURS
 
@@ -131,7 +131,26 @@ def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, me
                 table_below: bool = True) -> str:
     """What the map of the same inputs shows, in one French sentence (charts.summaries.map_summary)."""
     wanted = readable_of(sector_ids)
-    metrics = metrics_of_scope(scope_key(wanted), tuple(wanted), as_of, period_start)
+    return _map_summary(scope_key(wanted), tuple(wanted), as_of, period_start, metric, by_sector, table_below)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def ranking_of(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+               metric: str) -> pd.DataFrame:
+    return ranking_table(metrics_of_scope(scope, sector_ids, as_of, period_start), metric)
+
+
+def ranking_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str) -> pd.DataFrame:
+    """The map's table (report_tables.sector_ranking.ranking_table) of the readable `sector_ids`, built once per
+    input (shared: never change it)."""
+    wanted = readable_of(sector_ids)
+    return ranking_of(scope_key(wanted), tuple(wanted), as_of, period_start, metric)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_summary(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
+                 by_sector: bool, table_below: bool) -> str:
+    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     label, _, higher_is_worse, is_rate = MAP_METRICS[metric]
     ref = reference()
     if by_sector and is_categorical(metric):

@@ -14,7 +14,7 @@ from domain.indicators.problems import SMALL_SAMPLE
 from domain.safe_text import md_escape, visible_frame
 from report_tables.bilan_tables import share_or_counts
 from report_tables.paging import PAGE_SIZE
-from report_tables.sector_ranking import MAP_METRICS, csp_map_table, map_label, ranking_table, ranking_widths
+from report_tables.sector_ranking import MAP_METRICS, csp_map_table, map_label, ranking_widths
 
 if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
     st.switch_page(navigation.FICHE_SECTEUR.path)
@@ -81,7 +81,7 @@ if not by_sector:  # the map colours CSPs: their figures, as the map's hover giv
     app_state.paged_table(csp_table, "map_csp_table", height=35 * (min(len(csp_table), PAGE_SIZE) + 1) + 3)
 
 st.subheader(f"{md_escape(MAP_METRICS[metric][0])} par secteur" + ("" if not by_sector else " (la carte en tableau)"))
-ranking = ranking_table(metrics, metric)
+ranking = app_state.ranking_for(sector_ids, filters.as_of, filters.period_start, metric)  # built once per input
 app_state.paged_table(ranking, "ranking_table", height=35 * (min(len(ranking), PAGE_SIZE) + 1) + 3,
                       column_config=app_state.grid_columns(ranking, ranking_widths(metric)))
 
