@@ -43,9 +43,10 @@ def share_or_counts(part: int, whole: int) -> str:
 
 
 def cycle_choice(cycle: Cycle) -> str:
-    """How the cycle chooser names a cycle: « Cycle n° 2 : du 26/09/2026 au 25/11/2026 (en cours) »."""
-    closing = "en cours" if cycle.current else f"clos par le diagnostic du {fr_date(cycle.next_diagnosed_on)}"
-    return f"Cycle n° {cycle.number} : du {fr_date(cycle.diagnosed_on)} au {fr_date(cycle.end)} ({closing})"
+    """How the cycle chooser names a cycle, short enough for a laptop's chooser: « Cycle n° 2 : du 26/09/2026 au
+    25/11/2026 (en cours) », « Cycle n° 1 : du 14/10/2025 au 25/09/2026 » (the next diagnostic closed it)."""
+    return (f"Cycle n° {cycle.number} : du {fr_date(cycle.diagnosed_on)} au {fr_date(cycle.end)}"
+            + (" (en cours)" if cycle.current else ""))
 
 
 def due_text(cycle: Cycle) -> str:
@@ -67,7 +68,7 @@ def key_figures(bilan: Bilan) -> list[tuple[str, str]]:
         (fr_int(late), "Actions prioritaires en retard"),
         (share_or_counts(outcomes.success, outcomes.with_outcome), "Clos pendant le cycle : éliminés ou réduits"),
         (rate_with_counts(meetings.periods_met, len(meetings.periods)) if meetings.periods else "–",
-         "Périodes de la cadence avec une réunion tenue"),
+         "Périodes de cadence avec une réunion"),
         (rate_with_counts(meetings.socle_full, meetings.held) if meetings.held else "–",
          "Réunions tenues avec le socle complet"),
     ]

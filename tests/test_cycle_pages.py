@@ -204,7 +204,7 @@ def test_bilan_of_a_sector_with_two_diagnostics(app):
     assert not app.exception
     chooser = app.selectbox(key="bilan_cycle")
     assert chooser.options == ["Cycle n° 2 : du 26/09/2026 au 25/11/2026 (en cours)",
-                               "Cycle n° 1 : du 14/10/2025 au 25/09/2026 (clos par le diagnostic du 26/09/2026)"]
+                               "Cycle n° 1 : du 14/10/2025 au 25/09/2026"]
     assert chooser.value == 2  # the current cycle by default
     assert [h.value for h in app.subheader] == [
         "1. Le diagnostic", "2. Problèmes prioritaires et leurs actions",

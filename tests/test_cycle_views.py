@@ -125,7 +125,7 @@ def test_bilan_key_figures_and_sections(first_bilan):
     assert rows["Période du cycle"] == "du 10/02/2025 au 01/03/2026 (clos par le diagnostic du 02/03/2026)"
     assert rows["Échéance du bilan"] == "10/02/2026 (nouveau diagnostic après l’échéance du bilan)"
     assert bilan_tables.cycle_choice(first_bilan.cycle) == (
-        "Cycle n° 1 : du 10/02/2025 au 01/03/2026 (clos par le diagnostic du 02/03/2026)")
+        "Cycle n° 1 : du 10/02/2025 au 01/03/2026")
     assert bilan_tables.outside_cycles_line(first_bilan).startswith("2 problèmes signalés avant le premier diagnostic")
     assert [_spaces(t) for t in bilan_tables.assessment_lines(first_bilan)] == [
         "Sur 2 problèmes clos pendant le cycle avec un résultat, 2 éliminé(s) ou réduit(s) (moins de 5 : les nombres "
