@@ -30,14 +30,18 @@ class Page:
         return PurePosixPath(self.path).stem
 
 
-PILOTAGE, MEETINGS_AND_SCREENS, TRACKERS, ADMINISTRATION, HELP = ("Pilotage", "Réunions et écrans", "Tableaux de suivi",
-                                                             "Administration", "Aide")
+PILOTAGE, CYCLE, MEETINGS_AND_SCREENS, TRACKERS, ADMINISTRATION, HELP = (
+    "Pilotage", "Cycle du GPO", "Réunions et écrans", "Tableaux de suivi", "Administration", "Aide")
 
 VUE_DEPARTEMENTALE = Page("pages/vue_departementale.py", "Vue départementale", ":material/map:", PILOTAGE, READ_DASHBOARDS)
 PROBLEMES = Page("pages/problemes.py", "Problèmes", ":material/report_problem:", PILOTAGE, READ_DASHBOARDS)
 REUNIONS = Page("pages/reunions.py", "Réunions", ":material/groups:", PILOTAGE, READ_DASHBOARDS)
 ACTIONS_EN_RETARD = Page("pages/actions_en_retard.py", "Actions en retard", ":material/alarm:", PILOTAGE, READ_DASHBOARDS)
 FICHE_SECTEUR = Page("pages/fiche_secteur.py", "Fiche secteur", ":material/location_on:", PILOTAGE, READ_DASHBOARDS)
+# The cycle (diagnostic → actions → bilan): the document a GPO reviews before its next diagnostic, and what went with
+# which outcome (descriptive); read like the other dashboards
+BILAN = Page("pages/bilan.py", "Bilan de cycle", ":material/assignment_turned_in:", CYCLE, READ_DASHBOARDS)
+PERTINENCE = Page("pages/pertinence.py", "Pertinence des actions", ":material/insights:", CYCLE, READ_DASHBOARDS)
 MODE_REUNION = Page("pages/mode_reunion.py", "Mode réunion", ":material/slideshow:", MEETINGS_AND_SCREENS, SCREENS)
 ECRAN_ROTATION = Page("pages/ecran_rotation.py", "Écran de direction", ":material/tv:", MEETINGS_AND_SCREENS, SCREENS)
 IMPORT_TRACKERS = Page("pages/import_trackers.py", "Import", ":material/upload_file:", TRACKERS, IMPORT)
@@ -52,9 +56,9 @@ ACCESSIBILITE = Page("pages/accessibilite.py", "Déclaration d'accessibilité", 
                      READ_STATEMENT)  # every role, the open demo included
 
 # Menu order; the first page a role may see is its home page.
-PAGES: tuple[Page, ...] = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, MODE_REUNION,
-                           ECRAN_ROTATION, RELANCES, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES, ADMIN_COMPTES,
-                           JOURNAL, ACCESSIBILITE)
+PAGES: tuple[Page, ...] = (VUE_DEPARTEMENTALE, PROBLEMES, REUNIONS, ACTIONS_EN_RETARD, FICHE_SECTEUR, BILAN, PERTINENCE,
+                           MODE_REUNION, ECRAN_ROTATION, RELANCES, IMPORT_TRACKERS, IMPORT_HISTORY, ETAT_DES_DONNEES,
+                           ADMIN_COMPTES, JOURNAL, ACCESSIBILITE)
 
 
 def page_at(path: str) -> Page | None:

@@ -25,6 +25,7 @@ from app_state.auth import readable
 from app_state.resources import reference, store
 from domain.filters import Filters
 from domain.indicators.actions import overdue_actions, with_context
+from domain.indicators.cycle_figures import sector_cycle_figures, with_cycle_figures
 from domain.indicators.engine import SectorFigures, sector_figures
 from domain.indicators.meetings import CadenceSummary
 from domain.indicators.problem_history import open_by_month_from_states
@@ -188,9 +189,21 @@ def figures_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date) ->
     return _figures(scope_key(readable_of(sector_ids)), as_of, period_start)
 
 
+@st.cache_resource(show_spinner="Calcul des indicateurs du cycle…", max_entries=32)
+def cycle_figures_of_scope(scope: tuple, as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
+    """Every sector's cycle status, PSQ ratio and outcome share (`domain.indicators.cycle_figures`), for the same
+    scope as `_figures`: three grouped passes over its rows, once per set of current imports, date and period."""
+    kind, key, sector_ids = scope
+    frames = _few_sectors(key) if kind == "few" else frames_for_imports(key)
+    ids = list(sector_ids) if kind == "few" else list(reference().sectors)
+    return sector_cycle_figures(frames["diagnostics"], frames["problems"], ids, as_of, period_start)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def metrics_of_scope(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
-    return _figures(scope, as_of, period_start).metrics_frame(list(sector_ids))
+    """One line of figures per sector, the cycle's beside the others (the map and the ranking read both)."""
+    metrics = _figures(scope, as_of, period_start).metrics_frame(list(sector_ids))
+    return with_cycle_figures(metrics, cycle_figures_of_scope(scope, as_of, period_start))
 
 
 def metrics_for(filters: Filters) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import streamlit as st
 
 import incidents
 from app_state.auth import principal, readable
+from app_state.cycle import bilan_for
 from app_state.data import agenda_for, current_import_of, rows_generation
 from app_state.resources import reference, store
 from domain.raw_file_access import FileSectors, original_allowed
@@ -102,6 +103,26 @@ def meeting_pack_when_asked(sector_id: str, as_of: dt.date, key: str, place=None
     """The meeting pack of a sector at `as_of`, built when asked (see `file_when_asked`)."""
     return file_when_asked("Le dossier de réunion", key, lambda: meeting_pack_download(sector_id, as_of),
                            label="Préparer le dossier de réunion (PDF)", token=(sector_id, as_of), place=place)
+
+
+# --- the Bilan of a cycle (PDF) -----------------------------------------------------------------------------------
+@st.cache_data(show_spinner="Préparation du bilan (PDF)…", max_entries=32)
+def _bilan_pdf(sector_id: str, import_id: int | None, as_of: dt.date, cycle_number: int | None, generated_on: dt.date,
+               generation: int) -> bytes:
+    from meeting_pack.bilan_pdf import bilan_pdf  # reportlab: imported by the first PDF, not at every start
+
+    return bilan_pdf(bilan_for(sector_id, as_of, cycle_number), generated_on=generated_on)
+
+
+def bilan_pdf_when_asked(sector_id: str, as_of: dt.date, cycle_number: int | None, key: str,
+                         place=None) -> bytes | None:
+    """The Bilan PDF of a sector's cycle at `as_of`, built when asked (see `file_when_asked`); cached per import,
+    date and cycle. Nothing for a sector the user may not read."""
+    if not (readable() is None or sector_id in readable()):
+        return None
+    return file_when_asked("Le bilan", key, lambda: _bilan_pdf(sector_id, current_import_of(sector_id), as_of,
+                                                               cycle_number, dt.date.today(), rows_generation()),
+                           label="Préparer le bilan (PDF)", token=(sector_id, as_of, cycle_number), place=place)
 
 
 # --- an import's file, as uploaded or as the reader's sector extract ----------------------------------------------

@@ -26,7 +26,10 @@ from domain.indicators.meetings import partner_types_attending
 from domain.indicators.problems import (ResolutionStats, monthly_stock_and_flow, open_age_buckets, open_problems,
                                         overdue_problems, resolution_days, resolution_stats, resolved_in)
 from domain.vocabulary import PRIORITY, PROBLEM_STATUS
-from report_tables.sector_ranking import MAP_METRICS, csp_map_values, hover_lines, map_values
+from report_tables.sector_ranking import (CYCLE_SCALE, MAP_METRICS, SMALL_SAMPLES, csp_map_values, hover_lines,
+                                          is_categorical, map_label, map_values, ranking_table)
+from domain.indicators.cycle import CYCLE_STATUS_LABELS
+from theme.palette import CYCLE_STATUS_COLOURS
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,20 @@ def problems_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, 
 def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
          frame_width: int, height: int, by_sector: bool) -> go.Figure:
     metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
-    label, _, higher_is_worse, _ = MAP_METRICS[metric]
-    return departement_map(map_values(metrics, metric), metric_label=label, reference=reference(),
+    higher_is_worse = MAP_METRICS[metric][2]
+    categories = _categories(metric) if by_sector else None
+    return departement_map(map_values(metrics, metric), metric_label=map_label(metric, by_sector), reference=reference(),
                        higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
-                       frame_width=frame_width, height=height)
+                       frame_width=frame_width, height=height, categories=categories,
+                       percent=MAP_METRICS[metric][3] or (is_categorical(metric) and not by_sector))
+
+
+def _categories(metric: str) -> list[tuple[str, str]] | None:
+    """(label, colour) of a status metric's categories, least urgent first (the map's colour bar)."""
+    if not is_categorical(metric):
+        return None
+    return [(CYCLE_STATUS_LABELS[code], CYCLE_STATUS_COLOURS[code]) for code in CYCLE_SCALE]
 
 
 def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, frame_width: int,
@@ -119,12 +131,40 @@ def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, me
                 table_below: bool = True) -> str:
     """What the map of the same inputs shows, in one French sentence (charts.summaries.map_summary)."""
     wanted = readable_of(sector_ids)
-    metrics = metrics_of_scope(scope_key(wanted), tuple(wanted), as_of, period_start)
+    return _map_summary(scope_key(wanted), tuple(wanted), as_of, period_start, metric, by_sector, table_below)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def ranking_of(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+               metric: str) -> pd.DataFrame:
+    return ranking_table(metrics_of_scope(scope, sector_ids, as_of, period_start), metric)
+
+
+def ranking_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str) -> pd.DataFrame:
+    """The map's table (report_tables.sector_ranking.ranking_table) of the readable `sector_ids`, built once per
+    input (shared: never change it)."""
+    wanted = readable_of(sector_ids)
+    return ranking_of(scope_key(wanted), tuple(wanted), as_of, period_start, metric)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_summary(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
+                 by_sector: bool, table_below: bool) -> str:
+    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     label, _, higher_is_worse, is_rate = MAP_METRICS[metric]
     ref = reference()
+    if by_sector and is_categorical(metric):
+        return said.category_map_summary(map_values(metrics, metric), {s.sector_id: s.name for s in ref.sectors.values()},
+                                         label, [name for name, _ in _categories(metric)], table_below=table_below)
+    if is_categorical(metric):  # at CSP level: the share of each CSP's sectors needing action on their cycle
+        label, higher_is_worse, is_rate = map_label(metric, by_sector=False), True, True
     if by_sector:
+        small = SMALL_SAMPLES.get(metric)  # a rate on fewer than 5 items: coloured, never named among the extremes
+        unranked = frozenset(metrics.loc[metrics[small[0]].fillna(True).astype(bool), "sector_id"]) if small \
+            else frozenset()
         return said.map_summary(map_values(metrics, metric), {s.sector_id: s.name for s in ref.sectors.values()}, label,
-                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below)
+                                higher_is_worse=higher_is_worse, is_rate=is_rate, table_below=table_below,
+                                unranked=unranked, unranked_note=small[2] if small else "")
     return said.map_summary(csp_map_values(metrics, metric, ref), {c.csp_id: c.name for c in ref.csps.values()}, label,
                             higher_is_worse=higher_is_worse, is_rate=is_rate, level_word="CSP", table_below=table_below)
 

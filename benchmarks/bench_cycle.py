@@ -6,7 +6,9 @@ Builds, with a fixed seed, `--sectors` sectors (a tenth without diagnostic, the 
 naming 3 to 5 priority problems) and `--problems-per-sector` problems each (1 M rows by default), with the
 contract's columns and dtypes (`tests/cycle_frames.py`). Times (best of --repeat)
 `domain.indicators.cycle.cycle_status`, `problem_cycles`, and `domain.indicators.outcomes.psq_by_sector` and
-`outcome_share_by_sector`; then checks `--check` sectors against the per-sector definitions
+`outcome_share_by_sector`, and the three together as the leadership's map and ranking read them
+(`domain.indicators.cycle_figures.sector_cycle_figures`, then `with_cycle_figures` beside a line per sector, and the
+cycle's ranking and map values of `report_tables.sector_ranking`); then checks `--check` sectors against the per-sector definitions
 (`sector_cycles`, `problems_in_cycle`, `psq_ratio`, `outcome_share`) and says how long that loop would take for
 every sector.
 """
@@ -29,6 +31,8 @@ from domain.indicators.cycle import (cycle_status, problem_cycles, problems_in_c
                                      sector_cycles, split_refs)
 from domain.indicators.outcomes import (outcome_share, outcome_share_by_sector, psq_by_sector,  # noqa: E402
                                         psq_ratio)
+from domain.indicators.cycle_figures import sector_cycle_figures, with_cycle_figures  # noqa: E402
+from report_tables.sector_ranking import map_values, ranking_table  # noqa: E402
 from tests.cycle_frames import DIAGNOSTIC_FIELDS, PROBLEM_FIELDS  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 25)
@@ -123,6 +127,14 @@ def main() -> None:
     timings["psq_by_sector"], psq = best(lambda: psq_by_sector(problems, sector_ids, START, END), args.repeat)
     timings["outcome_share_by_sector"], shares = best(
         lambda: outcome_share_by_sector(problems, sector_ids, START, END), args.repeat)
+    timings["sector_cycle_figures"], figures = best(
+        lambda: sector_cycle_figures(diagnostics, problems, sector_ids, END, START), args.repeat)
+    lines = pd.DataFrame({"sector_id": sector_ids, "sector": sector_ids, "csp": "csp", "constitution": "constituted",
+                          "late": False, "stale": False, "last_import": None, "periods": 12, "periods_met": 10,
+                          "open_problems": 3, "overdue_actions": 1})  # the metrics' columns the ranking reads
+    timings["with_cycle_figures"], merged = best(lambda: with_cycle_figures(lines, figures), args.repeat)
+    timings["cycle ranking + map"], _ = best(
+        lambda: (ranking_table(merged, "cycle_status"), map_values(merged, "cycle_status")), args.repeat)
     for name, seconds in timings.items():
         print(f"{name:>24}: {seconds * 1000:8.1f} ms (best of {args.repeat})")
     print("statuses:", status["status"].value_counts().to_dict())

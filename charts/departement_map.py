@@ -89,13 +89,13 @@ def _features_by_code(geo: Geography) -> dict[str, dict]:
             for f in geo.geojson["features"]}
 
 
-def _colorbar(metric_label: str, *, narrow: bool) -> dict:
+def _colorbar(metric_label: str, *, narrow: bool, percent: bool = False) -> dict:
     common = {
         "thickness": 16,
         "bgcolor": "rgba(255,255,255,0.85)",
         "outlinewidth": 0,
         "tickfont": {"size": palette.FONT["size"]},
-        "tickformat": "~f",
+        "tickformat": ".0%" if percent else "~f",
         "separatethousands": True,
     }
     if narrow:
@@ -116,6 +116,22 @@ def _colorbar(metric_label: str, *, narrow: bool) -> dict:
         "x": 0.99,
         "xanchor": "right",
     }
+
+
+def _category_scale(colours: list[str]) -> list[list]:
+    """A colour scale of flat steps, one per category: value i (0…k-1) drawn in colours[i] with zmin=-0.5,
+    zmax=k-0.5 (plotly interpolates between stops: each step is bounded by two stops of the same colour)."""
+    k = len(colours)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / k, colour], [(i + 1) / k, colour]]
+    return scale
+
+
+def _category_bar(metric_label: str, labels: list[str], *, narrow: bool) -> dict:
+    """The colour bar of a category scale: one labelled step per category instead of numbers."""
+    return {**_colorbar(metric_label, narrow=narrow), "tickmode": "array", "tickvals": list(range(len(labels))),
+            "ticktext": labels, "ticks": "", "tickformat": ""}
 
 
 def _shown(value: float, shown: object) -> str:
@@ -160,6 +176,8 @@ def departement_map(
     sector_labels: bool = False,
     frame_width: int = 900,
     csp_values: pd.DataFrame | None = None,
+    categories: list[tuple[str, str]] | None = None,
+    percent: bool = False,
 ) -> go.Figure:
     """A map of the département's communes (``reference``'s contours), each chosen sector (or, beyond 60, each CSP) coloured by its value.
 
@@ -237,7 +255,10 @@ def departement_map(
     common = {"featureidkey": "id", "hovertemplate": "%{text}<extra></extra>"}
     clickable = level == "sector"
 
-    if value_range is not None:
+    categorical = bool(categories) and level == "sector"
+    if categorical:
+        zmin, zmax = -0.5, len(categories) - 0.5
+    elif value_range is not None:
         zmin, zmax = float(value_range[0]), float(value_range[1])
     elif valued["z"]:
         zmin, zmax = min(valued["z"]), max(valued["z"])
@@ -262,11 +283,13 @@ def departement_map(
             locations=valued["loc"],
             z=valued["z"],
             text=valued["text"],
-            colorscale=palette.SEQUENTIAL_BAD if higher_is_worse else palette.SEQUENTIAL_GOOD,
+            colorscale=(_category_scale([c for _, c in categories]) if categorical
+                        else palette.SEQUENTIAL_BAD if higher_is_worse else palette.SEQUENTIAL_GOOD),
             zmin=zmin,
             zmax=zmax,
             showscale=bool(valued["z"]),
-            colorbar=_colorbar(metric_label, narrow=frame_width < NARROW_FRAME),
+            colorbar=(_category_bar(metric_label, [label for label, _ in categories], narrow=frame_width < NARROW_FRAME)
+                      if categorical else _colorbar(metric_label, narrow=frame_width < NARROW_FRAME, percent=percent)),
             marker={**border, "opacity": 1},
             selected={"marker": {"opacity": 1}},
             unselected={"marker": {"opacity": 1}},
@@ -339,6 +362,7 @@ def departement_map(
                     "bordercolor": palette.SECTOR_OUTLINE_COLOUR},
         uirevision=UIREVISION,
         paper_bgcolor="white",
+        separators=",\u202f",  # French decimal comma and thousands separator on the colour bar
     )
     return fig
 

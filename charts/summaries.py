@@ -158,20 +158,23 @@ def attendance_summary(counts: dict[str, int], held: int) -> str:
 
 
 def map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, *, higher_is_worse: bool = True,
-                is_rate: bool = False, level_word: str = "secteur", table_below: bool = True) -> str:
+                is_rate: bool = False, level_word: str = "secteur", table_below: bool = True,
+                unranked: frozenset[str] = frozenset(), unranked_note: str = "") -> str:
     """The map, in one sentence: what it colours, the total (counts), the most needing attention, those without data.
 
     ``values``: one row per coloured area (``sector_id`` or ``csp_id``, ``value``, ``shown``), as the map takes them;
     ``names`` their display names; ``level_word`` « secteur » or « CSP »; ``table_below``: the page shows the map's
-    table under it (the home page; not the rotation's slide), and the sentence says so.
+    table under it (the home page; not the rotation's slide), and the sentence says so. ``unranked``: areas whose
+    rate rests on too few items (< 5): never named among the extremes, counted apart with ``unranked_note``.
     """
     key = "sector_id" if "sector_id" in values.columns else "csp_id"
     frame = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
     known = frame[frame["value"].notna()]
-    text = f"Carte : {metric_label.lower()} de {fr_int(len(frame))} {level_word}(s)"
+    text = f"Carte : {metric_label[:1].lower()}{metric_label[1:]} de {fr_int(len(frame))} {level_word}(s)"
     if not is_rate and not known.empty and "pour 1 000" not in metric_label:
         text += f", {fr_int(known['value'].sum())} au total"
-    worst = known.sort_values("value", ascending=not higher_is_worse, kind="stable").head(LISTED)
+    ranked_ones = known[~known[key].astype(str).isin(unranked)]
+    worst = ranked_ones.sort_values("value", ascending=not higher_is_worse, kind="stable").head(LISTED)
     if higher_is_worse:
         worst = worst[worst["value"] > 0]
     if not worst.empty:
@@ -179,7 +182,38 @@ def map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, 
         text += f" ; {label} : " + _names([(names.get(str(k), str(k)), str(s) if isinstance(s, str) and s else
                                               fr_int(v)) for k, v, s in zip(worst[key], worst["value"],
                                                                              worst.get("shown", worst["value"]))])
+    apart = int(known[key].astype(str).isin(unranked).sum())
+    if apart and unranked_note:
+        text += f" ; {fr_int(apart)} {unranked_note}"
     missing = len(frame) - len(known)
     if missing:
         text += f" ; {fr_int(missing)} sans donnée"
     return text + "." + (f" Les chiffres de chaque {level_word} sont dans le tableau sous la carte." if table_below else "")
+
+
+def category_map_summary(values: pd.DataFrame, names: dict[str, str], metric_label: str, categories: list[str], *,
+                         table_below: bool = True) -> str:
+    """A map drawn with a category scale (a status per sector), in one sentence: how many sectors in each category,
+    the most urgent first, each naming its first sectors.
+
+    ``values``: ``sector_id``, ``value`` (the index of its category in ``categories``, least urgent first).
+    """
+    frame = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
+    text = f"Carte : {metric_label.lower()} de {fr_int(len(frame))} secteur(s)"
+    parts = []
+    for index in range(len(categories) - 1, -1, -1):
+        ids = frame.loc[frame["value"] == index, "sector_id"].tolist()
+        if not ids:
+            continue
+        part = f"{categories[index].lower()} : {fr_int(len(ids))}"
+        if index > 0:  # the least urgent category is counted, not named
+            listed = [names.get(str(s), str(s)) for s in ids[:LISTED]]
+            more = f" et {fr_int(len(ids) - LISTED)} autre(s)" if len(ids) > LISTED else ""
+            part += f" ({', '.join(listed)}{more})"
+        parts.append(part)
+    if parts:
+        text += " ; " + " ; ".join(parts)
+    missing = int(frame["value"].isna().sum())
+    if missing:
+        text += f" ; {fr_int(missing)} sans donnée"
+    return text + "." + (" Le détail de chaque secteur est dans le tableau sous la carte." if table_below else "")

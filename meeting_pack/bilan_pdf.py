@@ -52,6 +52,13 @@ STATE_HEADERS = {DONE_ON_TIME: "Réalisées dans les délais", DONE_LATE: "Réal
                  DROPPED: "Abandonnées"}
 
 
+def _share_or_counts(part: int, whole: int) -> str:
+    """« 60 % (3/5) », or under SMALL_SAMPLE the counts alone, « 2 sur 3 » (the Bilan page writes the same)."""
+    if not whole:
+        return "–"
+    return rate_with_counts(part, whole) if whole >= SMALL_SAMPLE else f"{fr_int(part)} sur {fr_int(whole)}"
+
+
 def _dash(value: object) -> str:
     text = _plain(value)
     return text or "–"
@@ -140,7 +147,7 @@ def _cover(bilan: Bilan) -> list:
          "problèmes prioritaires clos (résolus ou abandonnés) sur ceux que nomme le diagnostic", None),
         (rate_with_counts(on_time, actions), "actions des problèmes prioritaires réalisées dans les délais", None),
         (fr_int(late), "actions des problèmes prioritaires en retard", OVERDUE_COLOUR if late else None),
-        (rate_with_counts(outcomes.success, outcomes.with_outcome),
+        (_share_or_counts(outcomes.success, outcomes.with_outcome),
          f"problèmes clos pendant le cycle éliminés ou réduits, parmi ceux qui ont un résultat "
          f"({_plural(outcomes.without_outcome, 'clos sans résultat', 'clos sans résultat')})", None),
         (rate_with_counts(meetings.periods_met, len(meetings.periods)) if meetings.periods else "–",
@@ -322,9 +329,14 @@ def _section_assessment(bilan: Bilan) -> list:
     story = [_p(escape(SECTION_TITLES[5]), "h1")]
     o = bilan.outcomes
     cycle = bilan.cycle
-    share = (f"{rate_with_counts(o.success, o.with_outcome)} des problèmes clos pendant le cycle avec un résultat "
-             f"ont été éliminés ou réduits." if o.with_outcome
-             else "Aucun problème clos pendant le cycle n’a de résultat saisi.")
+    if not o.with_outcome:
+        share = "Aucun problème clos pendant le cycle n’a de résultat saisi."
+    elif o.with_outcome < SMALL_SAMPLE:  # the counts alone, as in the table below and on the Bilan page
+        share = (f"Sur {_plural(o.with_outcome, 'problème clos', 'problèmes clos')} pendant le cycle avec un résultat, "
+                 f"{fr_int(o.success)} éliminé(s) ou réduit(s).")
+    else:
+        share = (f"{rate_with_counts(o.success, o.with_outcome)} des problèmes clos pendant le cycle avec un résultat "
+                 f"ont été éliminés ou réduits.")
     lines = [share, f"{_plural(o.closed, 'problème clos', 'problèmes clos')} (résolus ou abandonnés) entre le "
                     f"{fr_date(cycle.diagnosed_on)} et le {fr_date(cycle.end)}, dont "
                     f"{_plural(o.without_outcome, 'sans résultat saisi', 'sans résultat saisi')}."]

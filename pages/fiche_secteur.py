@@ -86,6 +86,9 @@ with right:
     if stats.small_sample:
         st.caption("Peu de problèmes sur la période (moins de 5) : le taux est à lire avec prudence.")
 
+st.subheader("Cycle du GPO : diagnostic et bilan")
+app_state.show_cycle_glance(sector.sector_id, as_of, key="fiche_cycle")
+
 st.subheader("Problèmes ouverts")
 if opened.empty:
     st.success("Aucun problème ouvert.")

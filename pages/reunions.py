@@ -9,6 +9,7 @@ from domain.formatting import fr_date, fr_int, rate_with_counts
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS, WINDOW_MONTHS, months_before
 from report_tables.paging import PAGE_SIZE
 from report_tables.meetings import TABLE_WIDTHS, cadence_table, meetings_headline
+from report_tables.cycle import STATUS_ORDER_SHOWN as CYCLE_ORDER, STATUS_WIDTHS as CYCLE_WIDTHS
 from domain.safe_text import md_escape
 
 view = app_state.page_header(navigation.REUNIONS, "Réunions des GPO", subtitle=True)
@@ -56,6 +57,20 @@ st.caption("**Respect de la cadence** : part des périodes écoulées (mois civi
            f"{WINDOW_MONTHS} derniers mois, depuis la constitution) avec au moins une réunion tenue. « peu de périodes » : "
            f"moins de 5 périodes écoulées, taux fragile. **En retard** : {md_escape(late_rule)}. **Socle présent** : réunions tenues "
            "avec mairie, police municipale et police nationale présentes.")
+
+st.subheader("Cycle du GPO : diagnostic et bilan")
+if filters.sector_id:  # one GPO: its cycle at a glance, as on its sector page
+    app_state.show_cycle_glance(filters.sector_id, as_of, key="reunions_cycle")
+else:
+    cycles = app_state.cycle_table_for(sector_ids, as_of)  # the most urgent first
+    app_state.paged_table(cycles, "cycle_table", height=35 * (min(len(cycles), PAGE_SIZE) + 1) + 3,
+                          column_order=CYCLE_ORDER, placeholder="–",
+                          column_config=app_state.grid_columns(cycles, CYCLE_WIDTHS, {
+                              "Dernier diagnostic": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                              "Bilan dû le": st.column_config.DateColumn(format="DD/MM/YYYY")}))
+    st.caption("**Bilan dû** 12 mois après le diagnostic ; **en retard** quand aucun nouveau diagnostic n'est venu "
+               "à l'échéance. Un secteur **sans diagnostic** n'a pas de cycle : il n'est jamais compté à jour. "
+               "Choisissez un secteur pour voir ses problèmes prioritaires, ou ouvrez son bilan.")
 
 shown = app_state.meetings_view(sector_ids, as_of, filters.period_start, window_start)  # built once per data and date
 if top.constituted or top.scheduled:  # otherwise there is not a single meeting to draw

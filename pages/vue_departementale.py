@@ -8,10 +8,13 @@ import incidents
 from charts.departement_map import map_caption, map_level
 from domain.filters import PERIODS
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
+from domain.indicators.cycle import DUE_SOON_DAYS
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
-from domain.safe_text import md_escape
+from domain.indicators.problems import SMALL_SAMPLE
+from domain.safe_text import md_escape, visible_frame
+from report_tables.bilan_tables import share_or_counts
 from report_tables.paging import PAGE_SIZE
-from report_tables.sector_ranking import MAP_METRICS, csp_map_table, ranking_table, ranking_widths
+from report_tables.sector_ranking import MAP_METRICS, csp_map_table, map_label, ranking_widths
 
 if st.session_state.pop("open_sector_page", False):  # a click on the map, in the previous run
     st.switch_page(navigation.FICHE_SECTEUR.path)
@@ -51,7 +54,7 @@ if metrics.empty:
 # No heading of its own: the radio's label names the map, so the map starts within a 1920×1080 screen
 metric = st.radio("Carte des secteurs : indicateur affiché", list(MAP_METRICS), format_func=lambda m: MAP_METRICS[m][0],
                   horizontal=True, key="map_metric")
-label = MAP_METRICS[metric][0]
+label = map_label(metric, by_sector=map_level(len(metrics)) == "sector")
 
 
 def _open_clicked_sector() -> None:
@@ -77,7 +80,47 @@ if not by_sector:  # the map colours CSPs: their figures, as the map's hover giv
     st.subheader(f"{md_escape(label)} par CSP (la carte en tableau)")
     app_state.paged_table(csp_table, "map_csp_table", height=35 * (min(len(csp_table), PAGE_SIZE) + 1) + 3)
 
-st.subheader(f"{md_escape(label)} par secteur" + ("" if not by_sector else " (la carte en tableau)"))
-ranking = ranking_table(metrics, metric)
+st.subheader(f"{md_escape(MAP_METRICS[metric][0])} par secteur" + ("" if not by_sector else " (la carte en tableau)"))
+ranking = app_state.ranking_for(sector_ids, filters.as_of, filters.period_start, metric)  # built once per input
 app_state.paged_table(ranking, "ranking_table", height=35 * (min(len(ranking), PAGE_SIZE) + 1) + 3,
                       column_config=app_state.grid_columns(ranking, ranking_widths(metric)))
+
+# The cycle and what the GPO's work came to, over the same sectors, date and period (per-sector figures: the map's
+# « État du cycle » and « Ratio PSQ » above)
+st.subheader("Cycle des GPO et résultats des problèmes clos")
+cycle = app_state.outcomes_for(sector_ids, filters.as_of, filters.period_start)  # built once per data and period
+counts, outcomes, psq = cycle.status_counts, cycle.outcomes, cycle.psq
+row3 = st.columns(4)
+row3[0].metric("Bilans en retard", f"{fr_int(counts['overdue'])} / {fr_int(cycle.sectors)}",
+               help="Secteurs dont le dernier diagnostic a plus de 12 mois sans nouveau diagnostic : le bilan était dû.")
+row3[1].metric("Secteurs sans diagnostic", f"{fr_int(counts['no_diagnostic'])} / {fr_int(cycle.sectors)}",
+               help="Aucun diagnostic de sécurité enregistré : pas de cycle, jamais comptés à jour.")
+row3[2].metric("Éliminés ou réduits (période)", md_escape(share_or_counts(outcomes.success, outcomes.with_outcome)),
+               help=f"Parmi les {fr_int(outcomes.with_outcome)} problème(s) clos sur la période avec un résultat "
+                    f"saisi ; {fr_int(outcomes.without_outcome)} clos sans résultat. Moins de {SMALL_SAMPLE} : les "
+                    "nombres seuls.")
+row3[3].metric("Ratio PSQ sur la période", rate_with_counts(psq.resolved, psq.identified),
+               help="Problèmes résolus ÷ problèmes identifiés (le chiffre national du ministère : 60 %, 12 000 sur "
+                    "21 000 en 2022) : parmi les problèmes signalés sur la période, ceux résolus à la date de référence.")
+st.caption(f"État du cycle des {fr_int(cycle.sectors)} secteur(s) : {fr_int(counts['overdue'])} bilan(s) en retard, "
+           f"{fr_int(counts['no_diagnostic'])} sans diagnostic, {fr_int(counts['due_soon'])} bilan(s) dû(s) sous "
+           f"{DUE_SOON_DAYS} jours, {fr_int(counts['on_time'])} bilan(s) non encore dû(s). Pour chaque secteur, "
+           "choisissez « État du cycle » ou « Ratio PSQ » au-dessus de la carte.")
+left, right = st.columns(2)
+with left:
+    st.dataframe(visible_frame(cycle.distribution), hide_index=True, width="stretch", key="outcome_table", placeholder="–",
+                 height=35 * (len(cycle.distribution) + 1) + 3,
+                 column_config=app_state.grid_columns(cycle.distribution,
+                                                      {"Résultat": 200, "Problèmes": 90, "Part": 130}))
+with right:
+    st.markdown(f"**Résultats enregistrés par les GPO** pour les {fr_int(outcomes.closed)} problème(s) clos du "
+                f"{fr_date(filters.period_start)} au {fr_date(filters.as_of)} : part parmi les "
+                f"{fr_int(outcomes.with_outcome)} qui ont un résultat, avec les effectifs ; "
+                f"{fr_int(outcomes.without_outcome)} sans résultat saisi.")
+    if outcomes.undated:
+        st.caption(f"{fr_int(outcomes.undated)} problème(s) clos sans date de clôture, signalé(s) sur la période : "
+                   "dans aucun de ces nombres.")
+    if outcomes.with_outcome < SMALL_SAMPLE:
+        st.caption(f"Moins de {SMALL_SAMPLE} problèmes avec un résultat : les nombres seuls, sans part.")
+    st.caption("Descriptif : ces résultats sont ceux que les GPO ont saisis ; la page « Pertinence des actions » les "
+               "croise avec les types de partenaires et les catégories.")

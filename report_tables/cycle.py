@@ -21,6 +21,14 @@ FEW = f" · moins de {SMALL_SAMPLE}"
 
 STATUS_COLUMNS = ("Secteur", "CSP", "État du cycle", "Dernier diagnostic", "Âge du diagnostic (j)", "Bilan dû le",
                   "Échéance", "Diagnostics", "Problèmes prioritaires clos", "Problèmes signalés depuis")
+# The order a page shows them in, and pixel widths: sector, status and due date first fit a 1366-pixel screen (the
+# CSP, also in the filters, last)
+STATUS_ORDER_SHOWN = ("Secteur", "État du cycle", "Échéance", "Bilan dû le", "Dernier diagnostic",
+                      "Âge du diagnostic (j)", "Problèmes prioritaires clos", "Problèmes signalés depuis",
+                      "Diagnostics", "CSP")
+STATUS_WIDTHS = {"Secteur": 220, "CSP": 130, "État du cycle": 190, "Dernier diagnostic": 130,
+                 "Âge du diagnostic (j)": 150, "Bilan dû le": 100, "Échéance": 135, "Diagnostics": 95,
+                 "Problèmes prioritaires clos": 190, "Problèmes signalés depuis": 185}
 
 
 def _due_text(days: object) -> str:

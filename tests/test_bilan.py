@@ -163,7 +163,9 @@ def test_pdf_shows_a_priority_problem_with_its_actions_per_partner(first_cycle_p
 
 def test_pdf_prints_counts_beside_every_share(first_cycle_pages):
     text = _flat(first_cycle_pages)
-    assert "100 % (2/2) problèmes clos pendant le cycle éliminés ou réduits" in text
+    # 2 closed with an outcome, fewer than 5: the counts alone, on the cover and in section 6 (as on the Bilan page)
+    assert "2 sur 2 problèmes clos pendant le cycle éliminés ou réduits" in text
+    assert "Sur 2 problèmes clos pendant le cycle avec un résultat, 2 éliminé(s) ou réduit(s)." in text
     assert "8 % (1/13) : périodes avec au moins une réunion tenue" in text
     assert "100 % (1/1) des réunions tenues" in text
     assert "17 % (1/6) actions des problèmes prioritaires réalisées dans les délais" in text

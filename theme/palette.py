@@ -40,6 +40,16 @@ MEETING_STATUS_COLOURS: dict[str, str] = {
     "postponed": REDDISH_PURPLE,
 }
 
+# A GPO's cycle (domain.indicators.cycle): green while the bilan is not due, orange when it is due within 60 days,
+# vermillion once overdue (as every « en retard »), and a colour of its own for a sector without any diagnostic —
+# neither grey (« no data ») nor green: it is never « on time ».
+CYCLE_STATUS_COLOURS: dict[str, str] = {
+    "on_time": BLUISH_GREEN,
+    "due_soon": ORANGE,
+    "no_diagnostic": REDDISH_PURPLE,
+    "overdue": VERMILLION,
+}
+
 # Every status colour in one place; "overdue" is a state, not a stored status,
 # but it is drawn like one (vermillion everywhere).
 STATUS_COLOURS: dict[str, str] = {

@@ -14,7 +14,8 @@ from app_state.accessibility import FRENCH_LABELS, FRENCH_PREFIXES
 from navigation import PAGES, pages_for
 from report_tables.accessibility_statement import AXE_CORE_VERSION
 
-QUERIES = {"pages/fiche_secteur.py": "?secteur=forbach&csp=forbach", "pages/mode_reunion.py": "?secteur=forbach"}
+QUERIES = {"pages/fiche_secteur.py": "?secteur=forbach&csp=forbach", "pages/mode_reunion.py": "?secteur=forbach",
+           "pages/bilan.py": "?secteur=forbach&csp=forbach"}
 OPEN_PAGES = pages_for(OPEN_ACCESS)  # what the open demo lists: every page but the administrators'
 
 

@@ -16,6 +16,8 @@ PAGES = [
     ("/reunions", "Réunions des GPO", "GPO constitués"),
     ("/actions_en_retard", "Actions en retard", "Qui doit quoi"),
     ("/fiche_secteur?secteur=forbach&csp=forbach", "Fiche secteur", "Commandant Laurent Fischer"),
+    ("/bilan?secteur=forbach&csp=forbach", "Bilan de cycle", "Problèmes prioritaires clos"),
+    ("/pertinence", "Pertinence des actions", "Lecture descriptive, pas une cause"),
     ("/mode_reunion?secteur=forbach&csp=forbach", "GPO Forbach – Bellevue-Wiesberg", "Réunion du"),
     ("/ecran_rotation", "Police de sécurité du quotidien — Moselle", "Problèmes ouverts"),
     ("/relances?secteur=forbach&csp=forbach", "Relances des partenaires par courriel", "Contacts des partenaires"),
@@ -42,6 +44,18 @@ def test_page_loads_in_french_without_error(visit, path, title, text, size):
     if maps.count():  # the screenshot shows the map as the user sees it once painted, not its empty frame
         tab.wait_map_drawn(page.locator(".js-plotly-plot").first)
     tab.shot(f"{path.split('?')[0].strip('/') or 'accueil'}_{size}")
+
+
+def test_every_page_of_the_registry_is_visited_here():
+    """The list above follows navigation.py: a page added to the registry is opened here too (the signed-in pages,
+    accounts and journal, are in test_signed_in_screens.py)."""
+    from domain.access import OPEN_ACCESS
+    from navigation import pages_for
+
+    listed = {path.split("?")[0].strip("/") for path, _, _ in PAGES}
+    registry = pages_for(OPEN_ACCESS)
+    expected = {"" if page == registry[0] else page.url_path for page in registry} - {"accessibilite"}
+    assert expected <= listed, sorted(expected - listed)
 
 
 def test_map_is_drawn_not_blank(visit):

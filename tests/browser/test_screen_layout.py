@@ -32,6 +32,10 @@ NEEDED = [
     (FORBACH, "Date", ["Date", "Type", "Statut", "Mairie", "Police municipale", "Police nationale",
                        "Autres partenaires", "Participants"]),
     ("/", "Rang", ["Rang", "Secteur", "Problèmes ouverts", "Remarque"]),
+    (FORBACH, "Réf", ["Réf", "Catégorie", "Étape", "Statut", "Résultat", "Actions réalisées", "Actions en retard"]),
+    ("/bilan?secteur=forbach&csp=forbach", "Partenaire", ["Partenaire", "Situation", "Échéance", "Réalisée le"]),
+    ("/pertinence", "Type de partenaire", ["Type de partenaire", "Problèmes clos", "Avec un résultat",
+                                           "Éliminés ou réduits"]),
 ]
 
 
