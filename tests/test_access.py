@@ -22,16 +22,16 @@ PRINCIPALS = {
 
 Y, N = True, False
 PAGES = ["pages/vue_departementale.py", "pages/problemes.py", "pages/reunions.py", "pages/actions_en_retard.py",
-         "pages/fiche_secteur.py", "pages/mode_reunion.py", "pages/ecran_rotation.py", "pages/relances.py",
-         "pages/import_trackers.py", "pages/import_history.py", "pages/etat_des_donnees.py", "pages/admin_comptes.py", "pages/journal.py",
-         "pages/accessibilite.py"]
-#                 vue prob reun retard fiche mode rot relances import hist etat comptes journal accessibilité
+         "pages/fiche_secteur.py", "pages/bilan.py", "pages/pertinence.py", "pages/mode_reunion.py",
+         "pages/ecran_rotation.py", "pages/relances.py", "pages/import_trackers.py", "pages/import_history.py",
+         "pages/etat_des_donnees.py", "pages/admin_comptes.py", "pages/journal.py", "pages/accessibilite.py"]
+#                 vue prob reun retard fiche bilan pert mode rot relances import hist etat comptes journal accessibilité
 PAGE_MATRIX = {
-    DIRECTION: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
-    CHEF_CSP:  [Y, Y, Y, Y, Y, Y, Y, N, N, Y, Y, N, N, Y],
-    ANIMATEUR: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
-    ECRAN:     [N, N, N, N, N, Y, Y, N, N, N, N, N, N, Y],
-    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    DIRECTION: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
+    CHEF_CSP:  [Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, Y, N, N, Y],
+    ANIMATEUR: [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y],
+    ECRAN:     [N, N, N, N, N, N, N, Y, Y, N, N, N, N, N, N, Y],
+    ADMIN:     [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
 }
 ACTION_NAMES = ["read_dashboards", "screens", "import", "export_tracker", "download_raw_file", "export_evaluation",
                 "manage_accounts", "read_audit", "read_statement"]
