@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 import navigation
-from app_state.data import (_few_sectors, cycle_figures_of_scope, import_state, readable_of, scope_frames,
-                            scope_key)
+from app_state.data import (_few_sectors, cycle_figures_of_scope, digest_of, import_state, readable_of,
+                            scope_frames, scope_key)
 from app_state.resources import reference
 from app_state.widgets import grid_columns
 from domain.bilan import Bilan, build_bilan
@@ -49,8 +49,17 @@ def bilan_for(sector_id: str, as_of: dt.date, cycle_number: int | None = None) -
 
 
 # --- the sectors of a view ----------------------------------------------------------------------------------------
+# The views of many sectors below are keyed by `digest_of(scope, sectors)` (the scope and the sectors go beside it,
+# unhashed): a national view would otherwise hash 2,000 import ids and names on every run.
+def _view(sector_ids: list[str]) -> tuple[str, tuple, tuple[str, ...]]:
+    wanted = tuple(readable_of(sector_ids))
+    scope = scope_key(list(wanted))
+    return digest_of(scope, wanted), scope, wanted
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _status_table(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+def _status_table(digest: str, _sector_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+    sector_ids = _sector_ids
     frames = scope_frames(list(sector_ids))
     status = cycle_status(frames["diagnostics"], frames["problems"], list(sector_ids), as_of)
     order = status["status"].map(STATUS_ORDER).to_numpy()
@@ -62,8 +71,8 @@ def _status_table(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date) -> 
 
 def cycle_table_for(sector_ids: list[str], as_of: dt.date) -> pd.DataFrame:
     """One line per readable sector (report_tables.cycle.cycle_status_table), the most urgent first."""
-    wanted = readable_of(sector_ids)
-    return _status_table(scope_key(wanted), tuple(wanted), as_of)
+    digest, _, wanted = _view(sector_ids)
+    return _status_table(digest, wanted, as_of)
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,10 @@ class OutcomesView:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _outcomes(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date) -> OutcomesView:
-    every = cycle_figures_of_scope(scope, as_of, period_start)  # per sector: summed, never computed again
+def _outcomes(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date,
+              period_start: dt.date) -> OutcomesView:
+    sector_ids = _sector_ids
+    every = cycle_figures_of_scope(_scope, as_of, period_start)  # per sector: summed, never computed again
     mine = every[every["sector_id"].isin(sector_ids)]
     counts = mine["cycle_status"].value_counts()
     problems = scope_frames(list(sector_ids))["problems"]
@@ -96,8 +107,8 @@ def _outcomes(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_
 
 def outcomes_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date) -> OutcomesView:
     """Cycle statuses, outcome share, PSQ ratio and outcome distribution of the readable `sector_ids`."""
-    wanted = readable_of(sector_ids)
-    return _outcomes(scope_key(wanted), tuple(wanted), as_of, period_start)
+    digest, scope, wanted = _view(sector_ids)
+    return _outcomes(digest, scope, wanted, as_of, period_start)
 
 
 @dataclass(frozen=True)
@@ -112,8 +123,8 @@ class PertinenceView:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _pertinence(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date) -> PertinenceView:
-    frames = scope_frames(list(sector_ids))
+def _pertinence(digest: str, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date) -> PertinenceView:
+    frames = scope_frames(list(_sector_ids))
     problems, actions = frames["problems"], frames["actions"]
     closed = closed_in(problems, period_start, as_of)
     return PertinenceView(
@@ -127,8 +138,8 @@ def _pertinence(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, perio
 
 def pertinence_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date) -> PertinenceView:
     """Pertinence tables of the readable `sector_ids` over [period_start, as_of]."""
-    wanted = readable_of(sector_ids)
-    return _pertinence(scope_key(wanted), tuple(wanted), as_of, period_start)
+    digest, _, wanted = _view(sector_ids)
+    return _pertinence(digest, wanted, as_of, period_start)
 
 
 # --- how Fiche secteur and Réunions draw one sector's cycle ------------------------------------------------------

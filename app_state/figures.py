@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_state.data import summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
+from app_state.data import digest_of, summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
 from app_state.resources import reference
 from charts.meetings_charts import attendance_chart, meetings_timeline
 from charts.departement_map import departement_map
@@ -130,27 +130,30 @@ def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, met
 def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, by_sector: bool,
                 table_below: bool = True) -> str:
     """What the map of the same inputs shows, in one French sentence (charts.summaries.map_summary)."""
-    wanted = readable_of(sector_ids)
-    return _map_summary(scope_key(wanted), tuple(wanted), as_of, period_start, metric, by_sector, table_below)
+    wanted = tuple(readable_of(sector_ids))
+    scope = scope_key(list(wanted))
+    return _map_summary(digest_of(scope, wanted), scope, wanted, as_of, period_start, metric, by_sector, table_below)
 
 
+# Keyed by `digest_of(scope, sectors)`, the scope and sectors beside it unhashed: see app_state.data.digest_of
 @st.cache_resource(show_spinner=False, max_entries=64)
-def ranking_of(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
-               metric: str) -> pd.DataFrame:
-    return ranking_table(metrics_of_scope(scope, sector_ids, as_of, period_start), metric)
+def _ranking(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+             metric: str) -> pd.DataFrame:
+    return ranking_table(metrics_of_scope(_scope, _sector_ids, as_of, period_start), metric)
 
 
 def ranking_for(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str) -> pd.DataFrame:
     """The map's table (report_tables.sector_ranking.ranking_table) of the readable `sector_ids`, built once per
     input (shared: never change it)."""
-    wanted = readable_of(sector_ids)
-    return ranking_of(scope_key(wanted), tuple(wanted), as_of, period_start, metric)
+    wanted = tuple(readable_of(sector_ids))
+    scope = scope_key(list(wanted))
+    return _ranking(digest_of(scope, wanted), scope, wanted, as_of, period_start, metric)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map_summary(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
-                 by_sector: bool, table_below: bool) -> str:
-    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
+def _map_summary(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+                 metric: str, by_sector: bool, table_below: bool) -> str:
+    metrics = metrics_of_scope(_scope, _sector_ids, as_of, period_start)
     label, _, higher_is_worse, is_rate = MAP_METRICS[metric]
     ref = reference()
     if by_sector and is_categorical(metric):
