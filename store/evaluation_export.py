@@ -25,6 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from domain.access import EXPORT_EVALUATION, Principal, may, readable_sectors
+from domain.indicators.cycle import bilan_due
 from domain.reference import Reference
 from domain.tracker_schema import PRIORITY_SEPARATOR
 from domain.vocabulary import (ACTION_STATUS, MEETING_KIND, MEETING_STATUS, OUTCOME, PARTNER_TYPE, PRIORITY, PROBLEM_STAGE,
@@ -153,10 +154,6 @@ def _yes_no(value: object) -> str:
     return "oui" if bool(value) else "non"
 
 
-def _add_months(day: pd.Timestamp, months: int) -> pd.Timestamp:
-    return day + pd.DateOffset(months=months)  # 29/02 + 12 months: 28/02
-
-
 def _cycle_ends(frame: pd.DataFrame) -> pd.Series:
     """Each diagnostic's cycle end: the sector's next diagnostic's date (NaT for the latest, whose cycle runs)."""
     order = frame.sort_values(["sector_id", "diagnosed_on"], kind="stable")
@@ -181,7 +178,8 @@ def _sheet(frame: pd.DataFrame, key: str, spec: list[tuple[str, str, str]], refe
         elif source == "cycle_end":
             values = _cycle_ends(frame)
         elif source == "bilan_due":
-            values = frame["diagnosed_on"].map(lambda day: _add_months(day, 12) if pd.notna(day) else pd.NaT)
+            values = frame["diagnosed_on"].map(  # the cycle's one rule (domain.indicators.cycle)
+                lambda day: pd.Timestamp(bilan_due(day.date())) if pd.notna(day) else pd.NaT)
         elif source.endswith("_present"):
             values = frame[source].astype(object).map(_yes_no)
         elif (key, source) in _LABELS:
