@@ -1,4 +1,4 @@
-"""The « Relances » page's work: which sectors the user may write to partners for, their contacts, this week's plan of
+"""The « Relances » page's work: which sectors the user may write to partners for, this week's plan of
 reminders (mail.reminders), the SMTP settings from the environment or `st.secrets`, the sending, the history of
 what was sent, and each sector's planned meetings as an .ics calendar.
 
@@ -18,7 +18,6 @@ from app_state.auth import principal, readable
 from app_state.meeting_record import may_record
 from app_state.resources import reference, store
 from domain.partner_digest import DIGEST_KIND, PartnerDigest
-from domain.vocabulary import PARTNER_TYPE
 from exports.calendar import meeting_screen_url, sector_calendar
 from mail.compose import CompteRendu, subject
 from mail.compte_rendu_mail import COMPTE_RENDU_KIND, send_compte_rendu
@@ -28,12 +27,11 @@ from mail.smtp import SmtpTransport
 from store.mail_log import mail_history
 from store.queries import current_frames
 
-__all__ = ["MailSetup", "calendar_file", "send_compte_rendu_mail", "contacts_table", "mail_setup", "reminder_history", "reminder_plan",
+__all__ = ["MailSetup", "calendar_file", "send_compte_rendu_mail", "mail_setup", "reminder_history", "reminder_plan",
            "reminder_sectors", "plan_table", "send_plan"]
 
 STATE_LABELS = {NEW: "à envoyer", RETRY: "à renvoyer (échec précédent)", SENT: "déjà envoyée cette semaine"}
 KIND_LABELS = {DIGEST_KIND: "Relance de la semaine", COMPTE_RENDU_KIND: "Compte rendu de réunion"}
-CONTACT_COLUMNS = ["Secteur", "Organisation", "Type de partenaire", "Contact", "Courriel", "Ne plus écrire"]
 PLAN_COLUMNS = ["Secteur", "Destinataire", "Organisation(s)", "Objet", "Actions", "État"]
 
 
@@ -45,24 +43,6 @@ def reminder_sectors() -> list[str]:
 def _mine(sector_ids: list[str]) -> list[str]:
     allowed = set(reminder_sectors())
     return [s for s in sector_ids if s in allowed]
-
-
-def contacts_table(sector_ids: list[str]) -> pd.DataFrame:
-    """The contacts of the Partenaires sheets of `sector_ids` (those the user may write only), as stored."""
-    wanted = _mine(sector_ids)
-    partners = current_frames(store(), wanted).get("partners") if wanted else None
-    if partners is None or partners.empty:
-        return pd.DataFrame(columns=CONTACT_COLUMNS)
-    names = {s: sector.name for s, sector in reference().sectors.items()}
-    return pd.DataFrame({
-        "Secteur": partners["sector_id"].map(names).fillna(partners["sector_id"]).astype(str),
-        "Organisation": partners["organisation"].fillna("").astype(str),
-        "Type de partenaire": partners["partner_type"].map(
-            lambda code: PARTNER_TYPE.labels.get(code, "") if isinstance(code, str) else "").astype(str),
-        "Contact": partners["contact"].fillna("").astype(str),
-        "Courriel": partners["email"].fillna("").astype(str),
-        "Ne plus écrire": partners["opted_out"].map(lambda v: "Oui" if v is True or v == 1 else "Non"),
-    }).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

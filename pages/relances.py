@@ -1,12 +1,13 @@
-"""Page « Relances »: the animator sees his sectors' partner contacts, previews this week's reminders, sends them
-after confirming, reads what was sent, and downloads each sector's meetings as an .ics calendar."""
+"""Page « Relances »: the animator sees and edits his sectors' partner contacts (saved through the upload path),
+previews this week's reminders, sends them after confirming, reads what was sent,
+and downloads each sector's meetings as an .ics calendar."""
 
 import streamlit as st
 
 import app_state
 import incidents
 import navigation
-from app_state import reminders
+from app_state import contacts_form, reminders
 from domain.formatting import fr_date
 from domain.partner_digest import period_label
 from domain.safe_text import md_escape
@@ -33,12 +34,10 @@ for message in st.session_state.pop("reminders_failed", []):
     st.error(md_escape(message), icon=":material/error:")
 
 st.subheader("Contacts des partenaires")
-contacts = reminders.contacts_table(chosen)
-if contacts.empty:
-    st.info("Aucun contact : ajoutez une feuille « Partenaires » au tableau de suivi (organisation, contact, courriel) "
-            "et importez-le.", icon=":material/info:")
-else:
-    app_state.paged_table(contacts, "reminders_contacts")
+for sector_id in chosen:
+    if len(chosen) > 1:
+        st.markdown(f"**{md_escape(names[sector_id])}**")
+    contacts_form.contacts_section(reference.sectors[sector_id], as_of)
 
 setup = reminders.mail_setup()
 plan = reminders.reminder_plan(chosen, as_of, setup.horizon_days)
