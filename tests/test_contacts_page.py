@@ -111,3 +111,20 @@ def test_a_chef_de_csp_sees_no_editor(secured, warm_server):
     assert not app.exception
     assert not list(app.data_editor)
     assert not [b for b in app.button if b.key == "contacts_forbach_save"]
+
+
+def test_the_animateur_saves_the_contacts_under_his_account(secured, warm_server):
+    app = log_in(linked("pages/relances.py", secteur="forbach"), "cne.weber")
+    assert not [t for t in app.text_input if t.key == "contacts_forbach_name"]  # no typed name: the account's
+    assert "Enregistré au nom de : Capitaine Anne Weber" in [t.value for t in app.text]
+    edit(app, {row_of(editor(app).value, POLICE): {"Ne plus écrire": True}})
+    app.button(key="contacts_forbach_save").click().run()
+    changes = next(df.value for df in app.dataframe if "Feuille" in df.value.columns).set_index("Feuille")
+    assert changes.loc["Partenaires", "Autres modifications"] == 1 and changes["Lignes disparues"].sum() == 0
+    confirm_button(app).click().run()
+    assert not app.exception, app.exception
+    newest = import_history(secured).sort_values("import_id").iloc[-1]
+    assert (newest["sector_id"], newest["imported_by"]) == ("forbach", "Capitaine Anne Weber")
+    journal = read_audit(secured, event="import")
+    assert journal.iloc[0][["Utilisateur", "Secteur"]].tolist() == ["cne.weber", "forbach"]
+    assert POLICE not in recipients(table_with(app, "Destinataire", "État"))
