@@ -136,7 +136,8 @@ def test_two_servers_on_one_postgresql_database(tabs, shared, tmp_path):
     for path, sector, sector_id in ((ROW_ERRORS, "stiring", "stiring"), (forbach, None, "forbach"),
                                     (TITLE_LINES, "woippy", "woippy")):
         loaded = load(path, sector=sector, as_of=AS_OF)[0]
-        for key, frame in loaded.frames.items():
+        for key in loaded.counts:  # the sheets the file carries (an optional sheet it lacks keeps the stored rows)
+            frame = loaded.frames[key]
             assert (current[key]["sector_id"] == sector_id).sum() == len(frame) == loaded.counts[key].rows_accepted
 
     # both servers list every import, and show the same figures, which the imports changed
