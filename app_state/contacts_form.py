@@ -19,9 +19,9 @@ import streamlit as st
 import incidents
 from app_state.auth import audit
 from app_state.config import auth_mode
-from app_state.data import current_import_of, rejected_rows
+from app_state.data import current_import_of
 from app_state.downloads import guarded_export
-from app_state.import_review import check_report, plan_review
+from app_state.import_review import check_report, plan_review, rejected_rows_notice
 from app_state.meeting_record import may_record, record_frames
 from app_state.resources import reference
 from app_state.uploads import plan_uploads, read_upload, signed_in_name
@@ -112,11 +112,7 @@ def contacts_section(sector: Sector, as_of: dt.date) -> None:
             st.dataframe(visible_frame(contacts), hide_index=True, width="stretch", key=f"{prefix}table")
         return
     _saved_panel(prefix, sid)
-    current = current_import_of(sid)
-    if current is not None and len(rejected := rejected_rows(current)):  # said, never dropped in silence
-        st.warning(f"Le tableau actuel du secteur (import n° {fr_int(current)}) a {fr_int(len(rejected))} ligne(s) "
-                   "rejetée(s) à son import : elles ne figureront pas dans la nouvelle version. Elles restent, telles "
-                   "que saisies, dans « Historique des imports ».", icon=":material/warning:")
+    rejected_rows_notice(sid)
     st.caption("Modifiez, ajoutez (ligne vide en bas) ou supprimez des contacts, puis « Enregistrer les contacts » : "
                "une nouvelle version du tableau de suivi du secteur est contrôlée et confirmée comme un import.")
     edited = st.data_editor(contacts, key=f"{prefix}editor", num_rows="dynamic", hide_index=True, width="stretch",

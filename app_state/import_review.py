@@ -13,6 +13,7 @@ import streamlit as st
 
 import incidents
 from app_state.auth import audit
+from app_state.data import current_import_of, rejected_rows
 from app_state.downloads import guarded_export
 from app_state.uploads import IMPORT_REFUSALS, READY, commit_upload
 from domain.formatting import fr_int
@@ -92,3 +93,13 @@ def plan_review(plan: ImportPlan, data: bytes, name: str, as_of: dt.date, refere
             except IMPORT_REFUSALS as refusal:
                 st.error(md_escape(str(refusal)))
     return None
+
+
+def rejected_rows_notice(sector_id: str) -> None:
+    """Before a page writes the sector's next tracker from its current data: the rows its current import rejected
+    will not be in it. Said, never dropped in silence."""
+    current = current_import_of(sector_id)
+    if current is not None and len(rejected := rejected_rows(current)):
+        st.warning(f"Le tableau actuel du secteur (import n° {fr_int(current)}) a {fr_int(len(rejected))} ligne(s) "
+                   "rejetée(s) à son import : elles ne figureront pas dans la nouvelle version. Elles restent, telles "
+                   "que saisies, dans « Historique des imports ».", icon=":material/warning:")

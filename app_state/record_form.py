@@ -17,9 +17,9 @@ import streamlit as st
 import incidents
 from app_state.auth import audit
 from app_state.config import auth_mode
-from app_state.data import current_import_of, rejected_rows
+from app_state.data import current_import_of
 from app_state.downloads import guarded_export
-from app_state.import_review import check_report, plan_review
+from app_state.import_review import check_report, plan_review, rejected_rows_notice
 from app_state.meeting_record import RecordDraft, compte_rendu_bytes, draft_record, plan_draft, record_frames
 from app_state.reminders import mail_setup, send_compte_rendu_mail
 from app_state.resources import reference
@@ -369,11 +369,7 @@ def record_section(sector: Sector, as_of: dt.date) -> None:
     st.caption("Notez les présents et les décisions de la réunion : « Enregistrer » prépare une nouvelle version du "
                "tableau de suivi du secteur (au format du modèle), contrôlée et confirmée comme un import ; vous "
                "pourrez ensuite la télécharger avec le compte rendu (PDF).")
-    current = current_import_of(sid)
-    if current is not None and len(rejected := rejected_rows(current)):  # said, never dropped in silence
-        st.warning(f"Le tableau actuel du secteur (import n° {fr_int(current)}) a {fr_int(len(rejected))} ligne(s) "
-                   "rejetée(s) à son import : elles ne figureront pas dans la nouvelle version. Elles restent, telles "
-                   "que saisies, dans « Historique des imports ».", icon=":material/warning:")
+    rejected_rows_notice(sid)
     meetings = own_rows(frames, sid)["meetings"]
     left, right = st.columns(2)
     held_on = left.date_input("Date de la réunion", value=as_of, key=k("held_on"), format=DATE_FORMAT)
