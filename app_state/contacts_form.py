@@ -19,7 +19,7 @@ import streamlit as st
 import incidents
 from app_state.auth import audit
 from app_state.config import auth_mode
-from app_state.data import current_import_of
+from app_state.data import current_import_now, current_import_of
 from app_state.downloads import guarded_export
 from app_state.import_review import check_report, plan_review, rejected_rows_notice
 from app_state.meeting_record import may_record, record_frames
@@ -139,7 +139,7 @@ def _review(prefix: str, sector_id: str, edited: pd.DataFrame, name: str, as_of:
         st.info("Les contacts ont changé depuis « Enregistrer les contacts » : cliquez à nouveau pour contrôler la "
                 "nouvelle version.", icon=":material/info:")
         return
-    if current_import_of(sector_id) != draft.base_import_id:
+    if current_import_now(sector_id) != draft.base_import_id:
         st.session_state.pop(f"{prefix}draft")
         st.info("Le tableau du secteur a été importé à nouveau depuis « Enregistrer les contacts » : cliquez à "
                 "nouveau pour repartir de ses données actuelles.", icon=":material/info:")

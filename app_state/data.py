@@ -107,6 +107,13 @@ def current_import_of(sector_id: str) -> int | None:
     return import_state().import_ids.get(sector_id)
 
 
+def current_import_now(sector_id: str) -> int | None:
+    """The sector's current import as the store has it now, not as it was up to a second ago: for the check made
+    before a write is offered (another server's import must not be missed because the state was cached)."""
+    forget_import_state()
+    return current_import_of(sector_id)
+
+
 def rows_generation() -> int:
     """For caches keyed by one import: grows when a purge or a restore changed rows in place."""
     return import_state().generation

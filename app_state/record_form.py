@@ -17,7 +17,7 @@ import streamlit as st
 import incidents
 from app_state.auth import audit
 from app_state.config import auth_mode
-from app_state.data import current_import_of
+from app_state.data import current_import_now
 from app_state.downloads import guarded_export
 from app_state.import_review import check_report, plan_review, rejected_rows_notice
 from app_state.meeting_record import RecordDraft, compte_rendu_bytes, draft_record, plan_draft, record_frames
@@ -411,7 +411,7 @@ def _review(k: _Keys, record: MeetingRecord, name: str, as_of: dt.date) -> None:
         st.info("Le compte rendu a changé depuis « Enregistrer » : cliquez à nouveau sur « Enregistrer » pour contrôler "
                 "la nouvelle version.", icon=":material/info:")
         return
-    if current_import_of(record.sector_id) != draft.base_import_id:  # written from data another import replaced
+    if current_import_now(record.sector_id) != draft.base_import_id:  # written from data another import replaced
         st.session_state.pop(k("draft"))
         st.info("Le tableau du secteur a été importé à nouveau depuis « Enregistrer » : cliquez à nouveau sur "
                 "« Enregistrer » pour repartir de ses données actuelles.", icon=":material/info:")
