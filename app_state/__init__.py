@@ -37,7 +37,7 @@ from app_state.import_review import check_report, plan_review
 from app_state.meeting_record import may_record
 from app_state.record_form import record_section
 from app_state.reminders import calendar_file
-from app_state.figures import map_figure, map_summary, meetings_view, problems_view, ranking_for
+from app_state.figures import map_figure, map_summary, meetings_view, problems_view, ranking_for, sector_map_figure
 from app_state.login import login_screen, user_box
 from app_state.resources import reference, store
 from app_state.screens import interval_from_url, kiosk_css, live_fragment, slideshow
@@ -58,7 +58,7 @@ __all__ = [
     "french_file_uploader", "grid_columns", "guarded_export", "import_history", "import_issues", "interval_from_url",
     "is_kiosk", "keep_filters", "kiosk_css", "kiosk_filters", "live_fragment", "login_screen",
     "meeting_pack_when_asked", "metrics_for", "open_problems_history", "page_filters", "page_header", "plan_uploads",
-    "principal", "map_figure", "map_summary", "meetings_view", "problems_view", "publish_screen_token", "raw_file_download", "read_upload", "readable",
+    "principal", "map_figure", "map_summary", "meetings_view", "problems_view", "sector_map_figure", "publish_screen_token", "raw_file_download", "read_upload", "readable",
     "readable_sector_names", "reference", "rejected_rows", "resume_requested_page", "screen_css", "shared_filters",
     "signed_in_name", "slideshow", "stale_notice", "store", "template_download", "tracker_download",
     "upload_reader_ready", "user_box",

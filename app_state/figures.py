@@ -17,7 +17,8 @@ import streamlit as st
 from app_state.data import digest_of, summaries_of_scope, metrics_of_scope, readable_of, scope_frames, scope_key
 from app_state.resources import reference
 from charts.meetings_charts import attendance_chart, meetings_timeline
-from charts.departement_map import departement_map
+from charts.departement_map import departement_map, sector_map
+from charts.prepared import prepared
 from charts import summaries as said
 from charts.meetings_charts import timeline_rows
 from charts.problem_charts import (age_chart, by_category_chart, by_csp_chart, by_sector_chart, resolution_time_chart,
@@ -76,14 +77,14 @@ def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
     buckets = open_age_buckets(problems, as_of)
     return ProblemsView(
         problems=len(problems), open_count=len(opened), late_count=len(late), stats=resolution_stats(problems, period_start, as_of),
-        figures={
+        figures={key: prepared(figure) for key, figure in {
             "stock": stock_and_flow_chart(monthly),
             "category": by_category_chart(problems, as_of, period_start),
             "sector": by_sector_chart(metrics, as_of),
             "csp": by_csp_chart(metrics, as_of),
             "age": age_chart(buckets),
             "time": resolution_time_chart(days),
-        },
+        }.items()},
         summaries={
             "stock": said.stock_and_flow_summary(monthly),
             "category": said.category_summary(problems, as_of, period_start),
@@ -106,11 +107,11 @@ def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start
     metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     higher_is_worse = MAP_METRICS[metric][2]
     categories = _categories(metric) if by_sector else None
-    return departement_map(map_values(metrics, metric), metric_label=map_label(metric, by_sector), reference=reference(),
+    return prepared(departement_map(map_values(metrics, metric), metric_label=map_label(metric, by_sector), reference=reference(),
                        higher_is_worse=higher_is_worse, hover_lines=hover_lines(metrics, metric) if by_sector else None,
                        csp_values=None if by_sector else csp_map_values(metrics, metric, reference()),
                        frame_width=frame_width, height=height, categories=categories,
-                       percent=MAP_METRICS[metric][3] or (is_categorical(metric) and not by_sector))
+                       percent=MAP_METRICS[metric][3] or (is_categorical(metric) and not by_sector)))
 
 
 def _categories(metric: str) -> list[tuple[str, str]] | None:
@@ -195,7 +196,7 @@ def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
     held = int((window["status"] == "held").sum())
     attending = partner_types_attending(window)
     scope = {s: summaries[s] for s in sector_ids}
-    return MeetingsView(timeline, held, attendance_chart(attending, held) if held else None,
+    return MeetingsView(prepared(timeline), held, prepared(attendance_chart(attending, held)) if held else None,
                         said.timeline_summary(scope, reference(), list(sector_ids), timeline_rows(scope, list(sector_ids)),
                                               window_start, as_of),
                         said.attendance_summary(attending, held))
@@ -204,3 +205,9 @@ def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
 def meetings_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, window_start: dt.date) -> MeetingsView:
     wanted = readable_of(sector_ids)
     return _meetings_view(scope_key(wanted), tuple(wanted), as_of, period_start, window_start)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def sector_map_figure(sector_id: str) -> go.Figure:
+    """The small map of one sector (its communes among their neighbours), built once (shared: never change it)."""
+    return prepared(sector_map(sector_id, reference()))

@@ -6,7 +6,6 @@ import streamlit as st
 import app_state
 import navigation
 import incidents
-from charts.departement_map import sector_map
 from domain.formatting import fr_date, fr_days, fr_int, rate_with_counts
 from domain.indicators.actions import overdue_actions, with_context
 from domain.indicators.freshness import freshness
@@ -60,7 +59,7 @@ else:
 left, right = st.columns([2, 3])
 with left:
     communes = [reference.communes[c] for c in sector.communes if c in reference.communes]
-    st.plotly_chart(sector_map(sector.sector_id, reference), width="stretch", key="fiche_map",
+    st.plotly_chart(app_state.sector_map_figure(sector.sector_id), width="stretch", key="fiche_map",
                     config={"displayModeBar": False})
     st.caption(f"{fr_int(len(communes))} commune(s), {fr_int(sum(c.population for c in communes))} habitants : "
                + md_escape(", ".join(c.name for c in communes)) + ".")
