@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
@@ -48,11 +49,12 @@ class ImportState:
     demo: frozenset[str]
     generation: int = 0  # `store.queries.rows_generation`: grows when a purge or a restore changed rows in place
 
-    @property
-    def key(self) -> tuple[int, ...]:
-        """What the caches of the whole département are keyed by: the current imports (then -generation, if any)."""
+    @cached_property
+    def key(self) -> str:
+        """What the caches of the whole département are keyed by: a digest of the current imports (and the
+        generation), made once per state; Streamlit would hash 2,000 import ids one by one on every call."""
         ids = tuple(sorted(self.import_ids.values()))
-        return (*ids, -self.generation) if self.generation else ids
+        return hashlib.blake2b(repr((ids, self.generation)).encode("ascii"), digest_size=16).hexdigest()
 
     def key_of(self, sector_ids: list[str]) -> tuple[tuple[str, int], ...]:
         """What the caches of a few sectors are keyed by: each one's current import (then ("", -generation))."""
@@ -119,8 +121,8 @@ def rows_generation() -> int:
     return import_state().generation
 
 
-def current_imports() -> tuple[int, ...]:
-    """The current import of every sector: what the caches of the whole département are keyed by."""
+def current_imports() -> str:
+    """The current import of every sector, as a digest: what the caches of the whole département are keyed by."""
     return import_state().key
 
 
@@ -130,8 +132,9 @@ def _shown(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_resource(show_spinner="Lecture des données…", max_entries=2)
-def frames_for_imports(import_ids: tuple[int, ...]) -> dict[str, pd.DataFrame]:
-    """Every sector's current rows, as shown; one copy for every session, per set of current imports."""
+def frames_for_imports(imports: str) -> dict[str, pd.DataFrame]:
+    """Every sector's current rows, as shown; one copy for every session, per set of current imports (`imports`:
+    their digest, `current_imports()`)."""
     return _shown(current_columns(store()))
 
 
@@ -141,9 +144,9 @@ def _few_sectors(key: tuple[tuple[str, int], ...]) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _many_sectors(import_ids: tuple[int, ...], sector_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    frames = frames_for_imports(import_ids)
-    wanted = set(sector_ids)
+def _many_sectors(digest: str, imports: str, _sector_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    frames = frames_for_imports(imports)
+    wanted = set(_sector_ids)
     if wanted >= set(import_state().import_ids):
         return frames
     return {key: frame[frame["sector_id"].isin(wanted)].reset_index(drop=True) for key, frame in frames.items()}
@@ -162,7 +165,7 @@ def scope_frames(sector_ids: list[str]) -> dict[str, pd.DataFrame]:
     wanted = readable_of(sector_ids)
     if len(wanted) <= SMALL_SCOPE:
         return _few_sectors(state.key_of(wanted))
-    return _many_sectors(state.key, tuple(wanted))
+    return _many_sectors(digest_of((state.key,), tuple(wanted)), state.key, tuple(wanted))
 
 
 def current_data() -> tuple[dict, dict]:
@@ -215,10 +218,15 @@ def cycle_figures_of_scope(scope: tuple, as_of: dt.date, period_start: dt.date) 
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _metrics(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date,
+             period_start: dt.date) -> pd.DataFrame:
+    metrics = _figures(_scope, as_of, period_start).metrics_frame(list(_sector_ids))
+    return with_cycle_figures(metrics, cycle_figures_of_scope(_scope, as_of, period_start))
+
+
 def metrics_of_scope(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
     """One line of figures per sector, the cycle's beside the others (the map and the ranking read both)."""
-    metrics = _figures(scope, as_of, period_start).metrics_frame(list(sector_ids))
-    return with_cycle_figures(metrics, cycle_figures_of_scope(scope, as_of, period_start))
+    return _metrics(digest_of(scope, sector_ids), scope, sector_ids, as_of, period_start)
 
 
 def metrics_for(filters: Filters) -> pd.DataFrame:
@@ -281,7 +289,8 @@ PROBLEM_HISTORY_COLUMNS = {"problems": ["sector_id", "problem_id", "reported_on"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _open_history(import_ids: tuple[int, ...], sector_ids: tuple[str, ...], ends: tuple[dt.date, ...]) -> pd.DataFrame:
+def _open_history(digest: str, _sector_ids: tuple[str, ...], ends: tuple[dt.date, ...]) -> pd.DataFrame:
+    sector_ids = _sector_ids
     states = []
     for month_end in ends:  # one read per month end: the imports current at that day's end, only the columns needed
         at = dt.datetime.combine(month_end, dt.time.max)
@@ -295,7 +304,8 @@ def _open_history(import_ids: tuple[int, ...], sector_ids: tuple[str, ...], ends
 def open_problems_history(sector_ids: list[str], ends: tuple[dt.date, ...]) -> pd.DataFrame:
     """Open problems at each month end according to the imports current at that time (the sectors the user may
     read among `sector_ids`); cached per set of current imports, sectors and month ends."""
-    return _open_history(current_imports(), tuple(readable_of(sector_ids)), ends)
+    wanted = tuple(readable_of(sector_ids))
+    return _open_history(digest_of((current_imports(),), wanted), wanted, ends)
 
 
 # --- what one view computes from rows: cached per the current imports it reads ----------------------------------------
@@ -310,12 +320,12 @@ def agenda_for(sector_id: str, as_of: dt.date):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _overdue(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
-    frames = scope_frames(list(sector_ids))
+def _overdue(digest: str, _sector_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+    frames = scope_frames(list(_sector_ids))
     return with_context(overdue_actions(frames["actions"], as_of), frames["problems"], reference())
 
 
 def overdue_for(sector_ids: list[str], as_of: dt.date) -> pd.DataFrame:
     """The overdue actions of the readable `sector_ids` at `as_of`, with their problem, sector and CSP."""
     wanted = readable_of(sector_ids)
-    return _overdue(scope_key(wanted), tuple(wanted), as_of)
+    return _overdue(digest_of(scope_key(wanted), tuple(wanted)), tuple(wanted), as_of)

@@ -2,7 +2,8 @@
 the same data is not built again).
 
 Keyed by what they are made of (the scope's current imports, the date, the period), never by the frames
-themselves: hashing a national frame on every run would cost more than the page.
+themselves: hashing a national frame on every run would cost more than the page. A view of many sectors is keyed by
+`digest_of(scope, sectors)`, the scope and sectors passed beside it unhashed (`_scope`, `_sector_ids`).
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class ProblemsView:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+def _problems_view(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
                    chart_start: dt.date) -> ProblemsView:
+    scope, sector_ids = _scope, _sector_ids
     problems = scope_frames(list(sector_ids))["problems"]
     metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
     opened = open_problems(problems, as_of)
@@ -98,13 +100,14 @@ def _problems_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
 
 def problems_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, chart_start: dt.date) -> ProblemsView:
     wanted = readable_of(sector_ids)
-    return _problems_view(scope_key(wanted), tuple(wanted), as_of, period_start, chart_start)
+    scope = scope_key(wanted)
+    return _problems_view(digest_of(scope, tuple(wanted)), scope, tuple(wanted), as_of, period_start, chart_start)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _map(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
+def _map(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date, metric: str,
          frame_width: int, height: int, by_sector: bool) -> go.Figure:
-    metrics = metrics_of_scope(scope, sector_ids, as_of, period_start)
+    metrics = metrics_of_scope(_scope, _sector_ids, as_of, period_start)
     higher_is_worse = MAP_METRICS[metric][2]
     categories = _categories(metric) if by_sector else None
     return prepared(departement_map(map_values(metrics, metric), metric_label=map_label(metric, by_sector), reference=reference(),
@@ -125,7 +128,9 @@ def map_figure(sector_ids: list[str], as_of: dt.date, period_start: dt.date, met
                height: int, by_sector: bool) -> go.Figure:
     """The map of the readable `sector_ids` coloured by `metric`, built once per input (shared: never change it)."""
     wanted = readable_of(sector_ids)
-    return _map(scope_key(wanted), tuple(wanted), as_of, period_start, metric, frame_width, height, by_sector)
+    scope = scope_key(wanted)
+    return _map(digest_of(scope, tuple(wanted)), scope, tuple(wanted), as_of, period_start, metric, frame_width, height,
+                by_sector)
 
 
 def map_summary(sector_ids: list[str], as_of: dt.date, period_start: dt.date, metric: str, *, by_sector: bool,
@@ -185,8 +190,9 @@ class MeetingsView:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
+def _meetings_view(digest: str, _scope: tuple, _sector_ids: tuple[str, ...], as_of: dt.date, period_start: dt.date,
                    window_start: dt.date) -> MeetingsView:
+    scope, sector_ids = _scope, _sector_ids
     meetings = scope_frames(list(sector_ids))["meetings"]
     summaries = summaries_of_scope(scope, as_of, period_start)
     timeline = meetings_timeline(meetings, {s: summaries[s] for s in sector_ids}, reference(), list(sector_ids), as_of,
@@ -204,7 +210,8 @@ def _meetings_view(scope: tuple, sector_ids: tuple[str, ...], as_of: dt.date, pe
 
 def meetings_view(sector_ids: list[str], as_of: dt.date, period_start: dt.date, window_start: dt.date) -> MeetingsView:
     wanted = readable_of(sector_ids)
-    return _meetings_view(scope_key(wanted), tuple(wanted), as_of, period_start, window_start)
+    scope = scope_key(wanted)
+    return _meetings_view(digest_of(scope, tuple(wanted)), scope, tuple(wanted), as_of, period_start, window_start)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

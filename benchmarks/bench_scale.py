@@ -17,8 +17,11 @@ On a copy of it:
   bytes of the page's elements (plotly JSON and Arrow among them);
 - the engine ratio (`scale_engine.py`): the project's indicator computation
   against polars and DuckDB on the same frames, and whether the figures agree;
-- `--sessions` browser tabs on the home page at once against a real server,
-  after one alone (`scale_sessions.py`), with the server's time per session.
+- `--sessions` sessions on the home page at once against a real server started
+  as in production, after one alone (`scale_sessions.py`): the server's answer
+  to each through Streamlit's own protocol, a Chromium tab alone, and the
+  estimate of what each of ten users in his own browser waits; with
+  `--browser-together`, also that many Chromium tabs at once on this machine.
 A page that does not finish within `--timeout` seconds is reported as such.
 The last output is a markdown table for the README's performance section, then
 the load average: the machine is shared, read ratios more than seconds.
@@ -102,7 +105,7 @@ def bench_scale(scale, args, log) -> dict:
             from scale_sessions import measure
 
             try:
-                out["sessions"] = measure(env, args.sessions, args.timeout)
+                out["sessions"] = measure(env, args.sessions, args.timeout, args.browser_together)
             except Exception as exc:  # a timeout of one tab: reported, the other scales still run
                 out["sessions"] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
             log(sessions_line(out["sessions"]))
@@ -146,20 +149,26 @@ def engine_line(e: dict | None) -> str:
 def sessions_line(s: dict | None) -> str:
     if not s or "error" in s:
         return f"  sessions : non mesurées ({(s or {}).get('error', 'désactivées')})"
-    lines = ["  sessions sur l'accueil (onglet : appli inactive / carte peinte ; serveur : script par session, "
-             "dont CPU ; CPU des processus pendant la phase) :"]
-    names = {"first": "1er affichage, serveur neuf", "alone": "un onglet seul", "together": f"{s['tabs']} à la fois",
-             "alone_again": "un seul ensuite"}
-    for key, name in names.items():
-        p = s["phases"][key]
-        tabs = sorted(zip(p["tabs_idle_ms"], p["tabs_ms"]), key=lambda t: t[1])
-        shown = ", ".join(f"{i / 1e3:.1f}/{r / 1e3:.1f}" for i, r in tabs)
-        server = p["server"]
-        lines.append(f"    {name:28} onglets {shown} s ; script {statistics.median(server['wall_s'] or [0]):.2f} s "
-                     f"dont CPU {statistics.median(server['cpu_s'] or [0]):.2f} s (médianes sur {server['sessions']} "
-                     f"sessions) ; CPU serveur {p['server_cpu_s']:.1f} s, Chromium {p['browser_cpu_s']:.1f} s")
-    lines.append(f"    pire onglet à {s['tabs']} / seul : {s['worst_ratio']:.1f}x"
-                 + (f" ; INCIDENTS {len(s['incidents'])}" if s["incidents"] else ""))
+    p, n = s["protocol"], s["sessions"]
+    server = p["server"]
+    first, alone = s["phases"]["first"], s["phases"]["alone"]
+    lines = [
+        f"  sessions sur l'accueil : réponse du serveur (protocole Streamlit, {_kb(p['bytes'])} ko en "
+        f"{p['messages']} messages) seule {p['alone_ms'] / 1e3:.2f} s, à {n} à la fois médiane "
+        f"{p['together_median_ms'] / 1e3:.2f} s / max {p['together_max_ms'] / 1e3:.2f} s, seule ensuite "
+        f"{p['alone_again_ms'] / 1e3:.2f} s ; CPU du script par session à {n} : "
+        f"{min(server['cpu_s'] or [0]):.3f} à {max(server['cpu_s'] or [0]):.3f} s",
+        f"    Chromium, un onglet (appli inactive / carte peinte) : serveur neuf {first['tabs_idle_ms'][0] / 1e3:.1f}"
+        f" / {first['tabs_ms'][0] / 1e3:.1f} s, ensuite {alone['tabs_idle_ms'][0] / 1e3:.1f} / "
+        f"{alone['tabs_ms'][0] / 1e3:.1f} s",
+        f"    {n} utilisateurs à la fois, chacun sur son poste (estimation) : {s['estimate_together_ms'] / 1e3:.1f} s, "
+        f"{s['estimate_ratio']:.2f}x un seul" + (f" ; INCIDENTS {len(s['incidents'])}" if s["incidents"] else "")]
+    if "browser_together" in s:
+        b = s["browser_together"]
+        lines.append(f"    {n} onglets Chromium sur cette machine : médiane {b['median_ms'] / 1e3:.1f} s, max "
+                     f"{b['max_ms'] / 1e3:.1f} s ({b['worst_ratio']:.1f}x un seul ; CPU Chromium "
+                     f"{s['phases']['together']['browser_cpu_s']:.0f} s, serveur "
+                     f"{s['phases']['together']['server_cpu_s']:.0f} s)")
     return "\n".join(lines)
 
 
@@ -178,31 +187,31 @@ def markdown(results: list[dict]) -> str:
                 f"| {r['warm_median_s'] / r['baseline_median_s']:.0f} | {r['cold_s']:.1f} | {_mb(r['rss_peak_bytes'])} "
                 f"| {_kb(r['elements_bytes'])} | {_kb(r['plotly_bytes'])} | {_kb(r['arrow_bytes'])} |")
     lines += ["", "| secteurs (lignes) | calcul des indicateurs | polars | DuckDB | mêmes chiffres "
-              "| 1 onglet seul : appli / carte s | 10 onglets : médiane / max s | serveur, script par session : "
-              "seul / à 10 (CPU) s | CPU à 10 : Chromium / serveur s |", "|---|---|---|---|---|---|---|---|---|"]
+              "| accueil, réponse du serveur : seule / à 10 (max) s | CPU du script par session à 10 s "
+              "| un onglet Chromium : carte peinte s | 10 utilisateurs à la fois (estimation) |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for res in results:
         size = f"{res['sectors']:,} ({res['rows']:,})".replace(",", " ")
         e, s = res["engine"] or {}, res["sessions"] or {}
-        engine = polars = duck = same = alone = ten = server = cpu = "—"
+        engine = polars = duck = same = answer = cpu = tab = estimate = "—"
         if e and "error" not in e:
             engine = f"{e['project_s'] * 1e3:,.0f} ms".replace(",", " ")
-            polars = f"{e['polars_s'] * 1e3:.0f} ms ({e['project_s'] / e['polars_s']:,.0f}×)".replace(",", " ") \
+            polars = f"{e['polars_s'] * 1e3:.0f} ms ({e['project_s'] / e['polars_s']:,.1f}×)".replace(",", " ") \
                 if e.get("polars_s") else "absent"
-            duck = f"{e['duckdb_s'] * 1e3:.0f} ms ({e['project_s'] / e['duckdb_s']:,.0f}×)".replace(",", " ") \
+            duck = f"{e['duckdb_s'] * 1e3:.0f} ms ({e['project_s'] / e['duckdb_s']:,.1f}×)".replace(",", " ") \
                 if e.get("duckdb_s") else "absent"
             same = "oui" if e["same_figures"] else "**non**"
         elif e:
             engine = e["error"]
         if s and "error" not in s:
-            one, ten_tabs = s["phases"]["alone"], s["phases"]["together"]
-            alone = f"{one['tabs_idle_ms'][0] / 1e3:.1f} / {s['alone_ms'] / 1e3:.1f}"
-            ten = f"{s['together_median_ms'] / 1e3:.1f} / {s['together_max_ms'] / 1e3:.1f}"
-            server = (f"{one['server']['wall_s'][0]:.2f} / {statistics.median(ten_tabs['server']['wall_s']):.2f} "
-                      f"({one['server']['cpu_s'][0]:.2f} / {statistics.median(ten_tabs['server']['cpu_s']):.2f})")
-            cpu = f"{ten_tabs['browser_cpu_s']:.0f} / {ten_tabs['server_cpu_s']:.0f}"
+            p = s["protocol"]
+            answer = f"{p['alone_ms'] / 1e3:.2f} / {p['together_max_ms'] / 1e3:.2f}"
+            cpu = f"{min(p['server']['cpu_s']):.3f} à {max(p['server']['cpu_s']):.3f}"
+            tab = f"{s['tab_alone_ms'] / 1e3:.1f}"
+            estimate = f"{s['estimate_together_ms'] / 1e3:.1f} s ({s['estimate_ratio']:.2f}×)"
         elif s:
-            alone = s["error"]
-        lines.append(f"| {size} | {engine} | {polars} | {duck} | {same} | {alone} | {ten} | {server} | {cpu} |")
+            answer = s["error"]
+        lines.append(f"| {size} | {engine} | {polars} | {duck} | {same} | {answer} | {cpu} | {tab} | {estimate} |")
     return "\n".join(lines)
 
 
@@ -213,7 +222,9 @@ def main() -> None:
     parser.add_argument("--pages", default="", help="page file names without .py, comma separated (default: all)")
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per page")
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed to one page's process, the engine, a tab")
-    parser.add_argument("--sessions", type=int, default=10, help="browser tabs at once on the home page (0: none)")
+    parser.add_argument("--sessions", type=int, default=10, help="sessions at once on the home page (0: none)")
+    parser.add_argument("--browser-together", action="store_true",
+                        help="also that many Chromium tabs at once on this machine (minutes: the drawing dominates)")
     parser.add_argument("--no-pages", dest="measure_pages", action="store_false", help="no page measured")
     parser.add_argument("--no-engine", dest="engine", action="store_false", help="no engine ratio")
     parser.add_argument("--build-only", action="store_true", help="build (and cache) the stores, measure nothing")

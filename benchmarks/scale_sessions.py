@@ -1,26 +1,31 @@
-"""Browser sessions on the home page: one alone, then ten at once, in Debian's Chromium against a real server.
+"""Sessions on the home page: one alone, then ten at once, against a real server started as in production.
 
-What is measured, per tab: from the tab's navigation start to "the app is idle
-with the map painted" (the browser tests' definitions, tests/browser/conftest.py:
-a title shown, no script running, nothing stale, no skeleton, then the map
-library's `idle` event after a repaint), read in the page itself
-(`performance.now()` when a watcher installed before the page's own scripts sees
-it), so ten tabs are timed independently of the order they are checked in.
+Two clients, because on this 2-core machine ten Chromium tabs drawing the map compete with the server for the same
+cores (12 to 20 s of CPU per tab), which a user, whose browser runs on his own PC, never sees:
 
-The server is `streamlit run dashboard.py` through `timed_server.py`, which logs
-each script run's wall and CPU time (the script thread's own) by session: ten
-Chromium tabs share the machine's cores with the server, so a tab's time mixes
-the server's work, the waiting for a core and the browser's own drawing; the
-server's CPU time per session says whether results are shared across sessions
-(it should stay flat from one session to ten) or recomputed per session.
+- **Streamlit's own protocol** (`protocol_visit`): what each browser asks of the server on a first visit, without
+  the drawing: the page (`GET /`), then a websocket session on `/_stcore/stream` that asks for a run of the home
+  page (a `rerun_script` BackMsg, as the browser sends it) and reads every ForwardMsg until the run's
+  `script_finished`. Its time is the server's answer to that user: script run, elements serialised, sent.
+  Measured alone (median of 5), then `count` at once, then alone again.
+- **Debian's Chromium** (`_open_tabs`): one tab alone on a fresh server (caches empty), then one alone again, from
+  navigation start to "the app is idle with the map painted" (the browser tests' definitions,
+  tests/browser/conftest.py), read in the page itself. With `browser_together`, also `count` tabs at once, each
+  in its own browser context (the figure that mixes the server with ten browsers on the same cores).
 
-Phases: the first visit of a fresh server (caches empty), one tab alone (warm),
-ten tabs at once (each in its own browser context: its own Streamlit session),
-one tab alone again.
+What a user sees when ten colleagues open the page at the same moment, each in his own browser, is then estimated
+as: one tab alone + (slowest of the ten protocol sessions - the protocol session alone), i.e. the drawing of one
+tab plus the extra wait the other sessions cause on the server; its ratio to one tab alone is the goal's figure.
+
+The server is `streamlit run dashboard.py` with the production options of `python -m gpo_server`
+(cli/serve.py: no file watcher, ...) through `timed_server.py`, which logs each script run's wall and CPU time
+(the script thread's own) by session: the CPU time per session says whether results are shared across sessions
+(it stays flat from one session to ten) or recomputed per session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -36,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from cli.serve import streamlit_options  # noqa: E402  the production server's options
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE_JS  # noqa: E402  the tests' own definitions
 
 # Installed in every tab before the page's scripts: records when the home page is first idle with a title
@@ -76,17 +82,18 @@ def _free_port() -> int:
 
 
 class TimedServer:
-    """`streamlit run dashboard.py` on a free port, its script runs logged (see timed_server.py)."""
+    """`streamlit run dashboard.py` with the production options on a free port, its script runs logged
+    (see timed_server.py)."""
 
     def __init__(self, env: dict[str, str], folder: Path):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.run_log = folder / "runs.jsonl"
         self.output = (folder / "server.log").open("w")
+        options = streamlit_options({"GPO_ADDRESS": "127.0.0.1", "GPO_PORT": str(self.port)})
+        flags = [part for name, value in options.items() for part in (f"--{name}", value)]
         self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("timed_server.py")), "run", "dashboard.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
+            [sys.executable, str(Path(__file__).with_name("timed_server.py")), "run", *flags, "dashboard.py"],
             cwd=ROOT, env={**os.environ, **env, "GPO_BENCH_RUN_LOG": str(self.run_log)},
             stdout=self.output, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -191,7 +198,49 @@ def _server_summary(sessions: dict[str, dict[str, float]]) -> dict:
             "wall_s": walls, "cpu_s": cpus}
 
 
-def measure(env: dict[str, str], count: int = 10, timeout_s: float = 600) -> dict:
+# --- Streamlit's protocol: the server's answer to each session, without a browser drawing it ---------------------
+async def protocol_visit(base: str, timeout_s: float) -> dict:
+    """One first visit of the home page as a browser makes it, without drawing: the page, then a websocket session
+    asking for a run of the home page; ms until the run's `script_finished` arrived, messages and bytes received."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    started = time.perf_counter()
+    await asyncio.to_thread(lambda: urllib.request.urlopen(base + "/", timeout=timeout_s).read())
+    ask = BackMsg()
+    ask.rerun_script.query_string = ""  # the home page, as a browser opening the address asks for it
+    received = messages = 0
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s) as socket_:
+        await socket_.send(ask.SerializeToString())
+        while True:
+            data = await asyncio.wait_for(socket_.recv(), timeout_s)
+            received += len(data)
+            messages += 1
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            if message.WhichOneof("type") == "script_finished":
+                if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    break
+                if message.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise RuntimeError("la page d'accueil n'a pas pu s'exécuter")
+    return {"ms": (time.perf_counter() - started) * 1e3, "messages": messages, "bytes": received}
+
+
+async def _protocol_phases(base: str, count: int, timeout_s: float) -> dict:
+    alone = [await protocol_visit(base, timeout_s) for _ in range(5)]
+    started = time.time()
+    together = await asyncio.gather(*(protocol_visit(base, timeout_s) for _ in range(count)))
+    ended = time.time()
+    again = [await protocol_visit(base, timeout_s) for _ in range(5)]
+    return {"alone": alone, "together": list(together), "together_window": (started, ended), "alone_again": again}
+
+
+def measure(env: dict[str, str], count: int = 10, timeout_s: float = 600, browser_together: bool = False) -> dict:
+    """Chromium alone on a fresh server, then alone again; the protocol sessions alone, `count` at once, alone
+    again; with `browser_together`, `count` Chromium tabs at once. Every figure, and the estimate of the module's
+    docstring."""
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="gpo_sessions_"))
@@ -201,33 +250,52 @@ def measure(env: dict[str, str], count: int = 10, timeout_s: float = 600) -> dic
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                for name, tabs in (("first", 1), ("alone", 1), ("together", count), ("alone_again", 1)):
+                tab_phases = [("first", 1), ("alone", 1)] + ([("together", count), ("alone_again", 1)]
+                                                             if browser_together else [])
+                for name, tabs in tab_phases:
                     idle, ready, start, end, cpu = _open_tabs(browser, server.base, server.process.pid, tabs,
                                                               timeout_s * 1000)
                     phases[name] = {"tabs_ms": ready, "tabs_idle_ms": idle, "phase_s": end - start, **cpu,
                                     "server": _server_summary(server.runs_between(start, end))}
             finally:
                 browser.close()
+        protocol = asyncio.run(_protocol_phases(server.base, count, timeout_s))
+        protocol["server_together"] = _server_summary(server.runs_between(*protocol.pop("together_window")))
         incidents = server.incidents()
     finally:
         server.stop()
-    alone = phases["alone"]["tabs_ms"][0]
-    together = phases["together"]["tabs_ms"]
-    return {"tabs": count, "phases": phases, "alone_ms": alone, "together_median_ms": statistics.median(together),
-            "together_max_ms": max(together), "worst_ratio": max(together) / alone, "incidents": incidents,
-            "load_average": os.getloadavg()}
+    tab_alone = phases["alone"]["tabs_ms"][0]
+    alone_ms = statistics.median(v["ms"] for v in protocol["alone"])
+    together_ms = [v["ms"] for v in protocol["together"]]
+    estimate = tab_alone + max(together_ms) - alone_ms
+    out = {"sessions": count, "phases": phases, "tab_alone_ms": tab_alone,
+           "protocol": {"alone_ms": alone_ms, "together_median_ms": statistics.median(together_ms),
+                        "together_max_ms": max(together_ms),
+                        "alone_again_ms": statistics.median(v["ms"] for v in protocol["alone_again"]),
+                        "bytes": protocol["alone"][0]["bytes"], "messages": protocol["alone"][0]["messages"],
+                        "server": protocol["server_together"]},
+           "estimate_together_ms": estimate, "estimate_ratio": estimate / tab_alone,
+           "incidents": incidents, "load_average": os.getloadavg()}
+    if browser_together:
+        tabs = phases["together"]["tabs_ms"]
+        out["browser_together"] = {"median_ms": statistics.median(tabs), "max_ms": max(tabs),
+                                   "worst_ratio": max(tabs) / tab_alone}
+    return out
 
 
 def main() -> None:
-    """python benchmarks/scale_sessions.py [--tabs 10]: on the store named by GPO_DATABASE_URL / GPO_REFERENCE_DIR."""
+    """python benchmarks/scale_sessions.py [--sessions 10] [--browser-together]: on the store named by
+    GPO_DATABASE_URL / GPO_REFERENCE_DIR (the demo store of data/ without them)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tabs", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=10, help="sessions at once on the home page")
+    parser.add_argument("--browser-together", action="store_true",
+                        help="also open that many Chromium tabs at once (minutes on 2 cores: the drawing dominates)")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
     env = {k: os.environ[k] for k in ("GPO_DATABASE_URL", "GPO_REFERENCE_DIR") if k in os.environ}
-    print(json.dumps(measure(env, args.tabs, args.timeout)))
+    print(json.dumps(measure(env, args.sessions, args.timeout, args.browser_together)))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 `st.plotly_chart` turns the figure it is given into a dict on every run (plotly's `Figure.to_dict`, a deep copy of
 every trace), then into JSON. For a figure kept in a shared cache that copy is the same each time, and it is the
 largest part of the home page's run: about 70 ms for the département map, paid again by each new session (measured
-with `python benchmarks/scale_sessions.py --protocol-only`, see the README's performance section). `prepared`
+with `python benchmarks/scale_sessions.py`, see the README's performance section). `prepared`
 makes the dict once; `to_dict` returns it.
 
 The prepared figure must not be changed afterwards (a shared figure never is: the caches of app_state/figures.py
