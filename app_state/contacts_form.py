@@ -89,13 +89,20 @@ def plan_contacts(draft: ContactsDraft, name: str, as_of: dt.date) -> list[tuple
     return plan_uploads([(result, draft.data) for result in results], name)
 
 
+# Pixels per column: the five fit the page's width on a 1366-pixel laptop (the address and the opt-out included);
+# longer text shows whole in the cell being edited.
+_WIDTHS = {"organisation": 200, "partner_type": 150, "contact": 150, "email": 230, "opted_out": 110}
+
+
 def _column_config() -> dict:
+    w = _WIDTHS
     return {
-        EDITOR_COLUMNS["organisation"]: st.column_config.TextColumn(max_chars=200),
-        EDITOR_COLUMNS["partner_type"]: st.column_config.SelectboxColumn(options=list(PARTNER_TYPE.labels.values())),
-        EDITOR_COLUMNS["contact"]: st.column_config.TextColumn(max_chars=120),
-        EDITOR_COLUMNS["email"]: st.column_config.TextColumn(max_chars=254),
-        EDITOR_COLUMNS["opted_out"]: st.column_config.CheckboxColumn(default=False),
+        EDITOR_COLUMNS["organisation"]: st.column_config.TextColumn(max_chars=200, width=w["organisation"]),
+        EDITOR_COLUMNS["partner_type"]: st.column_config.SelectboxColumn(options=list(PARTNER_TYPE.labels.values()),
+                                                                         width=w["partner_type"]),
+        EDITOR_COLUMNS["contact"]: st.column_config.TextColumn(max_chars=120, width=w["contact"]),
+        EDITOR_COLUMNS["email"]: st.column_config.TextColumn(max_chars=254, width=w["email"]),
+        EDITOR_COLUMNS["opted_out"]: st.column_config.CheckboxColumn(default=False, width=w["opted_out"]),
     }
 
 
@@ -109,7 +116,8 @@ def contacts_section(sector: Sector, as_of: dt.date) -> None:
         if contacts.empty:
             st.info("Aucun contact enregistré pour ce secteur.", icon=":material/info:")
         else:
-            st.dataframe(visible_frame(contacts), hide_index=True, width="stretch", key=f"{prefix}table")
+            st.dataframe(visible_frame(contacts), hide_index=True, width="stretch", key=f"{prefix}table",
+                         column_config={EDITOR_COLUMNS[f]: st.column_config.Column(width=px) for f, px in _WIDTHS.items()})
         return
     _saved_panel(prefix, sid)
     rejected_rows_notice(sid)

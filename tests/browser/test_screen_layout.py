@@ -34,6 +34,8 @@ NEEDED = [
     ("/", "Rang", ["Rang", "Secteur", "Problèmes ouverts", "Remarque"]),
     (FORBACH, "Réf", ["Réf", "Catégorie", "Étape", "Statut", "Résultat", "Actions réalisées", "Actions en retard"]),
     ("/bilan?secteur=forbach&csp=forbach", "Partenaire", ["Partenaire", "Situation", "Échéance", "Réalisée le"]),
+    ("/relances?secteur=forbach&csp=forbach", "Organisation", ["Organisation", "Type de partenaire", "Contact",
+                                                               "Courriel", "Ne plus écrire"]),
     ("/pertinence", "Type de partenaire", ["Type de partenaire", "Problèmes clos", "Avec un résultat",
                                            "Éliminés ou réduits"]),
 ]
