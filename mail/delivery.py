@@ -101,7 +101,8 @@ def deliver(engine: sa.Engine, content: MailContent, expected: MailRecord | None
         error = str(exc)
     else:
         detail = f"{what} : {wording.said('envoyé')} (essai n° {claimed.attempts})"
-        return Outcome(sector_id, email, "sent", detail, mark_sent(engine, claimed, clock(), actor=actor, detail=detail))
+        return Outcome(sector_id, email, "sent", detail,
+                       mark_sent(engine, claimed, clock(), actor=actor, detail=detail))
     detail = f"{what} : échec de l'essai n° {claimed.attempts}, {wording.retry} : {error}"
     return Outcome(sector_id, email, "failed", detail,
                    mark_failed(engine, claimed, error, clock(), actor=actor, detail=detail))
