@@ -21,7 +21,8 @@ from domain.partner_digest import DIGEST_KIND, PartnerDigest
 from exports.calendar import meeting_screen_url, sector_calendar
 from mail.compose import CompteRendu, subject
 from mail.compte_rendu_mail import COMPTE_RENDU_KIND, send_compte_rendu
-from mail.reminders import NEW, RETRY, SENT, ReminderPlan, RunReport, plan_reminders, send_reminders
+from mail.delivery import RunReport
+from mail.reminders import NEW, RETRY, SENT, ReminderPlan, plan_reminders, send_reminders
 from mail.settings import MailSettingsError, SmtpSettings, horizon_days, public_address, smtp_settings
 from mail.smtp import SmtpTransport
 from store.mail_log import mail_history

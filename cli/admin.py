@@ -43,7 +43,7 @@ from store.audit import EVENTS, audit_csv, read_audit
 from store.backup import BackupError, backup, restore
 from store.database import open_store
 from store.errors import StoreError, cli_line
-from store.retention import RETENTION_ENV, apply_purge, plan_purge
+from store.retention import MAILS_BLANKED, RETENTION_ENV, apply_purge, plan_purge
 from store.screen_tokens import (
     DEFAULT_LIFETIME, MAX_LIFETIME, QUERY_KEY, TokenError, create_screen_token, list_screen_tokens, revoke_account_tokens,
     revoke_screen_token,
@@ -109,8 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("restauration", help="remplace le contenu de la base par celui d'une sauvegarde")
     load.add_argument("fichier", metavar="FICHIER")
     load.add_argument("--remplacer", action="store_true", help="remplace les données que la base contient déjà")
-    purge = sub.add_parser("purge", help="efface le texte libre des problèmes clos depuis plus de la durée de conservation "
-                                         "(simulation sans --appliquer)")
+    purge = sub.add_parser("purge", help="efface le texte libre des problèmes clos et l'adresse des courriels aux "
+                                         "partenaires plus anciens que la durée de conservation (simulation sans "
+                                         "--appliquer)")
     purge.add_argument("--mois", type=_months, metavar="N",
                        help=f"durée de conservation en mois (défaut : {RETENTION_ENV}, sinon {DEFAULT_MONTHS})")
     purge.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
@@ -271,11 +272,16 @@ def _purge(args, engine) -> int:
     done = "effacé(s)" if args.appliquer else "à effacer"
     cycle = "".join(part for part, count in ((f", {total['Diagnostics']} diagnostic(s) d'un cycle terminé",
                                               total["Diagnostics"]),
-                                             (f", {total['Contacts']} contact(s) retiré(s) du tableau", total["Contacts"]))
+                                             (f", {total['Contacts']} contact(s) retiré(s) du tableau", total["Contacts"]),
+                                             (f", {total['Courriels']} {MAILS_BLANKED}", total["Courriels"]))
                     if count)
     files = total["Fichiers d'origine"]
     print(f"Total : {total['Problèmes']} problème(s), {total['Actions']} action(s), {files} fichier(s) "
           f"d'origine{cycle} {done}.")
+    if total["Courriels"]:
+        print(f"Courriels aux partenaires dont le dernier essai est antérieur au {plan.cutoff:%d/%m/%Y} : l'adresse du "
+              "destinataire et le texte d'erreur sont effacés ; secteur, type, période, statut et dates restent "
+              "pour les statistiques.")
     if args.appliquer:
         print("Textes effacés et purge inscrite au journal.")
     else:

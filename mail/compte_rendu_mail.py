@@ -4,13 +4,14 @@ date (its open actions, or none) with the compte-rendu PDF attached, once per me
 Recorded in the store's mail log like the weekly reminders (store.mail_log) but with its own kind, `compte_rendu`,
 and the meeting's date as period (« 2026-11-25 »): the same meeting's compte rendu never leaves twice to the same
 address; a failed send is kept and sent by the next click; every result journaled (mail_sent / mail_failed). A
-contact marked « Ne plus écrire » gets nothing.
+contact marked « Ne plus écrire » gets nothing. Each message goes through `mail.delivery.deliver`, the step the
+weekly reminders share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -19,11 +20,11 @@ from domain.partner_digest import PartnerDigest, sector_digests
 from domain.reference import Reference
 from domain.safe_text import one_line, visible_text
 from mail.compose import CompteRendu, compose_digest
-from mail.reminders import Outcome, RunReport
-from mail.smtp import MailSendError
-from store.mail_log import MailContent, claim, find_records, mark_failed, mark_sent
+from mail.delivery import Clock, Outcome, RunReport, Wording, deliver, mail_content, now_to_the_second
+from store.mail_log import find_records
 
 COMPTE_RENDU_KIND = "compte_rendu"
+WORDING = Wording(feminine=False, retry="à renvoyer")  # « un compte rendu », sent again by the next click
 
 
 def compte_rendu_digests(frames: Mapping[str, pd.DataFrame], sector_id: str, meeting_date: dt.date) -> list[PartnerDigest]:
@@ -51,46 +52,25 @@ def compte_rendu_subject(sector_name: str, meeting_date: dt.date) -> str:
 
 def send_compte_rendu(engine: sa.Engine, frames: Mapping[str, pd.DataFrame], sector_id: str, compte_rendu: CompteRendu,
                       transport, reference: Reference, *, sender: str, public_address: str | None, actor: str,
-                      clock: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0)) -> RunReport:
-    """Send the compte rendu to every contact of the sector not yet sent it for this meeting."""
+                      clock: Clock = now_to_the_second) -> RunReport:
+    """Send the compte rendu to every contact of the sector not yet sent it for this meeting (each through
+    `mail.delivery.deliver`, the step the weekly reminders share)."""
     sector = reference.sectors[sector_id]
     csp = reference.csps.get(sector.csp_id)
     period = compte_rendu.meeting_date.isoformat()
-    rows = {r.email: r for r in find_records(engine, COMPTE_RENDU_KIND, sector_ids=[sector_id]) if r.period == period}
+    rows = {r.email: r for r in find_records(engine, COMPTE_RENDU_KIND, sector_ids=[sector_id], period=period)}
     outcomes: list[Outcome] = []
     for digest in compte_rendu_digests(frames, sector_id, compte_rendu.meeting_date):
         what = (f"Compte rendu de la réunion du {compte_rendu.meeting_date:%d/%m/%Y} à {digest.email} "
                 f"({', '.join(digest.organisations)}), secteur {sector.name}")
-        row = rows.get(digest.email)
-        now = clock()
-        if row is not None and (row.status == "sent" or row.in_flight(now)):
-            when = f"déjà envoyé le {row.sent_at:%d/%m/%Y à %H:%M}" if row.status == "sent" else "en cours d'envoi"
-            outcomes.append(Outcome(sector_id, digest.email, "skipped", f"{what} : {when}", row))
-            continue
-        content = MailContent(sector_id, digest.email, COMPTE_RENDU_KIND, period, digest.as_of, digest.organisations,
-                              len(digest.actions), len(digest.overdue), digest.content_hash)
-        claimed = claim(engine, content, now, row)
-        if claimed is None:
-            outcomes.append(Outcome(sector_id, digest.email, "skipped", f"{what} : pris en charge par un autre envoi",
-                                    None))
-            continue
-        try:
+
+        def compose(stamp: dt.datetime, digest=digest):
             message = compose_digest(digest, sector, reference.departement, sender=sender,
-                                     public_address=public_address, stamp=clock(), csp_name=csp.name if csp else None,
+                                     public_address=public_address, stamp=stamp, csp_name=csp.name if csp else None,
                                      compte_rendu=compte_rendu)
             message.replace_header("Subject", compte_rendu_subject(sector.name, compte_rendu.meeting_date))
-            transport.send(message)
-        except ValueError:
-            error = (f"Adresse « {digest.email} » impossible à écrire dans un courriel : corrigez-la dans la feuille "
-                     "« Partenaires ».")
-        except MailSendError as exc:
-            error = str(exc)
-        else:
-            detail = f"{what} : envoyé (essai n° {claimed.attempts})"
-            outcomes.append(Outcome(sector_id, digest.email, "sent", detail,
-                                    mark_sent(engine, claimed, clock(), actor=actor, detail=detail)))
-            continue
-        detail = f"{what} : échec de l'essai n° {claimed.attempts}, à renvoyer : {error}"
-        outcomes.append(Outcome(sector_id, digest.email, "failed", detail,
-                                mark_failed(engine, claimed, error, clock(), actor=actor, detail=detail)))
+            return message
+
+        outcomes.append(deliver(engine, mail_content(digest, COMPTE_RENDU_KIND, period), rows.get(digest.email),
+                                compose, transport, what=what, wording=WORDING, actor=actor, clock=clock))
     return RunReport(tuple(outcomes))

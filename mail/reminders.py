@@ -5,10 +5,11 @@ recorded in the store (store.mail_log) and the journal.
   period, whether it is new, a retry of a failed send, already sent, or being sent by another run; and which unsent
   messages will never leave (cancelled): an older week's, replaced by this week's digest or with nothing left to
   say; or this week's when the contact has since opted out or has no open action left.
-- `send_reminders` carries a plan out: each message is claimed in the store before it leaves (a concurrent run
-  sends nothing twice), sent, then marked sent or failed with its French reason; each change is journaled (who,
-  what, when, result). A failed message is claimed again by the next run of the same week (with the content of that
-  day); the next week's digest replaces it.
+- `send_reminders` carries a plan out: cancellations, then each message through `mail.delivery.deliver` (the step
+  the compte rendu shares): claimed in the store before it leaves (a concurrent run sends nothing twice), sent,
+  then marked sent or failed with its French reason; each change is journaled (who, what, when, result). A failed
+  message is claimed again by the next run of the same week (with the content of that day); the next week's
+  digest replaces it.
 
 A message whose send succeeded but whose row could not be marked (the store failing at that very moment) stays
 « pending »: after `store.mail_log.IN_FLIGHT` a later run sends it again (at least once, never silently lost).
@@ -17,7 +18,7 @@ A message whose send succeeded but whose row could not be marked (the store fail
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,10 +29,11 @@ from domain.partner_digest import (
 )
 from domain.reference import Reference
 from mail.compose import compose_digest
-from mail.smtp import MailSendError
-from store.mail_log import UNSENT, MailContent, MailRecord, cancel, claim, find_records, mark_failed, mark_sent
+from mail.delivery import Clock, Outcome, RunReport, Wording, deliver, mail_content, now_to_the_second
+from store.mail_log import UNSENT, MailContent, MailRecord, cancel, find_records
 
 NEW, RETRY, SENT = "new", "retry", "sent"
+WORDING = Wording(feminine=True, retry="nouvel essai au prochain passage")  # « une relance »
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,7 @@ class PlannedMessage:
         return SENT if self.record.status == "sent" else RETRY
 
     def content(self) -> MailContent:
-        d = self.digest
-        return MailContent(d.sector_id, d.email, DIGEST_KIND, d.period, d.as_of, d.organisations, len(d.actions),
-                           len(d.overdue), d.content_hash)
+        return mail_content(self.digest, DIGEST_KIND, self.digest.period)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class ReminderPlan:
     messages: tuple[PlannedMessage, ...]  # every digest of the run, sector by sector
     in_flight: tuple[PlannedMessage, ...]  # being sent by another run right now: left to it
     cancellations: tuple[Cancellation, ...]
+    judged_at: dt.datetime  # the instant the plan judged which rows another run is sending (`in_flight`)
 
     @property
     def to_send(self) -> tuple[PlannedMessage, ...]:
@@ -118,28 +119,7 @@ def plan_reminders(engine: sa.Engine, frames: Mapping[str, pd.DataFrame], as_of:
             reason = "contact absent de la feuille « Partenaires » du secteur"
         cancellations.append(Cancellation(row, reason))
     return ReminderPlan(as_of, period, horizon_days, tuple(sectors), tuple(messages), tuple(in_flight),
-                        tuple(cancellations))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    sector_id: str
-    email: str
-    result: str  # sent | failed | cancelled | skipped
-    detail: str  # French: what the journal says
-    record: MailRecord | None
-
-
-@dataclass(frozen=True)
-class RunReport:
-    outcomes: tuple[Outcome, ...]
-
-    def count(self, result: str) -> int:
-        return sum(1 for o in self.outcomes if o.result == result)
-
-    @property
-    def failed(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.result == "failed")
+                        tuple(cancellations), now)
 
 
 def describe(digest: PartnerDigest, reference: Reference) -> str:
@@ -159,10 +139,10 @@ def _describe_row(row: MailRecord, reference: Reference) -> str:
 
 
 def send_reminders(engine: sa.Engine, plan: ReminderPlan, transport, reference: Reference, *, sender: str,
-                   public_address: str | None, actor: str,
-                   clock: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0)) -> RunReport:
-    """Carry `plan` out: cancellations first, then each message to send (claimed, composed, sent, marked).
-    `transport` has `send(EmailMessage)` raising `MailSendError` (mail.smtp.SmtpTransport)."""
+                   public_address: str | None, actor: str, clock: Clock = now_to_the_second) -> RunReport:
+    """Carry `plan` out: cancellations first, then each message of the plan through `mail.delivery.deliver` (an
+    already sent one skipped; the others claimed, composed, sent, marked). `transport` has `send(EmailMessage)`
+    raising `MailSendError` (mail.smtp.SmtpTransport)."""
     outcomes: list[Outcome] = []
     for cancelling in plan.cancellations:
         row = cancelling.record
@@ -176,34 +156,14 @@ def send_reminders(engine: sa.Engine, plan: ReminderPlan, transport, reference: 
                                 planned.record))
     for planned in plan.messages:
         digest = planned.digest
-        what = describe(digest, reference)
-        if planned.state == SENT:
-            outcomes.append(Outcome(digest.sector_id, digest.email, "skipped",
-                                    f"{what} : déjà envoyée le {planned.record.sent_at:%d/%m/%Y à %H:%M}",
-                                    planned.record))
-            continue
-        claimed = claim(engine, planned.content(), clock(), planned.record)
-        if claimed is None:
-            outcomes.append(Outcome(digest.sector_id, digest.email, "skipped",
-                                    f"{what} : prise en charge par un autre envoi en cours", None))
-            continue
         sector = reference.sectors[digest.sector_id]
         csp = reference.csps.get(sector.csp_id)
-        try:
-            message = compose_digest(digest, sector, reference.departement, sender=sender,
-                                     public_address=public_address, stamp=clock(), csp_name=csp.name if csp else None)
-            transport.send(message)
-        except ValueError:
-            error = (f"Adresse « {digest.email} » impossible à écrire dans un courriel : corrigez-la dans la feuille "
-                     "« Partenaires ».")
-        except MailSendError as exc:
-            error = str(exc)
-        else:
-            detail = f"{what} : envoyée (essai n° {claimed.attempts})"
-            done = mark_sent(engine, claimed, clock(), actor=actor, detail=detail)
-            outcomes.append(Outcome(digest.sector_id, digest.email, "sent", detail, done))
-            continue
-        detail = f"{what} : échec de l'essai n° {claimed.attempts}, nouvel essai au prochain passage : {error}"
-        done = mark_failed(engine, claimed, error, clock(), actor=actor, detail=detail)
-        outcomes.append(Outcome(digest.sector_id, digest.email, "failed", detail, done))
+
+        def compose(stamp: dt.datetime, digest=digest, sector=sector, csp=csp):
+            return compose_digest(digest, sector, reference.departement, sender=sender, public_address=public_address,
+                                  stamp=stamp, csp_name=csp.name if csp else None)
+
+        outcomes.append(deliver(engine, planned.content(), planned.record, compose, transport,
+                                what=describe(digest, reference), wording=WORDING, actor=actor, clock=clock,
+                                judged_at=plan.judged_at))
     return RunReport(tuple(outcomes))

@@ -15,6 +15,11 @@ in one transaction and journals it (`--appliquer`). Which problems, and since wh
   partner contacts the tracker stopped listing before it (`domain.retention`), in every import that holds them.
   (Whether a file is emptied still depends on its problems only: the text of a diagnostic still running stays in
   the rows of every import that holds it, so emptying an old file loses nothing of it.)
+- the e-mails sent to partner contacts (`mail_log`) whose last activity (created, last attempt, sent) is before
+  the cutoff: the recipient's address and the last error (an SMTP answer may quote the address) become
+  `PURGED_TEXT`; the address followed by « (n° id) », the row's number, since the log's key (sector, address,
+  kind, period) must stay unique. Sector, kind, period, organisations, counts, status, attempts and dates stay:
+  what was sent, when and with what result still counts.
 Meetings (their notes) are not purged: the retention concerns problems and their actions.
 """
 
@@ -36,6 +41,7 @@ from store import tables
 from store.audit import record
 from store.errors import french_errors
 from store.imports import lock_imports
+from store.mail_tables import mail_log
 
 RETENTION_ENV = "GPO_RETENTION_MOIS"
 
@@ -53,6 +59,7 @@ class PurgePlan:
     contact_rows: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # import_id -> (source_file, row)
     files: list[str] = field(default_factory=list)  # sha256 whose content is emptied
     file_imports: list[int] = field(default_factory=list)  # imports of those files (their rejected lines)
+    mail_rows: list[int] = field(default_factory=list)  # mail_log ids whose address and error are blanked
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per sector with something to blank
 
     @property
@@ -60,7 +67,10 @@ class PurgePlan:
         return self.counts.empty
 
 
-COUNT_COLUMNS = ["Secteur", "Problèmes", "Actions", "Fichiers d'origine", "Diagnostics", "Contacts"]
+COUNT_COLUMNS = ["Secteur", "Problèmes", "Actions", "Fichiers d'origine", "Diagnostics", "Contacts", "Courriels"]
+
+
+MAILS_BLANKED = "courriel(s) aux partenaires (adresse et erreur)"  # what the summaries say of mail_log rows
 
 
 def _has_text(table: sa.Table, fields: tuple[str, ...]) -> sa.ColumnElement[bool]:
@@ -73,10 +83,28 @@ def _frame(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
+def _old_mail(cutoff: dt.date) -> sa.ColumnElement[bool]:
+    """A mail_log row last touched before `cutoff` that still holds its address or an error text."""
+    before = dt.datetime.combine(cutoff, dt.time())
+    c = mail_log.c
+    return sa.and_(c.created_at < before, sa.or_(c.last_attempt_at.is_(None), c.last_attempt_at < before),
+                   sa.or_(c.sent_at.is_(None), c.sent_at < before),
+                   sa.or_(sa.not_(c.email.startswith(PURGED_TEXT, autoescape=True)),
+                          _has_text(mail_log, ("last_error",))))
+
+
+def _purged_address() -> sa.ColumnElement[str]:
+    """« [texte effacé …] (n° 12) »: the mark, and the row's number that keeps the log's key unique."""
+    return sa.literal(f"{PURGED_TEXT} (n° ", sa.String) + sa.cast(mail_log.c.id, sa.String) + sa.literal(")", sa.String)
+
+
 def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     """What a purge at `today` with a retention of `months` would blank (nothing is written)."""
     cutoff = months_before(today, months)
     plan = PurgePlan(today, months, cutoff)
+    mails = _frame(conn, sa.select(mail_log.c.id, mail_log.c.sector_id).where(_old_mail(cutoff)))
+    plan.mail_rows = sorted(int(i) for i in mails["id"])
+    mail_count = Counter(mails["sector_id"])
     imp, pr, ac = tables.imports, tables.problems, tables.actions
     di, pa = tables.diagnostics, tables.partners
     imports = _frame(conn, sa.select(imp.c.import_id, imp.c.sector_id, imp.c.imported_at, imp.c.sha256))
@@ -89,7 +117,8 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
     contacts = _frame(conn, sa.select(pa.c.import_id, pa.c.sector_id, pa.c.organisation, pa.c.email, pa.c.source_file,
                                       pa.c.source_row, _has_text(pa, free_text_fields("partners")).label("has_text")))
     if imports.empty:
-        plan.counts = pd.DataFrame(columns=COUNT_COLUMNS)
+        plan.counts = pd.DataFrame([(s, 0, 0, 0, 0, 0, mail_count[s]) for s in sorted(mail_count)],
+                                   columns=COUNT_COLUMNS)
         return plan
     problems["ref_key"] = problems["problem_id"].map(ref_key)
     actions["ref_key"] = actions["problem_id"].map(ref_key)
@@ -139,9 +168,10 @@ def plan_purge(conn: sa.Connection, today: dt.date, months: int) -> PurgePlan:
                                                imports.loc[imports["sha256"].isin(kept), "sha256"])))
     diagnostic_count = Counter(s for s, _ in set(zip(diagnostics_to_blank["sector_id"], diagnostics_to_blank["day"])))
     contact_count = Counter(s for s, _ in set(zip(contacts_to_blank["sector_id"], contacts_to_blank["contact_key"])))
-    sectors = sorted(set(problem_count) | set(action_count) | set(file_count) | set(diagnostic_count) | set(contact_count))
+    sectors = sorted(set(problem_count) | set(action_count) | set(file_count) | set(diagnostic_count) | set(contact_count)
+                     | set(mail_count))
     plan.counts = pd.DataFrame([(s, problem_count[s], action_count[s], file_count[s], diagnostic_count[s],
-                                 contact_count[s]) for s in sectors], columns=COUNT_COLUMNS)
+                                 contact_count[s], mail_count[s]) for s in sectors], columns=COUNT_COLUMNS)
     return plan
 
 
@@ -192,6 +222,9 @@ def apply_purge(engine: sa.Engine, today: dt.date, months: int, *, by: str, now:
                                                      partners.c.source_file == source_file,
                                                      partners.c.source_row == source_row)
                              .values(**_blank(partners, free_text_fields("partners"))))
+        for start in range(0, len(plan.mail_rows), 500):
+            conn.execute(mail_log.update().where(mail_log.c.id.in_(plan.mail_rows[start:start + 500]))
+                         .values(email=_purged_address(), **_blank(mail_log, ("last_error",))))
         if plan.files:
             raw = tables.raw_files
             conn.execute(raw.update().where(raw.c.sha256.in_(plan.files)).values(content=b""))
@@ -199,7 +232,8 @@ def apply_purge(engine: sa.Engine, today: dt.date, months: int, *, by: str, now:
         at = now or dt.datetime.now().replace(microsecond=0)
         for line in plan.counts.itertuples(index=False):
             cycle = "".join(part for part, count in ((f", {line[4]} diagnostic(s) d'un cycle terminé", line[4]),
-                                                     (f", {line[5]} contact(s) retiré(s) du tableau", line[5])) if count)
+                                                     (f", {line[5]} contact(s) retiré(s) du tableau", line[5]),
+                                                     (f", {line[6]} {MAILS_BLANKED}", line[6])) if count)
             record(conn, by, "purge", f"Purge des textes libres (conservation {months} mois, problèmes clos avant le "
                    f"{plan.cutoff:%d/%m/%Y}) : {line[1]} problème(s), {line[2]} action(s), {line[3]} fichier(s) "
                    f"d'origine{cycle} effacé(s).", sector_id=line[0], at=at)

@@ -321,4 +321,96 @@ def test_the_purge_blanks_ended_diagnostics_and_contacts_taken_out(filled):
     assert GONE_CONTACT not in set(old_contacts["email"]) and len(old_contacts) == 8
     assert not current_contacts["email"].eq(PURGED_TEXT).any() and len(current_contacts) == 7
     line = read_audit(engine, event="purge").set_index("Secteur").loc["forbach", "Détail"]
-    assert line.endswith(", 1 diagnostic(s) d'un cycle terminé, 1 contact(s) retiré(s) du tableau effacé(s).")
+    assert line.endswith(", 1 diagnostic(s) d'un cycle terminé, 1 contact(s) retiré(s) du tableau, 1 courriel(s) aux "
+                         "partenaires (adresse et erreur) effacé(s).")  # the reminder claimed in 2026 (store_content)
+
+
+# --- the e-mails sent to partners (mail_log) -------------------------------------------------------------------------
+def _mail(engine, sector: str, email: str, kind: str, period: str, at: dt.datetime, *, error: str | None = None,
+          retried_at: dt.datetime | None = None):
+    """A message as the mail layer records it: claimed, then refused (`error`) or sent; refused then sent again at
+    `retried_at` when both are given."""
+    from store.mail_log import MailContent, claim, mark_failed, mark_sent
+
+    content = MailContent(sector, email, kind, period, at.date(), ("Sainte-Barbe Habitat",), 2, 1, "a" * 64)
+    row = claim(engine, content, at, None)
+    if error is not None:
+        row = mark_failed(engine, row, error, at, actor="gpo (cron)", detail=f"Relance à {email} : échec")
+        if retried_at is None:
+            return row
+        row = claim(engine, content, retried_at, row)
+        at = retried_at
+    return mark_sent(engine, row, at, actor="gpo (cron)", detail=f"Relance à {email} : envoyée")
+
+
+def _mail_rows(engine) -> dict[int, dict]:
+    from store.mail_tables import mail_log
+
+    with engine.connect() as conn:
+        return {r["id"]: dict(r) for r in conn.execute(sa.select(mail_log)).mappings()}
+
+
+REFUSED = "Adresse refusée par le serveur de messagerie (l.durand@sbh.example : 550 5.1.1 Utilisateur inconnu)."
+
+
+def test_the_purge_blanks_the_address_and_error_of_old_mail_and_keeps_the_rest(filled, store_url, store_cli):
+    """Cutoff 01/06/2027: two messages of the same week to two contacts of a sector (the log's key then needs the row
+    number), a refused one, a compte rendu the evening before the cutoff: blanked; a message first refused before the
+    cutoff but sent after it, and a later one: untouched. (The store also holds a reminder claimed in 2026.)"""
+    engine, _ = filled
+    old_sent = _mail(engine, "forbach", "weber@forbach.example", "relance", "2027-W10", dt.datetime(2027, 3, 8, 7))
+    old_same_week = _mail(engine, "forbach", "l.durand@sbh.example", "relance", "2027-W10", dt.datetime(2027, 3, 8, 7),
+                          error=REFUSED)
+    eve = _mail(engine, "marly", "accueil@marly.example", "compte_rendu", "2027-05-31", dt.datetime(2027, 5, 31, 23, 59))
+    retried = _mail(engine, "stiring", "roth@forbus.example", "relance", "2027-W22", dt.datetime(2027, 5, 31, 7),
+                    error=REFUSED, retried_at=dt.datetime(2027, 6, 1, 7))
+    recent = _mail(engine, "forbach", "weber@forbach.example", "relance", "2029-W02", dt.datetime(2029, 1, 8, 7),
+                   error=REFUSED)
+    before = _mail_rows(engine)
+    old_ids = {r["id"] for r in before.values() if r["created_at"] < dt.datetime(2027, 1, 1)}  # the 2026 claim
+    blanked = old_ids | {old_sent.id, old_same_week.id, eve.id}
+
+    # the dry run counts them per sector and changes nothing
+    dump_before = dump(engine)
+    with engine.connect() as conn:
+        plan = plan_purge(conn, TODAY, 36)
+    assert sorted(plan.mail_rows) == sorted(blanked)
+    assert plan.counts.set_index("Secteur")["Courriels"].to_dict() == {"forbach": 3, "marly": 1, "stiring": 0}
+    dry = store_cli(store_url, "purge", "--date", "2030-06-01")
+    assert dry.returncode == 0, dry.stderr
+    assert "Courriels" in dry.stdout.splitlines()[1]  # the table's heading
+    assert ", 4 courriel(s) aux partenaires (adresse et erreur) à effacer." in dry.stdout
+    assert ("Courriels aux partenaires dont le dernier essai est antérieur au 01/06/2027 : l'adresse du destinataire "
+            "et le texte d'erreur sont effacés ; secteur, type, période, statut et dates restent pour les "
+            "statistiques.") in dry.stdout
+    assert dump(engine) == dump_before
+
+    apply_purge(engine, TODAY, 36, by="admin (test)", now=dt.datetime(2030, 6, 1, 2, 0))
+    after = _mail_rows(engine)
+    assert after.keys() == before.keys()  # no row deleted
+    for row_id, row in after.items():
+        old = before[row_id]
+        if row_id not in blanked:
+            assert row == old, row_id
+            continue
+        assert row["email"] == f"{PURGED_TEXT} (n° {row_id})"
+        assert row["last_error"] == (PURGED_TEXT if old["last_error"] else old["last_error"])
+        kept = ["sector_id", "kind", "period", "as_of", "organisations", "action_count", "overdue_count", "status",
+                "attempts", "created_at", "last_attempt_at", "sent_at", "content_sha256"]
+        assert {k: row[k] for k in kept} == {k: old[k] for k in kept}
+    assert (after[old_same_week.id]["status"], after[old_same_week.id]["last_error"]) == ("failed", PURGED_TEXT)
+    assert after[retried.id]["email"] == "roth@forbus.example" and after[recent.id]["last_error"] == REFUSED
+    assert not [r for r in after.values() if "l.durand@sbh.example" in f"{r['email']} {r['last_error']}"
+                and r["id"] in blanked]
+    line = read_audit(engine, event="purge").set_index("Secteur").loc["forbach", "Détail"]
+    assert line.endswith(", 3 courriel(s) aux partenaires (adresse et erreur) effacé(s).")
+
+    # a second purge changes nothing
+    dump_after = dump(engine)
+    with engine.connect() as conn:
+        assert plan_purge(conn, TODAY, 36).mail_rows == []
+    again = apply_purge(engine, TODAY, 36, by="admin (test)", now=dt.datetime(2030, 7, 1, 2, 0))
+    assert again.empty
+    dump_again = dump(engine)
+    assert {k: v for k, v in dump_again.items() if k != "audit_log"} == \
+        {k: v for k, v in dump_after.items() if k != "audit_log"}
