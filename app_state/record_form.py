@@ -343,9 +343,12 @@ def _mail_compte_rendu(k: _Keys, sector_id: str, held_on: dt.date, pdf: bytes) -
     if st.button("Envoyer le compte rendu aux partenaires", key=k("send_mail"), icon=":material/forward_to_inbox:"):
         with st.spinner("Envoi des courriels…"):
             report = send_compte_rendu_mail(sector_id, held_on, pdf, setup.smtp, setup.public_address)
+        cancelled = report.count("cancelled")
         st.session_state[k("mail_done")] = [
             f"Compte rendu envoyé à {report.count('sent')} contact(s) ; déjà envoyé à {report.count('skipped')} "
-            "contact(s) pour cette réunion."]
+            "contact(s) pour cette réunion." + (f" Envoi en échec annulé pour {cancelled} contact(s) qui ne veulent "
+                                                "plus de courriels ou ne sont plus dans la feuille « Partenaires »."
+                                                if cancelled else "")]
         st.session_state[k("mail_failed")] = [o.detail for o in report.failed]
         st.rerun()
 

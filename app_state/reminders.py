@@ -28,12 +28,16 @@ from mail.smtp import SmtpTransport
 from store.mail_log import mail_history
 from store.queries import current_frames
 
-__all__ = ["MailSetup", "calendar_file", "send_compte_rendu_mail", "mail_setup", "reminder_history", "reminder_plan",
-           "reminder_sectors", "plan_table", "send_plan"]
+__all__ = ["MailSetup", "calendar_file", "history_columns", "send_compte_rendu_mail", "mail_setup", "period_text",
+           "reminder_history", "reminder_plan", "reminder_sectors", "plan_table", "send_plan"]
 
 STATE_LABELS = {NEW: "à envoyer", RETRY: "à renvoyer (échec précédent)", SENT: "déjà envoyée cette semaine"}
 KIND_LABELS = {DIGEST_KIND: "Relance de la semaine", COMPTE_RENDU_KIND: "Compte rendu de réunion"}
-PLAN_COLUMNS = ["Secteur", "Destinataire", "Organisation(s)", "Objet", "Actions", "État"]
+# What the animator reads first comes first (who, where the message stands, what it lists): the plan's state and the
+# history's status stayed off screen, right of long addresses and subjects, even on a 1920-pixel screen.
+PLAN_COLUMNS = ["Destinataire", "État", "Actions", "Objet", "Organisation(s)", "Secteur"]
+HISTORY_SHOWN = ["Statut", "Envoyé le", "Type", "Période", "Courriel", "Secteur", "Organisations", "Dernière erreur",
+                 "Essais", "Actions", "Dont en retard", "Date de référence", "Dernier essai", "Créé le"]
 
 
 def reminder_sectors() -> list[str]:
@@ -92,8 +96,8 @@ def plan_table(plan: ReminderPlan) -> pd.DataFrame:
                                                                   f" (échéance {a.due_on:%d/%m/%Y})" if a.due_on
                                                                   else "") for a in d.actions)
         state = "en cours d'envoi ailleurs" if planned in plan.in_flight else STATE_LABELS[planned.state]
-        rows.append((sectors[d.sector_id].name if d.sector_id in sectors else d.sector_id, _recipient(d),
-                     ", ".join(d.organisations), subject(d, sectors[d.sector_id]), actions, state))
+        rows.append((_recipient(d), state, actions, subject(d, sectors[d.sector_id]), ", ".join(d.organisations),
+                     sectors[d.sector_id].name if d.sector_id in sectors else d.sector_id))
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
@@ -104,11 +108,36 @@ def send_plan(plan: ReminderPlan, settings: SmtpSettings, address: str | None) -
                               actor=principal().user_id)
 
 
+def period_text(kind: str, period: str) -> str:
+    """A message's period as the animator says it: « semaine 48 de 2026 » for a reminder, « réunion du 25/11/2026 »
+    for a compte rendu (the log keeps « 2026-W48 » and « 2026-11-25 »)."""
+    try:
+        if kind == DIGEST_KIND:
+            year, week = int(period[:4]), int(period[6:])
+            return f"semaine {week} de {year}"
+        if kind == COMPTE_RENDU_KIND:
+            return f"réunion du {dt.date.fromisoformat(period):%d/%m/%Y}"
+    except ValueError:
+        pass
+    return period
+
+
 def reminder_history(sector_ids: list[str]) -> pd.DataFrame:
-    """What was sent (or failed, or cancelled) for `sector_ids` the user may write, newest first."""
+    """What was sent (or failed, or cancelled) for `sector_ids` the user may write, newest first, in words: the
+    sector's name, the kind and period said in French, the status first (HISTORY_SHOWN)."""
     history = mail_history(store(), _mine(sector_ids))
+    sectors = reference().sectors
+    history["Période"] = [period_text(kind, period) for kind, period in zip(history["Type"], history["Période"])]
     history["Type"] = history["Type"].map(lambda kind: KIND_LABELS.get(kind, kind))
-    return history
+    history["Secteur"] = history["Secteur"].map(lambda s: sectors[s].name if s in sectors else s)
+    return history[HISTORY_SHOWN]
+
+
+def history_columns() -> dict:
+    """How the history's dates are written: JJ/MM/AAAA, and the hour for the moments."""
+    moment = st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
+    return {"Envoyé le": moment, "Dernier essai": moment, "Créé le": moment,
+            "Date de référence": st.column_config.DateColumn(format="DD/MM/YYYY")}
 
 
 def calendar_file(sector_id: str, as_of: dt.date) -> bytes | None:

@@ -11,7 +11,9 @@ compte rendu after a meeting (mail.compte_rendu_mail) both take for each contact
    result journaled (who, what, when, result: mail_sent / mail_failed) in the same transaction.
 
 Who gets a message at all is the caller's digests' business: a contact marked « Ne plus écrire » has no digest
-(domain.partner_digest leaves it out), so `deliver` is never asked to write to it.
+(domain.partner_digest leaves it out), so `deliver` is never asked to write to it. A message of the period that never
+left (failed, or pending after a stopped run) and will never be sent, its contact having opted out or left the
+« Partenaires » sheet since, is closed by `withdraw` (status cancelled, the reason kept), the same way for both.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import sqlalchemy as sa
 
 from domain.partner_digest import PartnerDigest
 from mail.smtp import MailSendError
-from store.mail_log import MailContent, MailRecord, claim, mark_failed, mark_sent
+from store.mail_log import MailContent, MailRecord, cancel, claim, mark_failed, mark_sent
 
 Clock = Callable[[], dt.datetime]
+OPTED_OUT = "le contact ne veut plus recevoir de courriels (« Ne plus écrire »)"
+NOT_A_CONTACT = "contact absent de la feuille « Partenaires » du secteur"
 
 
 def now_to_the_second() -> dt.datetime:
@@ -106,3 +110,13 @@ def deliver(engine: sa.Engine, content: MailContent, expected: MailRecord | None
     detail = f"{what} : échec de l'essai n° {claimed.attempts}, {wording.retry} : {error}"
     return Outcome(sector_id, email, "failed", detail,
                    mark_failed(engine, claimed, error, clock(), actor=actor, detail=detail))
+
+
+def withdraw(engine: sa.Engine, unsent: MailRecord, reason: str, *, what: str, wording: Wording, actor: str,
+             clock: Clock = now_to_the_second) -> Outcome | None:
+    """Close `unsent` (failed, or pending and no longer in flight), a message that will never leave: status cancelled
+    with the French `reason`, journaled (mail_cancelled) as « `what` : annulé(e), `reason` ». None when another run
+    took or changed the row meanwhile (store.mail_log.cancel)."""
+    detail = f"{what} : {wording.said('annulé')}, {reason}"
+    done = cancel(engine, unsent, reason, clock(), actor=actor, detail=detail)
+    return None if done is None else Outcome(unsent.sector_id, unsent.email, "cancelled", detail, done)

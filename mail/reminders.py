@@ -29,8 +29,10 @@ from domain.partner_digest import (
 )
 from domain.reference import Reference
 from mail.compose import compose_digest
-from mail.delivery import Clock, Outcome, RunReport, Wording, deliver, mail_content, now_to_the_second
-from store.mail_log import UNSENT, MailContent, MailRecord, cancel, find_records
+from mail.delivery import (
+    NOT_A_CONTACT, OPTED_OUT, Clock, Outcome, RunReport, Wording, deliver, mail_content, now_to_the_second, withdraw,
+)
+from store.mail_log import UNSENT, MailContent, MailRecord, find_records
 
 NEW, RETRY, SENT = "new", "retry", "sent"
 WORDING = Wording(feminine=True, retry="nouvel essai au prochain passage")  # « une relance »
@@ -112,11 +114,11 @@ def plan_reminders(engine: sa.Engine, frames: Mapping[str, pd.DataFrame], as_of:
         elif key in digests:
             continue  # this period's message: sent again by the run
         elif key in opted_out:
-            reason = "le contact ne veut plus recevoir de courriels (« Ne plus écrire »)"
+            reason = OPTED_OUT
         elif key in without:
             reason = f"plus aucune action ouverte au {as_of:%d/%m/%Y}"
         else:
-            reason = "contact absent de la feuille « Partenaires » du secteur"
+            reason = NOT_A_CONTACT
         cancellations.append(Cancellation(row, reason))
     return ReminderPlan(as_of, period, horizon_days, tuple(sectors), tuple(messages), tuple(in_flight),
                         tuple(cancellations), now)
@@ -145,11 +147,10 @@ def send_reminders(engine: sa.Engine, plan: ReminderPlan, transport, reference: 
     raising `MailSendError` (mail.smtp.SmtpTransport)."""
     outcomes: list[Outcome] = []
     for cancelling in plan.cancellations:
-        row = cancelling.record
-        detail = f"{_describe_row(row, reference)} : annulée, {cancelling.reason}"
-        done = cancel(engine, row, cancelling.reason, clock(), actor=actor, detail=detail)
+        done = withdraw(engine, cancelling.record, cancelling.reason, what=_describe_row(cancelling.record, reference),
+                        wording=WORDING, actor=actor, clock=clock)
         if done is not None:
-            outcomes.append(Outcome(row.sector_id, row.email, "cancelled", detail, done))
+            outcomes.append(done)
     for planned in plan.in_flight:
         outcomes.append(Outcome(planned.digest.sector_id, planned.digest.email, "skipped",
                                 f"{describe(planned.digest, reference)} : en cours d'envoi par un autre passage",

@@ -81,7 +81,7 @@ history = reminders.reminder_history(chosen)
 if history.empty:
     st.info("Aucun courriel envoyé pour ces secteurs.", icon=":material/info:")
 else:
-    app_state.paged_table(history, "reminders_history")
+    app_state.paged_table(history, "reminders_history", column_config=reminders.history_columns())
 
 st.subheader("Calendrier des réunions")
 st.caption("Les réunions prévues du secteur, à importer dans un agenda (Outlook, Thunderbird, téléphone).")

@@ -102,6 +102,10 @@ def test_sending_from_the_page_delivers_once(app, demo_store, no_mail_settings, 
     history = table_with(app, "Créé le", "Envoyé le")
     assert sorted(history["Courriel"]) == FORBACH and set(history["Type"]) == {"Relance de la semaine"}
     assert set(history["Statut"]) == {"Envoyé"}
+    # in words, the status and the moment first: not the log's codes (« forbach », « 2026-W48 »)
+    assert list(history.columns[:5]) == ["Statut", "Envoyé le", "Type", "Période", "Courriel"]
+    assert set(history["Secteur"]) == {"Forbach – Bellevue-Wiesberg"}
+    assert set(history["Période"]) == {"semaine 48 de 2026"}
     engine = open_store(demo_store)
     assert len(read_audit(engine, event="mail_sent")) == 5
     engine.dispose()

@@ -36,6 +36,7 @@ NEEDED = [
     ("/bilan?secteur=forbach&csp=forbach", "Partenaire", ["Partenaire", "Situation", "Échéance", "Réalisée le"]),
     ("/relances?secteur=forbach&csp=forbach", "Organisation", ["Organisation", "Type de partenaire", "Contact",
                                                                "Courriel", "Ne plus écrire"]),
+    ("/relances?secteur=forbach&csp=forbach", "Destinataire", ["Destinataire", "État"]),
     ("/pertinence", "Type de partenaire", ["Type de partenaire", "Problèmes clos", "Avec un résultat",
                                            "Éliminés ou réduits"]),
 ]
