@@ -93,6 +93,42 @@ def demo_store(tmp_path, demo_store_template) -> str:
     return f"sqlite:///{target}"
 
 
+@pytest.fixture(scope="session")
+def demo_store_templates(demo_store_template, tmp_path_factory):
+    """`template(prepare)`: the seeded demo store once `prepare(engine)` added to it (accounts: each password hash
+    costs ~0.25 s), made once per session per `prepare`; tests get copies through `demo_store_with`."""
+    from store.database import open_store
+
+    built: dict[object, Path] = {}
+
+    def template(prepare) -> Path:
+        if prepare not in built:
+            path = tmp_path_factory.mktemp(f"demo_{prepare.__name__}") / "gpo.sqlite"
+            copy_sqlite(demo_store_template, path)
+            engine = open_store(f"sqlite:///{path}")
+            try:
+                prepare(engine)
+            finally:
+                engine.dispose()
+            built[prepare] = path
+        return built[prepare]
+
+    return template
+
+
+@pytest.fixture
+def demo_store_with(tmp_path, demo_store_templates):
+    """`demo_store_with(prepare)`: the URL of a fresh copy of the demo store holding what `prepare(engine)` added
+    (`prepare` runs once per session)."""
+
+    def make(prepare) -> str:
+        target = tmp_path / f"gpo_{prepare.__name__}.sqlite"
+        copy_sqlite(demo_store_templates(prepare), target)
+        return f"sqlite:///{target}"
+
+    return make
+
+
 @pytest.fixture
 def app(demo_store, monkeypatch):
     """The whole app through AppTest, on a temporary copy of the seeded demo store."""
