@@ -1,3 +1,4 @@
+import copy
 import datetime as dt
 import os
 import sqlite3
@@ -92,6 +93,42 @@ def demo_store(tmp_path, demo_store_template) -> str:
     return f"sqlite:///{target}"
 
 
+@pytest.fixture(scope="session")
+def demo_store_templates(demo_store_template, tmp_path_factory):
+    """`template(prepare)`: the seeded demo store once `prepare(engine)` added to it (accounts: each password hash
+    costs ~0.25 s), made once per session per `prepare`; tests get copies through `demo_store_with`."""
+    from store.database import open_store
+
+    built: dict[object, Path] = {}
+
+    def template(prepare) -> Path:
+        if prepare not in built:
+            path = tmp_path_factory.mktemp(f"demo_{prepare.__name__}") / "gpo.sqlite"
+            copy_sqlite(demo_store_template, path)
+            engine = open_store(f"sqlite:///{path}")
+            try:
+                prepare(engine)
+            finally:
+                engine.dispose()
+            built[prepare] = path
+        return built[prepare]
+
+    return template
+
+
+@pytest.fixture
+def demo_store_with(tmp_path, demo_store_templates):
+    """`demo_store_with(prepare)`: the URL of a fresh copy of the demo store holding what `prepare(engine)` added
+    (`prepare` runs once per session)."""
+
+    def make(prepare) -> str:
+        target = tmp_path / f"gpo_{prepare.__name__}.sqlite"
+        copy_sqlite(demo_store_templates(prepare), target)
+        return f"sqlite:///{target}"
+
+    return make
+
+
 @pytest.fixture
 def app(demo_store, monkeypatch):
     """The whole app through AppTest, on a temporary copy of the seeded demo store."""
@@ -132,20 +169,59 @@ def store_engine_name(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def filled_store_templates(request, tmp_path_factory):
+    """`template(engine_name, fill)`: (template, what `fill` returned) for a store that `fill(engine, folder)` filled
+    once per test session (per xdist worker) and engine: a SQLite file, or a PostgreSQL template database. Tests get
+    copies through `new_filled_store`: what costs seconds to import runs once, each test still owns its store."""
+    from store.database import open_store
+
+    built: dict[tuple[str, object], tuple[object, object]] = {}
+
+    def template(engine_name: str, fill) -> tuple[object, object]:
+        key = (engine_name, fill)
+        if key not in built:
+            folder = tmp_path_factory.mktemp(f"filled_{fill.__name__}_{engine_name}")
+            result = []
+
+            def prepare(url: str) -> None:
+                engine = open_store(url)
+                try:
+                    result.append(fill(engine, folder))
+                finally:
+                    engine.dispose()
+
+            if engine_name == "sqlite":
+                path = folder / "gpo.sqlite"
+                prepare(f"sqlite:///{path}")
+                built[key] = (path, result[0])
+            else:
+                server = request.getfixturevalue("postgres_server")
+                name = server.make_template(f"gpo_filled_{len(built) + 1}", prepare)
+                built[key] = (name, result[0])
+        return built[key]
+
+    return template
+
+
 @pytest.fixture
 def new_store_url(store_engine_name, tmp_path, request):
     """`new_store_url(migrated=True)`: the URL of a new store of this test's engine (several per test if needed).
 
     Migrated: the schema is there (PostgreSQL: a copy of the template); else an empty database (SQLite: no file yet).
+    `copy_of`: a copy of that store instead (a SQLite file, or a PostgreSQL template database: see `new_filled_store`).
     """
     made: list[str] = []
     names = iter(range(1, 1000))
 
-    def make(migrated: bool = True) -> str:
+    def make(migrated: bool = True, copy_of=None) -> str:
         if store_engine_name == "sqlite":
-            return f"sqlite:///{tmp_path / f'gpo_{next(names)}.sqlite'}"
+            target = tmp_path / f'gpo_{next(names)}.sqlite'
+            if copy_of is not None:
+                copy_sqlite(copy_of, target)
+            return f"sqlite:///{target}"
         server = request.getfixturevalue("postgres_server")
-        made.append(server.new_database("gpo_template" if migrated else None))
+        made.append(server.new_database(copy_of or ("gpo_template" if migrated else None)))
         return made[-1]
 
     yield make
@@ -153,6 +229,19 @@ def new_store_url(store_engine_name, tmp_path, request):
         server = request.getfixturevalue("postgres_server")
         for url in made:
             server.drop_database(url)
+
+
+@pytest.fixture
+def new_filled_store(store_engine_name, new_store_url, filled_store_templates):
+    """`new_filled_store(fill)`: (URL, what `fill` returned) of a new store of this test's engine holding what
+    `fill(engine, folder)` writes (e.g. `store_content.fill_store`). `fill` runs once per session and engine; each
+    call gets a copy (SQLite: the backup API; PostgreSQL: CREATE DATABASE … TEMPLATE), ids and sequences included."""
+
+    def make(fill) -> tuple[str, object]:
+        template, result = filled_store_templates(store_engine_name, fill)
+        return new_store_url(copy_of=template), copy.deepcopy(result)  # a test may change what it got
+
+    return make
 
 
 @pytest.fixture

@@ -16,15 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-Cheval-57"
 
 
-@pytest.fixture
-def secured(demo_store, monkeypatch):
-    url = demo_store  # the data a real deployment would have imported
-    monkeypatch.setenv("GPO_DATABASE_URL", url)
-    monkeypatch.setenv("GPO_AUTH", "local")
-    engine = open_store(url)
+def three_accounts(engine):
     create_account(engine, "lt.lang", "Lieutenant Thomas Lang", "animateur", PASSWORD, sector_ids=["stiring"])
     create_account(engine, "cdt.fischer", "Commandant Laurent Fischer", "chef_csp", PASSWORD, csp_id="forbach")
     create_account(engine, "admin", "Administrateur", "admin", PASSWORD)
+
+
+@pytest.fixture
+def secured(demo_store_with, monkeypatch):
+    url = demo_store_with(three_accounts)  # the data a real deployment would have imported, and three accounts
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "local")
+    engine = open_store(url)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield engine

@@ -22,9 +22,16 @@ OTHER = {"sqlite": "postgresql", "postgresql": "sqlite"}
 
 
 @pytest.fixture
-def filled(store_engine, tmp_path):
-    fill_store(store_engine, tmp_path)
-    return store_engine
+def filled_url(new_filled_store):
+    """The URL of a copy of the store `fill_store` filled once per session and engine."""
+    return new_filled_store(fill_store)[0]
+
+
+@pytest.fixture
+def filled(filled_url):
+    engine = open_store(filled_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -177,7 +184,8 @@ def store_cli(monkeypatch, capsys):
     return run
 
 
-def test_the_commands_say_what_they_did_in_french(filled, store_url, tmp_path, store_cli, store_engine_name, store_of):
+def test_the_commands_say_what_they_did_in_french(filled_url, tmp_path, store_cli, store_engine_name, store_of):
+    store_url = filled_url
     saved = store_cli(store_url, "sauvegarde", tmp_path / "gpo.sqlite")
     assert saved.returncode == 0, saved.stderr
     assert saved.stdout.startswith(f"Sauvegarde écrite dans {tmp_path / 'gpo.sqlite'} : 4 import(s), 4 fichier(s) "

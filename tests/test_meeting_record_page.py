@@ -201,13 +201,17 @@ def test_no_record_on_the_projector_screen(app):
 
 
 # --- with accounts: only who may import for the sector records its meetings ---------------------------------------
-@pytest.fixture
-def secured(demo_store, monkeypatch):
-    monkeypatch.setenv("GPO_DATABASE_URL", demo_store)
-    monkeypatch.setenv("GPO_AUTH", "local")
-    engine = open_store(demo_store)
+def animateur_and_chef(engine):
     create_account(engine, "cne.weber", "Capitaine Anne Weber", "animateur", PASSWORD, sector_ids=["forbach"])
     create_account(engine, "cdt.fischer", "Commandant Laurent Fischer", "chef_csp", PASSWORD, csp_id="forbach")
+
+
+@pytest.fixture
+def secured(demo_store_with, monkeypatch):
+    url = demo_store_with(animateur_and_chef)  # the demo store with these accounts, made once per session
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "local")
+    engine = open_store(url)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield engine

@@ -9,6 +9,7 @@ the data its workbook gives.
 """
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -85,9 +86,35 @@ def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
     return store_engine
 
 
+@pytest.fixture(scope="session")
+def forbach_v2_files(tmp_path_factory):
+    """Forbach's v2 workbook, its three CSVs with title lines (`csv/`) and with headers on line 1
+    (`csv_headers_first/`), and what importing the workbook alone gives: written once per session, tests get copies."""
+    folder = tmp_path_factory.mktemp("forbach_v2")
+    workbook = forbach_v2(folder)
+    names = {key: path.name for key, path in tracker_as_excel_csvs(workbook, folder / "csv", "suivi_gpo_forbach",
+                                                                    title_lines=True).items()}
+    tracker_as_excel_csvs(workbook, folder / "csv_headers_first", "suivi_gpo_forbach")
+    return folder, names, workbook_frames(workbook, folder)
+
+
+def _copied(files, tmp_path: Path, csv_folder: str) -> dict[str, Path]:
+    """The workbook and one folder of CSVs copied into this test's tmp_path: {sheet: CSV path}."""
+    folder, names, _ = files
+    shutil.copy(folder / "suivi_gpo_forbach_v2.xlsx", tmp_path)
+    shutil.copytree(folder / csv_folder, tmp_path / "csv")
+    return {key: tmp_path / "csv" / name for key, name in names.items()}
+
+
 @pytest.fixture
-def csvs(tmp_path):
-    return tracker_as_excel_csvs(forbach_v2(tmp_path), tmp_path / "csv", "suivi_gpo_forbach", title_lines=True)
+def csvs(tmp_path, forbach_v2_files):
+    return _copied(forbach_v2_files, tmp_path, "csv")
+
+
+@pytest.fixture
+def workbook_data(forbach_v2_files):
+    """What importing Forbach's v2 workbook itself gives (`workbook_frames`), in a store of its own."""
+    return {key: frame.copy() for key, frame in forbach_v2_files[2].items()}
 
 
 def test_the_csvs_are_written_as_excel_writes_them(csvs):
@@ -187,7 +214,7 @@ def import_cli(loaders_cli):
     return lambda *args, url: loaders_cli("import", *args, "--date", "2026-11-25", env={"GPO_DATABASE_URL": url})
 
 
-def test_cli_three_csvs_together_give_the_workbooks_data(store_url, tmp_path, csvs, import_cli):
+def test_cli_three_csvs_together_give_the_workbooks_data(store_url, csvs, import_cli, workbook_data):
     url = store_url
     done = import_cli(str(csvs["actions"]), str(csvs["meetings"]), str(csvs["problems"]), "--secteur", "forbach", url=url)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -198,20 +225,19 @@ def test_cli_three_csvs_together_give_the_workbooks_data(store_url, tmp_path, cs
     assert ("[Information] Ce fichier CSV ne contient que la feuille « Actions » : elle remplace celle des données "
             "actuelles du secteur ; les feuilles « Réunions » et « Problèmes » restent inchangées.") in done.stdout
     assert done.stdout.count("→ Importé") == 3
-    assert_same_data(current_frames(open_store(url), ["forbach"]), workbook_frames(csvs["meetings"].parent.parent /
-                                                                                    "suivi_gpo_forbach_v2.xlsx", tmp_path))
+    assert_same_data(current_frames(open_store(url), ["forbach"]), workbook_data)
 
 
-def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(store_url, tmp_path, import_cli):
-    csvs = tracker_as_excel_csvs(forbach_v2(tmp_path), tmp_path / "csv", "suivi_gpo_forbach")  # headers on line 1
+def test_cli_three_csvs_one_after_the_other_give_the_workbooks_data(store_url, tmp_path, import_cli, forbach_v2_files,
+                                                                   workbook_data):
+    csvs = _copied(forbach_v2_files, tmp_path, "csv_headers_first")  # headers on line 1
     assert csvs["meetings"].read_bytes().startswith("Date;Type;Statut;Mairie;".encode("cp1252"))
     url = store_url
     assert import_cli(str(SAMPLE), url=url).returncode == 0
     for key in SHEETS:  # the sector name comes from the file names
         done = import_cli(str(csvs[key]), "--yes", url=url)
         assert done.returncode == 0 and "→ Importé" in done.stdout, done.stdout + done.stderr
-    assert_same_data(current_frames(open_store(url), ["forbach"]), workbook_frames(tmp_path / "suivi_gpo_forbach_v2.xlsx",
-                                                                                    tmp_path))
+    assert_same_data(current_frames(open_store(url), ["forbach"]), workbook_data)
 
 
 def _import_ready_files_in_order(app, count):
@@ -223,7 +249,7 @@ def _import_ready_files_in_order(app, count):
         assert not app.exception
 
 
-def test_import_page_three_csvs_together_give_the_workbooks_data(app, csvs, tmp_path, demo_store):
+def test_import_page_three_csvs_together_give_the_workbooks_data(app, csvs, demo_store, workbook_data):
     app.run()
     app.switch_page("pages/import_trackers.py").run()
     app.text_input(key="uploader_name").input("Cne Meyer").run()
@@ -246,11 +272,10 @@ def test_import_page_three_csvs_together_give_the_workbooks_data(app, csvs, tmp_
     history = import_history(open_store(demo_store), ["forbach"])
     assert history["file_name"].tolist()[:3] == ["suivi_gpo_forbach_actions.csv", "suivi_gpo_forbach_problemes.csv",
                                                 "suivi_gpo_forbach_reunions.csv"]
-    assert_same_data(current_frames(open_store(demo_store), ["forbach"]),
-                     workbook_frames(tmp_path / "suivi_gpo_forbach_v2.xlsx", tmp_path))
+    assert_same_data(current_frames(open_store(demo_store), ["forbach"]), workbook_data)
 
 
-def test_import_page_one_csv_after_the_other_gives_the_workbooks_data(app, csvs, tmp_path, demo_store):
+def test_import_page_one_csv_after_the_other_gives_the_workbooks_data(app, csvs, demo_store, workbook_data):
     app.run()
     app.switch_page("pages/import_trackers.py").run()
     app.text_input(key="uploader_name").input("Cne Meyer").run()
@@ -260,8 +285,7 @@ def test_import_page_one_csv_after_the_other_gives_the_workbooks_data(app, csvs,
     history = import_history(open_store(demo_store), ["forbach"])
     assert history["file_name"].tolist()[:3] == ["suivi_gpo_forbach_actions.csv", "suivi_gpo_forbach_problemes.csv",
                                                 "suivi_gpo_forbach_reunions.csv"]
-    assert_same_data(current_frames(open_store(demo_store), ["forbach"]),
-                     workbook_frames(tmp_path / "suivi_gpo_forbach_v2.xlsx", tmp_path))
+    assert_same_data(current_frames(open_store(demo_store), ["forbach"]), workbook_data)
 
 
 def test_one_csv_validated_alone_still_says_its_problems_are_not_checked(csvs):

@@ -12,6 +12,7 @@ import io
 
 import openpyxl
 import pytest
+import streamlit as st
 
 from conftest import FIXTURES
 from domain.raw_file_access import FileSectors, original_allowed
@@ -19,8 +20,9 @@ from domain.reference import default_reference
 from loaders import load
 from loaders.file_sectors import file_sectors
 from store.accounts import create_account
+from store.database import open_store
 from store.queries import import_history
-from test_auth_pages import PASSWORD, secured, signed_in  # noqa: F401 (fixtures)
+from test_auth_pages import PASSWORD, signed_in, three_accounts
 from tracker_builder import base_tracker, write_xlsx
 
 ALL = list(default_reference().sectors)
@@ -78,26 +80,47 @@ def downloads(monkeypatch):
     return lambda button: saved[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
 
 
+def direction_imports_the_multi_sector_workbook(engine):
+    """The accounts of tests/test_auth_pages.py and the direction's, who imports the multi-sector workbook through the
+    Import page: one import per known sector."""
+    three_accounts(engine)
+    create_account(engine, "cdt.moreau", "Commissaire Divisionnaire Moreau", "direction", PASSWORD)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GPO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        env.setenv("GPO_AUTH", "local")
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        app = signed_in("cdt.moreau")
+        app.switch_page("pages/import_trackers.py").run()
+        app.file_uploader(key="uploads").upload("multi-secteurs.xlsx", MULTI.read_bytes(), XLSX).run()
+        for _ in range(3):
+            keys = [b.key.removeprefix("import_") for b in app.button if (b.key or "").startswith("import_")]
+            if not keys:
+                break
+            if f"vanish_{keys[0]}" in [c.key for c in app.checkbox]:  # the demo rows this import replaces
+                app.checkbox(key=f"vanish_{keys[0]}").check().run()
+            app.button(key=f"import_{keys[0]}").click().run()
+        assert not app.exception
+        st.cache_resource.clear()
+
+
 @pytest.fixture
-def multi_imported(secured):  # noqa: F811 (pytest fixture)
-    """The direction imports the multi-sector workbook through the Import page: one import per known sector."""
-    create_account(secured, "cdt.moreau", "Commissaire Divisionnaire Moreau", "direction", PASSWORD)
-    app = signed_in("cdt.moreau")
-    app.switch_page("pages/import_trackers.py").run()
-    app.file_uploader(key="uploads").upload("multi-secteurs.xlsx", MULTI.read_bytes(), XLSX).run()
-    for _ in range(3):
-        keys = [b.key.removeprefix("import_") for b in app.button if (b.key or "").startswith("import_")]
-        if not keys:
-            break
-        if f"vanish_{keys[0]}" in [c.key for c in app.checkbox]:  # the demo rows this import replaces
-            app.checkbox(key=f"vanish_{keys[0]}").check().run()
-        app.button(key=f"import_{keys[0]}").click().run()
-    assert not app.exception
-    history = import_history(secured)
+def multi_imported(demo_store_with, monkeypatch):
+    """A copy of the demo store in which the direction imported the multi-sector workbook through the Import page (done
+    once per session): the import ids by sector."""
+    url = demo_store_with(direction_imports_the_multi_sector_workbook)
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "local")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine = open_store(url)
+    history = import_history(engine)
+    engine.dispose()
     imported = history[history["file_name"] == "multi-secteurs.xlsx"]
     assert sorted(imported["sector_id"]) == ["freyming-merlebach", "stiring"]
     assert imported["sha256"].nunique() == 1  # one raw file for both sectors
-    return dict(zip(imported["sector_id"], imported["import_id"]))
+    yield dict(zip(imported["sector_id"], imported["import_id"]))
+    st.cache_resource.clear()
 
 
 def _history_of(login, import_id):
@@ -108,7 +131,7 @@ def _history_of(login, import_id):
     return app
 
 
-def test_animateur_of_one_sector_gets_only_his_sectors_extract(secured, multi_imported, downloads):  # noqa: F811
+def test_animateur_of_one_sector_gets_only_his_sectors_extract(multi_imported, downloads):
     app = _history_of("lt.lang", multi_imported["stiring"])
     button = app.get("download_button")[0]
     assert button.proto.label == "Télécharger l'extrait de votre secteur (.xlsx)"
@@ -129,7 +152,7 @@ def test_animateur_of_one_sector_gets_only_his_sectors_extract(secured, multi_im
     assert "FREMING" not in cells.upper() and "FREYMING" not in cells.upper() and "inconnu" not in cells
 
 
-def test_direction_gets_the_original_file(secured, multi_imported, downloads):  # noqa: F811
+def test_direction_gets_the_original_file(multi_imported, downloads):
     app = _history_of("cdt.moreau", multi_imported["stiring"])
     button = app.get("download_button")[0]
     assert button.proto.label == "Télécharger le fichier d'origine"
@@ -137,7 +160,7 @@ def test_direction_gets_the_original_file(secured, multi_imported, downloads):  
     assert not [i for i in app.info if "extrait" in i.value]
 
 
-def test_chef_de_csp_of_one_of_its_sectors_gets_the_extract(secured, multi_imported, downloads):  # noqa: F811
+def test_chef_de_csp_of_one_of_its_sectors_gets_the_extract(multi_imported, downloads):
     app = _history_of("cdt.fischer", multi_imported["stiring"])  # reads the CSP of Forbach, not Freyming-Merlebach's
     data, name = downloads(app.get("download_button")[0])
     assert name.endswith("_extrait_stiring.xlsx")

@@ -149,14 +149,18 @@ def test_calendar_file_is_a_valid_ics_of_planned_meetings(app, no_mail_settings)
 
 
 # --- with accounts: an animator sees his sector's contacts, nobody else's -----------------------------------------
-@pytest.fixture
-def secured(demo_store, monkeypatch, no_mail_settings):
-    monkeypatch.setenv("GPO_DATABASE_URL", demo_store)
-    monkeypatch.setenv("GPO_AUTH", "local")
-    engine = open_store(demo_store)
+def two_animateurs_and_a_chef(engine):
     create_account(engine, "cne.weber", "Capitaine Anne Weber", "animateur", PASSWORD, sector_ids=["forbach"])
     create_account(engine, "lt.lang", "Lieutenant Thomas Lang", "animateur", PASSWORD, sector_ids=["stiring"])
     create_account(engine, "cdt.fischer", "Commandant Laurent Fischer", "chef_csp", PASSWORD, csp_id="forbach")
+
+
+@pytest.fixture
+def secured(demo_store_with, monkeypatch, no_mail_settings):
+    url = demo_store_with(two_animateurs_and_a_chef)  # the demo store with these accounts, made once per session
+    monkeypatch.setenv("GPO_DATABASE_URL", url)
+    monkeypatch.setenv("GPO_AUTH", "local")
+    engine = open_store(url)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield engine

@@ -93,8 +93,19 @@ def test_when_a_diagnostics_cycle_ends_and_when_a_contact_is_gone():
 
 # --- the purge in a store --------------------------------------------------------------------------------------------
 @pytest.fixture
-def filled(store_engine, tmp_path):
-    return store_engine, fill_store(store_engine, tmp_path)
+def filled_store(new_filled_store):
+    """(URL, import ids) of a copy of the store `fill_store` filled once per session and engine."""
+    return new_filled_store(fill_store)
+
+
+@pytest.fixture
+def store_url(filled_store):  # overrides tests/conftest.py's: every store of this module starts filled
+    return filled_store[0]
+
+
+@pytest.fixture
+def filled(store_engine, filled_store):
+    return store_engine, filled_store[1]
 
 
 def _all_imports(engine) -> dict[int, dict[str, pd.DataFrame]]:

@@ -19,12 +19,19 @@ PASSWORD = "Mirabelle-de-Metz-57"
 SCREEN = Principal("ecran.forbach", "Écran de Forbach", ECRAN)
 
 
-@pytest.fixture
-def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
-    engine = store_engine
+def screen_and_animateur(engine, folder):
     create_account(engine, "ecran.forbach", "Écran de Forbach", ECRAN, PASSWORD, now=T0)
     create_account(engine, "meyer", "Cne Meyer", ANIMATEUR, PASSWORD, sector_ids=["forbach"], now=T0)
-    return engine
+
+
+@pytest.fixture
+def store_url(new_filled_store):  # overrides tests/conftest.py's: a copy of a store with the two accounts, made once
+    return new_filled_store(screen_and_animateur)[0]  # per session and engine (a password hash costs ~0.25 s)
+
+
+@pytest.fixture
+def engine(store_engine):  # SQLite and PostgreSQL (tests/conftest.py)
+    return store_engine
 
 
 def test_a_token_signs_in_its_screen_until_it_expires(engine):
