@@ -20,14 +20,14 @@ import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
-import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageBreak, PageTemplate, Spacer, Table, TableStyle
 
 from domain.bilan import Bilan, PriorityProblem
+from domain.bilan_wording import SECTION_TITLES, STATE_HEADERS, cycle_span, share_or_counts, situation
 from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
-from domain.indicators.cycle import (ACTION_STATE_LABELS, DONE_LATE, DONE_ON_TIME, DONE_UNDATED, DROPPED, LATE,
+from domain.indicators.cycle import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, DROPPED, LATE,
                                      OPEN, OVERDUE)
 from domain.indicators.problems import SMALL_SAMPLE
 from meeting_pack.cell_text import Annex, markup
@@ -36,40 +36,14 @@ from meeting_pack.pdf import (_ANNEX, AUTHOR, BLUE_INK, HEIGHT, MARGIN_BOTTOM, M
                               _plural, _table, _text, _user, _with_note)
 from theme.palette import BLUISH_GREEN, GREY, ORANGE, OVERDUE_COLOUR, SKY_BLUE
 
-SECTION_TITLES = (
-    "1. Le diagnostic",
-    "2. Problèmes prioritaires et leurs actions",
-    "3. Actions des problèmes prioritaires, par partenaire",
-    "4. Réunions et cadence pendant le cycle",
-    "5. Problèmes apparus pendant le cycle",
-    "6. Évaluation enregistrée par le GPO",
-)
 NO_DIAGNOSTIC_TITLE = "Aucun diagnostic enregistré"
 STATE_COLOURS = {DONE_ON_TIME: BLUISH_GREEN, DONE_LATE: ORANGE, DONE_UNDATED: SKY_BLUE, LATE: OVERDUE_COLOUR,
                  OPEN: SKY_BLUE, DROPPED: GREY}
-STATE_HEADERS = {DONE_ON_TIME: "Réalisées dans les délais", DONE_LATE: "Réalisées après l’échéance",
-                 DONE_UNDATED: "Réalisées, date non renseignée", LATE: "En retard", OPEN: "En cours, dans les délais",
-                 DROPPED: "Abandonnées"}
-
-
-def _share_or_counts(part: int, whole: int) -> str:
-    """« 60 % (3/5) », or under SMALL_SAMPLE the counts alone, « 2 sur 3 » (the Bilan page writes the same)."""
-    if not whole:
-        return "–"
-    return rate_with_counts(part, whole) if whole >= SMALL_SAMPLE else f"{fr_int(part)} sur {fr_int(whole)}"
 
 
 def _dash(value: object) -> str:
     text = _plain(value)
     return text or "–"
-
-
-def _cycle_span(bilan: Bilan) -> str:
-    cycle = bilan.cycle
-    if cycle.current:
-        return f"du {fr_date(cycle.diagnosed_on)} au {fr_date(cycle.end)} (cycle en cours)"
-    return (f"du {fr_date(cycle.diagnosed_on)} au {fr_date(cycle.end)} "
-            f"(clos par le diagnostic du {fr_date(cycle.next_diagnosed_on)})")
 
 
 def _due_text(bilan: Bilan) -> str:
@@ -89,10 +63,7 @@ def _key_values(rows: list[tuple[str, object]], extra: list[tuple] = ()) -> Tabl
 
 def _state_chip(state: str, days_late: object) -> _Chip:
     """The action's situation; for one done late or still late, by how many days."""
-    label = ACTION_STATE_LABELS[state]
-    if state in (DONE_LATE, LATE) and not pd.isna(days_late):
-        label += f" ({fr_days(int(days_late))})"
-    return _Chip(label, STATE_COLOURS[state], 8)
+    return _Chip(situation(state, days_late), STATE_COLOURS[state], 8)
 
 
 # --- cover ------------------------------------------------------------------------------------------------------
@@ -147,7 +118,7 @@ def _cover(bilan: Bilan) -> list:
          "problèmes prioritaires clos (résolus ou abandonnés) sur ceux que nomme le diagnostic", None),
         (rate_with_counts(on_time, actions), "actions des problèmes prioritaires réalisées dans les délais", None),
         (fr_int(late), "actions des problèmes prioritaires en retard", OVERDUE_COLOUR if late else None),
-        (_share_or_counts(outcomes.success, outcomes.with_outcome),
+        (share_or_counts(outcomes.success, outcomes.with_outcome),
          f"problèmes clos pendant le cycle éliminés ou réduits, parmi ceux qui ont un résultat "
          f"({_plural(outcomes.without_outcome, 'clos sans résultat', 'clos sans résultat')})", None),
         (rate_with_counts(meetings.periods_met, len(meetings.periods)) if meetings.periods else "–",
@@ -172,7 +143,7 @@ def _section_diagnostic(bilan: Bilan) -> list:
         ("Titre", _dash(cycle.title)),
         ("Partagé avec les partenaires le", fr_date(cycle.shared_on) if cycle.shared_on else "non renseigné"),
         ("Problèmes prioritaires", refs or "aucun problème prioritaire nommé"),
-        ("Période du cycle", _cycle_span(bilan)),
+        ("Période du cycle", cycle_span(cycle)),
         ("Bilan", _due_text(bilan)),
     ]
     extra = []

@@ -9,7 +9,8 @@ import navigation
 from domain.formatting import fr_date, fr_int
 from domain.indicators.cycle import CLOSED_LATE, CLOSED_ON_TIME, DUE_SOON, OVERDUE
 from domain.safe_text import md_escape, visible_frame
-from report_tables.bilan_tables import (SECTION_TITLES, actions_table, assessment_lines, closed_problems_table,
+from domain.bilan_wording import SECTION_TITLES
+from report_tables.bilan_tables import (actions_table, assessment_lines, closed_problems_table,
                                         cycle_choice, diagnostic_rows, figure_help, key_figures,
                                         meetings_rows, missed_periods, new_problems_table, outcome_table,
                                         outside_cycles_line, partner_table, problem_line)

@@ -12,7 +12,7 @@ from domain.indicators.cycle import DUE_SOON_DAYS
 from domain.indicators.meetings import CADENCE_DAYS, LATE_MARGIN_DAYS
 from domain.indicators.problems import SMALL_SAMPLE
 from domain.safe_text import md_escape, visible_frame
-from report_tables.bilan_tables import share_or_counts
+from domain.bilan_wording import share_or_counts
 from report_tables.paging import PAGE_SIZE
 from report_tables.sector_ranking import MAP_METRICS, csp_map_table, map_label, ranking_widths
 

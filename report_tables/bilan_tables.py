@@ -12,34 +12,15 @@ import pandas as pd
 
 from domain.bilan import Bilan, PriorityProblem
 from domain.formatting import fr_date, fr_days, fr_int, fr_pct, rate_with_counts
-from domain.indicators.cycle import (ACTION_STATE_LABELS, DONE_LATE, DONE_ON_TIME, DONE_UNDATED, DROPPED, LATE, OPEN,
-                                     Cycle)
+from domain.indicators.cycle import DONE_ON_TIME, LATE, Cycle
+from domain.bilan_wording import STATE_HEADERS, cycle_span, share_or_counts, situation
 from domain.indicators.problems import SMALL_SAMPLE
 from report_tables.cycle_glance import plural
 
-# The sections, in the PDF's order and words
-SECTION_TITLES = (
-    "1. Le diagnostic",
-    "2. Problèmes prioritaires et leurs actions",
-    "3. Actions des problèmes prioritaires, par partenaire",
-    "4. Réunions et cadence pendant le cycle",
-    "5. Problèmes apparus pendant le cycle",
-    "6. Évaluation enregistrée par le GPO",
-)
-STATE_HEADERS = {DONE_ON_TIME: "Réalisées dans les délais", DONE_LATE: "Réalisées après l’échéance",
-                 DONE_UNDATED: "Réalisées, date non renseignée", LATE: "En retard", OPEN: "En cours, dans les délais",
-                 DROPPED: "Abandonnées"}
 ACTION_TABLE_COLUMNS = ("Partenaire", "Situation", "Échéance", "Réalisée le", "Action", "Commentaire", "Réf action")
 NEW_PROBLEM_COLUMNS = ("Réf", "Signalé le", "Catégorie", "Prioritaire", "Statut", "Étape", "Résultat", "Priorité",
                        "Description")
 CLOSED_PROBLEM_COLUMNS = ("Réf", "Clos le", "Catégorie", "Statut", "Résultat", "Prioritaire", "Description")
-
-
-def share_or_counts(part: int, whole: int) -> str:
-    """« 60 % (3/5) », or under SMALL_SAMPLE the counts alone: « 2 sur 3 » (« – » for none)."""
-    if not whole:
-        return "–"
-    return rate_with_counts(part, whole) if whole >= SMALL_SAMPLE else f"{fr_int(part)} sur {fr_int(whole)}"
 
 
 def cycle_choice(cycle: Cycle) -> str:
@@ -93,14 +74,12 @@ def figure_help(bilan: Bilan) -> list[str]:
 def diagnostic_rows(bilan: Bilan) -> list[tuple[str, str]]:
     """Section 1: (label, value) lines; the title comes from the tracker (shown as text by the page)."""
     cycle = bilan.cycle
-    span = (f"du {fr_date(cycle.diagnosed_on)} au {fr_date(cycle.end)} "
-            + ("(cycle en cours)" if cycle.current else f"(clos par le diagnostic du {fr_date(cycle.next_diagnosed_on)})"))
     return [
         ("Date du diagnostic", fr_date(cycle.diagnosed_on)),
         ("Titre", cycle.title or "–"),
         ("Partagé avec les partenaires le", fr_date(cycle.shared_on) if cycle.shared_on else "non renseigné"),
         ("Problèmes prioritaires", ", ".join(cycle.priority_ids) or "aucun problème prioritaire nommé"),
-        ("Période du cycle", span),
+        ("Période du cycle", cycle_span(cycle)),
         ("Échéance du bilan", due_text(cycle)),
     ]
 
@@ -118,18 +97,11 @@ def problem_line(problem: PriorityProblem) -> str:
     return " · ".join(parts)
 
 
-def _situation(state: str, days_late: object) -> str:
-    label = ACTION_STATE_LABELS[state]
-    if state in (DONE_LATE, LATE) and not pd.isna(days_late):
-        label += f" ({fr_days(int(days_late))})"
-    return label
-
-
 def actions_table(actions: pd.DataFrame) -> pd.DataFrame:
     """A priority problem's actions (`domain.bilan.ACTION_COLUMNS`, by partner then due date), in French."""
     return pd.DataFrame({
         "Partenaire": actions["partner"].astype("object").fillna("Partenaire non renseigné"),
-        "Situation": [_situation(s, d) for s, d in zip(actions["state"], actions["days_late"])],
+        "Situation": [situation(s, d) for s, d in zip(actions["state"], actions["days_late"])],
         "Échéance": actions["due_on"].dt.date,
         "Réalisée le": actions["done_on"].dt.date,
         "Action": actions["description"].astype("object").fillna(""),

@@ -15,6 +15,7 @@ from charts.departement_map import departement_map
 from domain.bilan import build_bilan
 from domain.indicators.cycle_figures import FIGURE_COLUMNS, sector_cycle_figures, with_cycle_figures
 from domain.reference import default_reference
+from domain import bilan_wording
 from report_tables import bilan_tables
 from report_tables.cycle_glance import cycle_glance, due_sentence
 from report_tables.sector_ranking import (CYCLE_CSP_LABEL, csp_map_values, hover_lines, map_label, map_values,
@@ -156,9 +157,9 @@ def test_bilan_tables_keep_tracker_text_and_every_action(first_bilan):
 
 
 def test_share_or_counts_guards_small_samples():
-    assert bilan_tables.share_or_counts(0, 0) == "–"
-    assert bilan_tables.share_or_counts(3, 4) == "3 sur 4"
-    assert _spaces(bilan_tables.share_or_counts(3, 5)) == "60 % (3/5)"
+    assert bilan_wording.share_or_counts(0, 0) == "–"
+    assert bilan_wording.share_or_counts(3, 4) == "3 sur 4"
+    assert _spaces(bilan_wording.share_or_counts(3, 5)) == "60 % (3/5)"
 
 
 # --- the map and the ranking ------------------------------------------------------------------------------------
