@@ -21,7 +21,7 @@ from app_state.auth import audit
 from app_state.config import auth_mode
 from app_state.data import current_import_now, current_import_of
 from app_state.downloads import guarded_export
-from app_state.import_review import check_report, plan_review, rejected_rows_notice
+from app_state.import_review import rejected_rows_notice, review_new_version
 from app_state.meeting_record import may_record, record_frames
 from app_state.resources import reference
 from app_state.uploads import plan_uploads, read_upload, signed_in_name
@@ -152,17 +152,13 @@ def _review(prefix: str, sector_id: str, edited: pd.DataFrame, name: str, as_of:
         st.info("Le tableau du secteur a été importé à nouveau depuis « Enregistrer les contacts » : cliquez à "
                 "nouveau pour repartir de ses données actuelles.", icon=":material/info:")
         return
-    plans = plan_contacts(draft, name, as_of)
-    if all(plan.diff is not None and not plan.diff.has_changes for plan, _ in plans):
-        st.info("Cette nouvelle version ne change rien aux données actuelles du secteur.", icon=":material/info:")
-    check_report(plans, reference(), prefix=prefix)
-    for plan, data in plans:
-        import_id = plan_review(plan, data, name, as_of, reference(), prefix=prefix, confirm_label=CONFIRM_LABEL)
-        if import_id is not None:
-            for key in [key for key in st.session_state if str(key).startswith(prefix) and key != f"{prefix}name"]:
-                del st.session_state[key]
-            st.session_state[f"{prefix}saved"] = (import_id, draft)
-            st.rerun()
+    import_id = review_new_version(plan_contacts(draft, name, as_of), name, as_of, reference(), prefix=prefix,
+                                   confirm_label=CONFIRM_LABEL)
+    if import_id is not None:
+        for key in [key for key in st.session_state if str(key).startswith(prefix) and key != f"{prefix}name"]:
+            del st.session_state[key]
+        st.session_state[f"{prefix}saved"] = (import_id, draft)
+        st.rerun()
 
 
 def _saved_panel(prefix: str, sector_id: str) -> None:

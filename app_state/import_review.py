@@ -103,3 +103,18 @@ def rejected_rows_notice(sector_id: str) -> None:
         st.warning(f"Le tableau actuel du secteur (import n° {fr_int(current)}) a {fr_int(len(rejected))} ligne(s) "
                    "rejetée(s) à son import : elles ne figureront pas dans la nouvelle version. Elles restent, telles "
                    "que saisies, dans « Historique des imports ».", icon=":material/warning:")
+
+
+def review_new_version(plans: list[tuple[ImportPlan, bytes]], name: str, as_of: dt.date, reference: Reference, *,
+                       prefix: str, confirm_label: str) -> int | None:
+    """A new version of a sector's tracker written by a page (the compte rendu, the contacts), shown like an upload
+    before it is saved: whether it changes anything, the check report, each plan's changes and its confirmation.
+    The import id once confirmed and committed, else None."""
+    if all(plan.diff is not None and not plan.diff.has_changes for plan, _ in plans):
+        st.info("Cette nouvelle version ne change rien aux données actuelles du secteur.", icon=":material/info:")
+    check_report(plans, reference, prefix=prefix)
+    for plan, data in plans:
+        import_id = plan_review(plan, data, name, as_of, reference, prefix=prefix, confirm_label=confirm_label)
+        if import_id is not None:
+            return import_id
+    return None

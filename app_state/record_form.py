@@ -19,7 +19,7 @@ from app_state.auth import audit
 from app_state.config import auth_mode
 from app_state.data import current_import_now
 from app_state.downloads import guarded_export
-from app_state.import_review import check_report, plan_review, rejected_rows_notice
+from app_state.import_review import rejected_rows_notice, review_new_version
 from app_state.meeting_record import RecordDraft, compte_rendu_bytes, draft_record, plan_draft, record_frames
 from app_state.reminders import mail_setup, send_compte_rendu_mail
 from app_state.resources import reference
@@ -419,12 +419,8 @@ def _review(k: _Keys, record: MeetingRecord, name: str, as_of: dt.date) -> None:
         st.info("Le tableau du secteur a été importé à nouveau depuis « Enregistrer » : cliquez à nouveau sur "
                 "« Enregistrer » pour repartir de ses données actuelles.", icon=":material/info:")
         return
-    plans = plan_draft(draft, name, as_of)
-    if all(plan.diff is not None and not plan.diff.has_changes for plan, _ in plans):
-        st.info("Cette nouvelle version ne change rien aux données actuelles du secteur.", icon=":material/info:")
-    check_report(plans, reference(), prefix=k(""))
-    for plan, data in plans:
-        import_id = plan_review(plan, data, name, as_of, reference(), prefix=k(""), confirm_label=CONFIRM_LABEL)
-        if import_id is not None:
-            _after_commit(k, import_id, draft)
-            st.rerun()
+    import_id = review_new_version(plan_draft(draft, name, as_of), name, as_of, reference(), prefix=k(""),
+                                   confirm_label=CONFIRM_LABEL)
+    if import_id is not None:
+        _after_commit(k, import_id, draft)
+        st.rerun()
